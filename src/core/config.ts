@@ -1,0 +1,95 @@
+/**
+ * Core configuration: defaults, validation and the config hash exchanged in
+ * the handshake (two nodes with different hashes must not vote together:
+ * their quorums need not intersect).
+ */
+import { InvalidOptionsError } from '../errors.js'
+import { createQuorumSystem } from './quorum.js'
+import type { CoreConfig, NodeId } from './types.js'
+
+export const PROTOCOL_VERSION = 1
+
+/** LAN defaults; tests and the simulator override the timings. */
+export function defaultCoreConfig (self: NodeId, roster: readonly NodeId[], overrides: Partial<CoreConfig> = {}): CoreConfig {
+  const config: CoreConfig = {
+    self,
+    roster: [...roster],
+    quorum: 'auto',
+    ttlMsMax: 60_000,
+    driftRho: 0.01,
+    marginMs: 5,
+    maxClockJump: 1n << 40n,
+    pingIntervalMs: 250,
+    suspicionTimeoutMs: 1_500,
+    stallThresholdMs: 500,
+    stableMs: 2_000,
+    retransmitMs: 400,
+    tombstoneMs: 30_000,
+    limits: {
+      queuePerKeyMax: 1_024,
+      requestsPerPeerMax: 4_096,
+      keysMax: 100_000,
+      tombstonesMax: 100_000,
+      acquiresMax: 10_000,
+      releasesMax: 100_000,
+      keyLengthMax: 512
+    },
+    version: PROTOCOL_VERSION,
+    ...overrides
+  }
+  if (overrides.limits !== undefined) config.limits = { ...defaultLimits(), ...overrides.limits }
+  return config
+}
+
+function defaultLimits (): CoreConfig['limits'] {
+  return defaultCoreConfig('x', ['x']).limits
+}
+
+function positive (name: string, value: unknown, integer = false): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new InvalidOptionsError(name, integer ? 'a positive integer' : 'a positive finite number', value)
+  }
+}
+
+/** Throws InvalidOptionsError naming the first bad field. */
+export function validateCoreConfig (config: CoreConfig): void {
+  if (!Array.isArray(config.roster) || config.roster.length === 0) throw new InvalidOptionsError('roster', 'a non-empty array of node ids', config.roster)
+  if (new Set(config.roster).size !== config.roster.length) throw new InvalidOptionsError('roster', 'distinct node ids', config.roster)
+  if (!config.roster.includes(config.self)) throw new InvalidOptionsError('self', `one of the roster (${config.roster.length} nodes)`, config.self)
+  if (!['grid', 'majority', 'all', 'auto'].includes(config.quorum)) throw new InvalidOptionsError('quorum', "'grid' | 'majority' | 'all' | 'auto'", config.quorum)
+  positive('ttlMsMax', config.ttlMsMax)
+  if (typeof config.driftRho !== 'number' || !(config.driftRho >= 0 && config.driftRho < 0.5)) throw new InvalidOptionsError('driftRho', 'a number in [0, 0.5)', config.driftRho)
+  if (typeof config.marginMs !== 'number' || !(config.marginMs >= 0)) throw new InvalidOptionsError('marginMs', 'a number >= 0', config.marginMs)
+  if (typeof config.maxClockJump !== 'bigint' || config.maxClockJump <= 0n) throw new InvalidOptionsError('maxClockJump', 'a positive bigint', config.maxClockJump)
+  positive('pingIntervalMs', config.pingIntervalMs)
+  positive('suspicionTimeoutMs', config.suspicionTimeoutMs)
+  if (config.suspicionTimeoutMs <= config.pingIntervalMs) throw new InvalidOptionsError('suspicionTimeoutMs', `more than pingIntervalMs (${config.pingIntervalMs})`, config.suspicionTimeoutMs)
+  positive('stallThresholdMs', config.stallThresholdMs)
+  positive('stableMs', config.stableMs)
+  positive('retransmitMs', config.retransmitMs)
+  positive('tombstoneMs', config.tombstoneMs)
+  for (const [name, value] of Object.entries(config.limits)) positive(`limits.${name}`, value, true)
+}
+
+/** 64-bit FNV-1a: a pure, stable fingerprint (not a security measure: Noise authenticates). */
+export function fnv1a64 (text: string): bigint {
+  let hash = 0xcbf29ce484222325n
+  for (let i = 0; i < text.length; i++) {
+    hash ^= BigInt(text.charCodeAt(i))
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn
+  }
+  return hash
+}
+
+/** hash(sorted roster, quorum system, layout, ttlMsMax, ρ, version) as 16 hex digits. */
+export function configHash (config: Pick<CoreConfig, 'roster' | 'quorum' | 'ttlMsMax' | 'driftRho' | 'version'>): string {
+  const roster = [...config.roster].sort()
+  const system = createQuorumSystem(config.quorum, roster)
+  const canonical = JSON.stringify({ roster, quorum: system.name, layout: system.layout, ttlMsMax: config.ttlMsMax, rho: config.driftRho, version: config.version })
+  return fnv1a64(canonical).toString(16).padStart(16, '0')
+}
+
+/** A small stable hash of a key, used to spread quorum choices. */
+export function keySpread (key: string): number {
+  return Number(fnv1a64(key) & 0x7fffffffn)
+}

@@ -1,0 +1,31 @@
+/**
+ * Lamport clock with a clamp: a frame may push the clock forward by at most
+ * `maxJump`, so a peer with a wild clock cannot exhaust the 64-bit space —
+ * and nothing is ever rejected for its timestamp.
+ */
+import { INT63_MAX } from './ids.js'
+
+export class LamportClock {
+  constructor (private value: bigint, private readonly maxJump: bigint) {}
+
+  get now (): bigint { return this.value }
+
+  /** A local event (a new acquire): the next timestamp. */
+  tick (): bigint {
+    this.value = min(this.value + 1n, INT63_MAX)
+    return this.value
+  }
+
+  /** clock := max(own, min(ts, own + maxJump)) + 1 */
+  observe (ts: bigint): void {
+    const bounded = min(ts, this.value + this.maxJump)
+    this.value = min((bounded > this.value ? bounded : this.value) + 1n, INT63_MAX)
+  }
+
+  /** A peer's clock from its handshake is adopted without the clamp. */
+  adopt (ts: bigint): void {
+    if (ts > this.value) this.value = min(ts, INT63_MAX)
+  }
+}
+
+function min (a: bigint, b: bigint): bigint { return a < b ? a : b }

@@ -1,0 +1,407 @@
+/**
+ * The voter half of a node: per key, the granted votes (one exclusive or many
+ * shared), a priority queue, the key's fence and tombstones of finished ids.
+ *
+ * Safety rules enforced here (DESIGN.md §4):
+ * - COMMIT only for the live grant number, and for exclusive locks only with
+ *   token > fence(k); fence(k) := max(fence(k), token) is durable before
+ *   COMMITTED leaves (the core holds the frame until the persist completes).
+ * - A repeated COMMIT / an EXTEND sets lease end := max(end, receipt + ttl).
+ * - Suspicion frees uncommitted grants and queued requests only.
+ * - Nothing is granted during the quiet period after a restart.
+ * - The persisted ceiling C is raised before any fence passes it.
+ */
+import { comparePriority, idKey, sameGrantNo, TOKEN_LIMIT } from './ids.js'
+import type { StepContext } from './context.js'
+import type { AttemptId, FrameBody, GrantNo, LockMode, NodeId } from './types.js'
+
+/** How far the ceiling is reserved ahead of the highest fence. */
+export const CEILING_STEP = 1024n
+
+interface Request {
+  id: AttemptId
+  idk: string
+  ts: bigint
+  mode: LockMode
+  ttlMs: number
+  requester: NodeId
+}
+
+interface Vote extends Request {
+  grantNo: GrantNo
+  fence: bigint
+  committed: boolean
+  token: bigint
+  leaseEnd: number
+  inquired: boolean
+  contended: boolean
+}
+
+interface Waiting extends Request {
+  failedSent: boolean
+}
+
+interface KeyState {
+  fence: bigint
+  votes: Map<string, Vote>
+  queue: Waiting[]
+  tombstones: Map<string, number>
+}
+
+type Body<T extends FrameBody['t']> = Extract<FrameBody, { t: T }>
+
+function conflicts (a: LockMode, b: LockMode): boolean {
+  return a === 'exclusive' || b === 'exclusive'
+}
+
+export interface VoterDeps {
+  isSuspected: (peer: NodeId) => boolean
+}
+
+export class Voter {
+  private readonly keys = new Map<string, KeyState>()
+  private grantCounter = 0
+  private tombstoneCount = 0
+  /** Persisted ceiling C and the highest fence set in this run. */
+  ceiling: bigint
+  highWater: bigint
+  /** Set when the ceiling moved and must be persisted in this step's batch. */
+  ceilingDirty = false
+  quietUntil: number
+  stopped = false
+
+  constructor (private readonly ctx: () => StepContext, private readonly deps: VoterDeps, persistedCeiling: bigint, quietUntil: number) {
+    this.ceiling = persistedCeiling
+    this.highWater = persistedCeiling
+    this.quietUntil = quietUntil
+  }
+
+  private get c (): StepContext { return this.ctx() }
+
+  isQuiet (now: number): boolean { return now < this.quietUntil }
+
+  /** Any vote (granted or committed) held for anyone: blocks the clean-exit marker. */
+  holdsVotes (): boolean {
+    for (const k of this.keys.values()) if (k.votes.size > 0) return true
+    return false
+  }
+
+  private latestGrantNo (): GrantNo { return { inc: this.c.incarnation, n: this.grantCounter } }
+
+  private key (key: string, create: boolean): KeyState | undefined {
+    let k = this.keys.get(key)
+    if (k === undefined && create) {
+      // Unknown key: its fence starts at the high-water mark (>= every token
+      // this voter ever accepted, across restarts thanks to the ceiling).
+      k = { fence: this.highWater, votes: new Map(), queue: [], tombstones: new Map() }
+      this.keys.set(key, k)
+    }
+    return k
+  }
+
+  private maybeEvict (key: string, k: KeyState): void {
+    if (k.votes.size === 0 && k.queue.length === 0 && k.tombstones.size === 0) this.keys.delete(key)
+  }
+
+  private raiseFence (k: KeyState, token: bigint): void {
+    if (token > k.fence) k.fence = token
+    if (token > this.highWater) this.highWater = token
+    if (token >= this.ceiling && !this.c.off('fencePersistence')) {
+      this.ceiling = (token > this.ceiling ? token : this.ceiling) + CEILING_STEP
+      this.ceilingDirty = true
+    }
+  }
+
+  private tombstone (k: KeyState, idk: string): void {
+    if (!k.tombstones.has(idk)) this.tombstoneCount++
+    k.tombstones.set(idk, this.c.now.mono + this.c.config.tombstoneMs)
+    if (this.tombstoneCount > this.c.config.limits.tombstonesMax) this.evictOldestTombstone()
+  }
+
+  private evictOldestTombstone (): void {
+    let oldest: { k: KeyState, idk: string, at: number } | null = null
+    for (const k of this.keys.values()) {
+      for (const [idk, at] of k.tombstones) if (oldest === null || at < oldest.at) oldest = { k, idk, at }
+    }
+    if (oldest !== null) { oldest.k.tombstones.delete(oldest.idk); this.tombstoneCount-- }
+  }
+
+  private requestsOf (peer: NodeId): number {
+    let n = 0
+    for (const k of this.keys.values()) {
+      for (const v of k.votes.values()) if (v.requester === peer) n++
+      for (const w of k.queue) if (w.requester === peer) n++
+    }
+    return n
+  }
+
+  private failed (to: NodeId, key: string, id: AttemptId, reason: Body<'FAILED'>['reason']): void {
+    const body: Body<'FAILED'> = { t: 'FAILED', key, id, reason, supersedes: this.latestGrantNo() }
+    if (reason === 'quiet') body.quietRemainingMs = Math.max(0, this.quietUntil - this.c.now.mono)
+    this.c.send(to, body)
+  }
+
+  /** A higher-priority conflicting vote or queued request stands before `w`. */
+  private behindHigher (k: KeyState, w: Request): boolean {
+    for (const v of k.votes.values()) if (conflicts(v.mode, w.mode) && comparePriority(v, w) < 0) return true
+    for (const q of k.queue) {
+      if (q.idk === w.idk) continue
+      if (conflicts(q.mode, w.mode) && comparePriority(q, w) < 0) return true
+    }
+    return false
+  }
+
+  onRequest (from: NodeId, b: Body<'REQUEST'>): void {
+    const c = this.c
+    if (b.ttlMs <= 0 || b.ttlMs > c.config.ttlMsMax || !Number.isFinite(b.ttlMs)) {
+      this.failed(from, b.key, b.id, 'invalid')
+      return
+    }
+    if (this.stopped || this.deps.isSuspected(from)) return
+    const idk = idKey(b.id)
+    const existing = this.keys.get(b.key)
+    if (existing?.tombstones.has(idk) === true) return
+    const vote = existing?.votes.get(idk)
+    if (vote !== undefined) {
+      // A retransmission: the current answer is the grant.
+      c.send(from, { t: 'GRANT', key: b.key, id: b.id, grantNo: vote.grantNo, fence: vote.fence })
+      return
+    }
+    const queued = existing?.queue.find(w => w.idk === idk)
+    if (queued !== undefined && existing !== undefined) {
+      if (this.isQuiet(c.now.mono)) this.failed(from, b.key, b.id, 'quiet')
+      else if (this.behindHigher(existing, queued)) this.failed(from, b.key, b.id, 'priority')
+      else c.send(from, { t: 'QUEUED', key: b.key, id: b.id })
+      // The head's retransmission also recovers a lost INQUIRE.
+      this.inquireForHead(b.key, existing, true)
+      return
+    }
+    if (existing === undefined && this.keys.size >= c.config.limits.keysMax) { this.failed(from, b.key, b.id, 'queue-full'); return }
+    const k = this.key(b.key, true)!
+    if (k.queue.length >= c.config.limits.queuePerKeyMax || this.requestsOf(from) >= c.config.limits.requestsPerPeerMax) {
+      this.failed(from, b.key, b.id, 'queue-full')
+      this.maybeEvict(b.key, k)
+      return
+    }
+    const w: Waiting = { id: b.id, idk, ts: b.ts, mode: b.mode, ttlMs: b.ttlMs, requester: from, failedSent: false }
+    if (b.noWait) {
+      if (this.isQuiet(c.now.mono) || this.behindHigher(k, w) || [...k.votes.values()].some(v => conflicts(v.mode, w.mode))) {
+        this.failed(from, b.key, b.id, 'busy')
+        this.maybeEvict(b.key, k)
+        return
+      }
+      this.grant(b.key, k, w)
+      return
+    }
+    this.enqueue(k, w)
+    if (this.isQuiet(c.now.mono)) {
+      // One FAILED each, so the requester may yield elsewhere (the yield rule).
+      this.failed(from, b.key, b.id, 'quiet')
+      w.failedSent = true
+      return
+    }
+    if (this.behindHigher(k, w)) {
+      this.failed(from, b.key, b.id, 'priority')
+      w.failedSent = true
+    } else {
+      this.tryGrant(b.key, k)
+      if (!k.votes.has(idk)) c.send(from, { t: 'QUEUED', key: b.key, id: b.id })
+    }
+    if (!k.votes.has(idk) && !c.off('failedOnOvertake')) {
+      // FAILED once to every queued request this one overtook.
+      for (const q of k.queue) {
+        if (q === w || q.failedSent || !conflicts(q.mode, w.mode) || comparePriority(w, q) > 0) continue
+        this.failed(q.requester, b.key, q.id, 'priority')
+        q.failedSent = true
+      }
+    }
+    this.inquireForHead(b.key, k, false)
+  }
+
+  private enqueue (k: KeyState, w: Waiting): void {
+    let i = k.queue.length
+    while (i > 0 && comparePriority(k.queue[i - 1]!, w) > 0) i--
+    k.queue.splice(i, 0, w)
+  }
+
+  private grant (key: string, k: KeyState, w: Request): void {
+    this.grantCounter++
+    const vote: Vote = {
+      id: w.id, idk: w.idk, ts: w.ts, mode: w.mode, ttlMs: w.ttlMs, requester: w.requester,
+      grantNo: this.latestGrantNo(), fence: k.fence, committed: false, token: 0n, leaseEnd: 0, inquired: false, contended: false
+    }
+    k.votes.set(w.idk, vote)
+    this.c.send(w.requester, { t: 'GRANT', key, id: w.id, grantNo: vote.grantNo, fence: vote.fence })
+  }
+
+  /** Grant queued requests in priority order while they fit; stop at the first that conflicts. */
+  private tryGrant (key: string, k: KeyState): void {
+    if (this.stopped || this.isQuiet(this.c.now.mono)) return
+    while (k.queue.length > 0) {
+      const head = k.queue[0]!
+      if (this.deps.isSuspected(head.requester)) { k.queue.shift(); continue }
+      if ([...k.votes.values()].some(v => conflicts(v.mode, head.mode))) break
+      k.queue.shift()
+      this.grant(key, k, head)
+    }
+  }
+
+  /** Ask lower-priority uncommitted holders to yield to the queue's head; tell committed ones they are contended. */
+  private inquireForHead (key: string, k: KeyState, resend: boolean): void {
+    const head = k.queue[0]
+    if (head === undefined) return
+    for (const v of k.votes.values()) {
+      if (!conflicts(v.mode, head.mode) || comparePriority(head, v) > 0) continue
+      if (!v.committed && (!v.inquired || resend)) {
+        v.inquired = true
+        this.c.send(v.requester, { t: 'INQUIRE', key, id: v.id, grantNo: v.grantNo })
+      } else if (v.committed && !v.contended) {
+        v.contended = true
+        this.c.send(v.requester, { t: 'CONTENDED', key, id: v.id })
+      }
+    }
+  }
+
+  /** After any change to a key: grant what fits, inquire for the head, evict if empty. */
+  private reconsider (key: string, k: KeyState): void {
+    this.tryGrant(key, k)
+    this.inquireForHead(key, k, false)
+    this.maybeEvict(key, k)
+  }
+
+  onYield (from: NodeId, b: Body<'YIELD'>): void {
+    const k = this.keys.get(b.key)
+    const vote = k?.votes.get(idKey(b.id))
+    // Only the holder, only for that grant number, never for a committed vote.
+    if (k === undefined || vote === undefined || vote.requester !== from || !sameGrantNo(vote.grantNo, b.grantNo) || vote.committed) {
+      this.c.count('ignoredYields')
+      return
+    }
+    k.votes.delete(vote.idk)
+    this.enqueue(k, { id: vote.id, idk: vote.idk, ts: vote.ts, mode: vote.mode, ttlMs: vote.ttlMs, requester: vote.requester, failedSent: true })
+    this.reconsider(b.key, k)
+  }
+
+  onCommit (from: NodeId, b: Body<'COMMIT'>): void {
+    const c = this.c
+    const k = this.keys.get(b.key)
+    const vote = k?.votes.get(idKey(b.id))
+    const refuse = (reason: Body<'REFUSED'>['reason']): void => {
+      c.send(from, { t: 'REFUSED', key: b.key, id: b.id, phase: 'commit', attempt: b.attempt, reason })
+    }
+    if (k === undefined || vote === undefined || vote.requester !== from || !sameGrantNo(vote.grantNo, b.grantNo)) { refuse('no-grant'); return }
+    if (vote.committed) {
+      if (vote.token !== b.token) { refuse('fence'); return }
+      // Repeated COMMIT of our own committed vote: no fence check, max rule.
+      if (!c.off('repeatedCommitMaxRule')) vote.leaseEnd = Math.max(vote.leaseEnd, c.now.mono + vote.ttlMs)
+      c.send(from, { t: 'COMMITTED', key: b.key, id: b.id, attempt: b.attempt })
+      return
+    }
+    if (this.stopped) { refuse('stopped'); return }
+    if (b.token <= 0n || b.token > TOKEN_LIMIT) { refuse('invalid'); return }
+    if (vote.mode === 'exclusive' && b.token <= k.fence && !c.off('fenceCheck')) { refuse('fence'); return }
+    if (vote.mode === 'exclusive' || !c.off('sharedRaisesFence')) this.raiseFence(k, b.token)
+    vote.committed = true
+    vote.token = b.token
+    vote.leaseEnd = c.now.mono + vote.ttlMs
+    c.send(from, { t: 'COMMITTED', key: b.key, id: b.id, attempt: b.attempt })
+    this.inquireForHead(b.key, k, false)
+  }
+
+  onExtend (from: NodeId, b: Body<'EXTEND'>): void {
+    const c = this.c
+    const k = this.keys.get(b.key)
+    const vote = k?.votes.get(idKey(b.id))
+    const refuse = (reason: Body<'REFUSED'>['reason']): void => {
+      c.send(from, { t: 'REFUSED', key: b.key, id: b.id, phase: 'extend', attempt: b.attempt, reason })
+    }
+    if (vote === undefined || vote.requester !== from || !sameGrantNo(vote.grantNo, b.grantNo) || !vote.committed) { refuse('no-grant'); return }
+    if (b.ttlMs <= 0 || b.ttlMs > c.config.ttlMsMax || !Number.isFinite(b.ttlMs)) { refuse('invalid'); return }
+    if (c.now.mono >= vote.leaseEnd) { refuse('expired'); return }
+    vote.leaseEnd = c.off('extendMaxRule') ? c.now.mono + b.ttlMs : Math.max(vote.leaseEnd, c.now.mono + b.ttlMs)
+    c.send(from, { t: 'EXTENDED', key: b.key, id: b.id, attempt: b.attempt })
+  }
+
+  onRelease (from: NodeId, b: Body<'RELEASE'>): void {
+    const k = this.key(b.key, true)!
+    const idk = idKey(b.id)
+    k.votes.delete(idk)
+    const i = k.queue.findIndex(w => w.idk === idk)
+    if (i >= 0) k.queue.splice(i, 1)
+    // The tombstone outlives retransmissions of this id still in flight.
+    this.tombstone(k, idk)
+    this.c.send(from, { t: 'RELEASED', key: b.key, id: b.id })
+    this.reconsider(b.key, k)
+  }
+
+  /**
+   * `peer` is suspected (or `belowInc` set: a newer incarnation connected):
+   * drop its uncommitted grants and queued requests. Committed votes stay
+   * until RELEASE or lease end.
+   */
+  dropPeer (peer: NodeId, belowInc: number | null): void {
+    const c = this.c
+    for (const [key, k] of [...this.keys]) {
+      let grants = 0
+      let queued = 0
+      const matches = (r: Request): boolean => r.requester === peer && (belowInc === null || r.id.inc < belowInc)
+      for (const v of [...k.votes.values()]) {
+        if (!matches(v)) continue
+        if (v.committed && !c.off('suspicionKeepsCommitted')) continue
+        k.votes.delete(v.idk)
+        grants++
+      }
+      const before = k.queue.length
+      k.queue = k.queue.filter(w => !matches(w))
+      queued = before - k.queue.length
+      if (grants + queued > 0) {
+        c.count('suspicionDrops', grants + queued)
+        c.event({ type: 'suspicion-drop', peer, key, grants, queued })
+        this.reconsider(key, k)
+      }
+    }
+  }
+
+  /** Fire lease ends and tombstone expiries; grant when the quiet period ends. */
+  tick (): void {
+    const now = this.c.now.mono
+    for (const [key, k] of [...this.keys]) {
+      for (const v of [...k.votes.values()]) {
+        if (v.committed && now >= v.leaseEnd) {
+          k.votes.delete(v.idk)
+          this.tombstone(k, v.idk)
+        }
+      }
+      for (const [idk, at] of [...k.tombstones]) {
+        if (now >= at) { k.tombstones.delete(idk); this.tombstoneCount-- }
+      }
+      this.reconsider(key, k)
+    }
+  }
+
+  nextDeadline (): number {
+    const now = this.c.now.mono
+    let next = Infinity
+    let anyQueued = false
+    for (const k of this.keys.values()) {
+      for (const v of k.votes.values()) if (v.committed) next = Math.min(next, v.leaseEnd)
+      for (const at of k.tombstones.values()) next = Math.min(next, at)
+      if (k.queue.length > 0) anyQueued = true
+    }
+    if (anyQueued && this.quietUntil > now) next = Math.min(next, this.quietUntil)
+    return next
+  }
+
+  status (): { keys: number, votes: number, committed: number, queued: number, tombstones: number, perKey: Record<string, { fence: string, votes: number, committed: number, queued: number }> } {
+    let votes = 0; let committed = 0; let queued = 0
+    const perKey: Record<string, { fence: string, votes: number, committed: number, queued: number }> = {}
+    for (const [key, k] of this.keys) {
+      const com = [...k.votes.values()].filter(v => v.committed).length
+      votes += k.votes.size; committed += com; queued += k.queue.length
+      if (Object.keys(perKey).length < 100) perKey[key] = { fence: k.fence.toString(), votes: k.votes.size, committed: com, queued: k.queue.length }
+    }
+    return { keys: this.keys.size, votes, committed, queued, tombstones: this.tombstoneCount, perKey }
+  }
+
+  /** Test hook: the fence a key has here (undefined for unknown keys). */
+  fenceOf (key: string): bigint | undefined { return this.keys.get(key)?.fence }}
