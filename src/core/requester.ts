@@ -60,6 +60,9 @@ interface Acquire {
   validUntil: Validity
   leaseRounds: number
   extend: LeaseRound | null
+  /** Retransmission pacing for the current phase. */
+  lastSent: number
+  retries: number
 }
 
 interface PendingRelease {
@@ -67,6 +70,7 @@ interface PendingRelease {
   key: string
   id: AttemptId
   since: number
+  lastSent: number
 }
 
 export interface RequesterDeps {
@@ -82,7 +86,6 @@ export class Requester {
   private readonly byAttempt = new Map<string, Acquire>()
   private readonly releases = new Map<string, PendingRelease>()
   private seqCounter = 0
-  private lastSweep = -Infinity
   stopped = false
 
   constructor (private readonly ctx: () => StepContext, private readonly deps: RequesterDeps) {}
@@ -112,7 +115,7 @@ export class Requester {
       handle: cmd.handle, key: cmd.key, mode: cmd.mode, ttlMs: cmd.ttlMs, noWait: cmd.noWait,
       deadline: cmd.waitMs === null ? null : c.now.mono + cmd.waitMs,
       ts: this.deps.nextTs(), seq: ++this.seqCounter, phase: 'requesting',
-      attempt: undefined as unknown as Attempt, token: 0n, validUntil: { mono: 0, wall: 0 }, leaseRounds: 0, extend: null
+      attempt: undefined as unknown as Attempt, token: 0n, validUntil: { mono: 0, wall: 0 }, leaseRounds: 0, extend: null, lastSent: c.now.mono, retries: 0
     }
     this.acquires.set(acq.handle, acq)
     this.startAttempt(acq)
@@ -155,6 +158,7 @@ export class Requester {
       return
     }
     acq.extend = { round: ++acq.leaseRounds, sentAt: c.now, ttlMs, acked: new Set() }
+    this.paced(acq)
     for (const v of acq.attempt.quorum) this.sendExtend(acq, v)
   }
 
@@ -191,8 +195,21 @@ export class Requester {
       highest: new Map(), deferred: new Map(), commit: null
     }
     acq.phase = 'requesting'
+    this.paced(acq)
     this.byAttempt.set(acq.attempt.idk, acq)
     for (const v of quorum) this.sendRequest(acq, v)
+  }
+
+  /** A phase just sent everything: the next retransmission waits a full interval. */
+  private paced (acq: Acquire): void {
+    acq.lastSent = this.c.now.mono
+    acq.retries = 0
+  }
+
+  /** REQUESTs back off (up to 8 intervals: waiting is normal); COMMIT/EXTEND do not. */
+  private retransmitDue (acq: Acquire): number {
+    const factor = acq.phase === 'requesting' ? Math.min(8, 2 ** acq.retries) : 1
+    return acq.lastSent + this.c.config.retransmitMs * factor
   }
 
   private sendRequest (acq: Acquire, voter: NodeId): void {
@@ -222,7 +239,7 @@ export class Requester {
   private sendRelease (voter: NodeId, key: string, id: AttemptId): void {
     const k = `${voter}|${idKey(id)}`
     if (!this.releases.has(k) && this.releases.size < this.c.config.limits.releasesMax) {
-      this.releases.set(k, { voter, key, id, since: this.c.now.mono })
+      this.releases.set(k, { voter, key, id, since: this.c.now.mono, lastSent: this.c.now.mono })
     }
     this.c.send(voter, { t: 'RELEASE', key, id })
   }
@@ -292,6 +309,7 @@ export class Requester {
   private newCommitRound (acq: Acquire, token: bigint): void {
     const a = acq.attempt
     a.commit = { round: ++acq.leaseRounds, sentAt: this.c.now, ttlMs: acq.ttlMs, acked: new Set(), token }
+    this.paced(acq)
     for (const v of a.quorum) this.sendCommit(acq, v)
   }
 
@@ -504,16 +522,17 @@ export class Requester {
         this.newCommitRound(acq, commit.token)
       }
     }
-    if (now.mono - this.lastSweep >= c.config.retransmitMs) {
-      this.lastSweep = now.mono
-      this.retransmit()
-    }
+    this.retransmit()
   }
 
   private retransmit (): void {
     const now = this.c.now.mono
     for (const acq of this.acquires.values()) {
       const a = acq.attempt
+      if (acq.phase === 'held' && acq.extend === null) continue
+      if (now < this.retransmitDue(acq)) continue
+      acq.lastSent = now
+      acq.retries++
       if (acq.phase === 'requesting') {
         for (const v of a.quorum) if (!a.votes.has(v)) this.sendRequest(acq, v)
       } else if (acq.phase === 'committing' && a.commit !== null) {
@@ -525,25 +544,26 @@ export class Requester {
     const giveUpMs = this.c.config.ttlMsMax + this.c.config.tombstoneMs
     for (const [k, r] of [...this.releases]) {
       if (now - r.since > giveUpMs) { this.releases.delete(k); continue }
+      if (now - r.lastSent < this.c.config.retransmitMs) continue
+      r.lastSent = now
       this.c.send(r.voter, { t: 'RELEASE', key: r.key, id: r.id })
     }
   }
 
   nextDeadline (): number {
     let next = Infinity
-    let retransmitting = this.releases.size > 0
     for (const acq of this.acquires.values()) {
       if (acq.phase === 'held') {
         next = Math.min(next, acq.validUntil.mono)
-        if (acq.extend !== null) retransmitting = true
+        if (acq.extend !== null) next = Math.min(next, this.retransmitDue(acq))
         continue
       }
-      retransmitting = true
+      next = Math.min(next, this.retransmitDue(acq))
       if (acq.deadline !== null) next = Math.min(next, acq.deadline)
       const commit = acq.attempt?.commit
       if (acq.phase === 'committing' && commit !== null && commit !== undefined) next = Math.min(next, this.validity(commit, commit.sentAt).mono)
     }
-    if (retransmitting) next = Math.min(next, this.lastSweep + this.c.config.retransmitMs)
+    for (const r of this.releases.values()) next = Math.min(next, r.lastSent + this.c.config.retransmitMs)
     return next
   }
 
