@@ -1,0 +1,249 @@
+/**
+ * SCENARIOS.md stories 15–28, stepped by hand against the pure core
+ * (etcd-raft style transcripts on the HandCluster).
+ *
+ * Every story asserts its exact outcome: the frames sent (the cluster's
+ * `log`), results, tokens, events, fences and the disk. Where a story
+ * protects a safety rule, a second test switches that rule off through the
+ * config's test-only `unsafe` flag and asserts that the story's bad outcome
+ * really happens (two holders at once, a duplicate token, a write accepted
+ * that should be rejected): proof that the first test can fail.
+ *
+ * Conventions: nodes n0, n1, n2 (majority quorums of 2 on 3 nodes). A
+ * requester's quorum is itself plus one peer chosen by a hash of the key;
+ * `keyFor` picks keys that give the quorums a story needs.
+ */
+import { expect } from 'chai'
+import { keySpread } from '../src/core/config.js'
+import { createQuorumSystem } from '../src/core/quorum.js'
+import { HandCluster, type FramePred, type HandClusterOptions, type InFlight } from './helpers/hand-cluster.js'
+import type { CoreConfig, FrameBody, NodeId, Now, Result } from '../src/core/types.js'
+
+// ---------------------------------------------------------------------------
+// Local helpers
+
+type Granted = Extract<Result, { type: 'granted' }>
+type Body<T extends FrameBody['t']> = Extract<FrameBody, { t: T }>
+
+/** A key whose write quorum, picked by `requester` with everyone reachable, is exactly `quorum`. */
+function keyFor (ids: readonly NodeId[], requester: NodeId, quorum: NodeId[], prefix = 'k'): string {
+  const q = createQuorumSystem('majority', ids)
+  const want = [...quorum].sort().join(',')
+  for (let i = 0; i < 10_000; i++) {
+    const key = `${prefix}${i}`
+    if (q.pick('write', new Set(ids), requester, keySpread(key))?.join(',') === want) return key
+  }
+  throw new Error(`no key gives ${requester} the quorum ${want}`)
+}
+
+const IDS3 = ['n0', 'n1', 'n2']
+
+/** One line per frame, for transcripts in failure messages. */
+function fmt (m: InFlight): string {
+  const b = m.frame.b
+  if (b.t === 'PING' || b.t === 'PONG') return `${m.from}->${m.to} ${b.t}`
+  const id = `${b.id.peer}:${b.id.inc}.${b.id.seq}`
+  const extra: string[] = []
+  if ('grantNo' in b && b.grantNo !== undefined) extra.push(`g${b.grantNo.inc}.${b.grantNo.n}`)
+  if (b.t === 'GRANT') extra.push(`fence=${b.fence}`)
+  if (b.t === 'COMMIT') extra.push(`token=${b.token}`, `round=${b.attempt}`)
+  if (b.t === 'REQUEST') extra.push(`ts=${b.ts}`, b.mode)
+  if (b.t === 'FAILED') extra.push(b.reason)
+  if (b.t === 'REFUSED') extra.push(b.phase, b.reason, `round=${b.attempt}`)
+  return `${m.from}->${m.to} ${b.t}(${b.key} ${id}${extra.length > 0 ? ' ' + extra.join(' ') : ''})`
+}
+
+/** Protocol frames (no PING/PONG) of the log from index `since`, formatted. */
+function transcript (c: HandCluster, since = 0): string[] {
+  return c.log.slice(since).filter(m => m.frame.b.t !== 'PING' && m.frame.b.t !== 'PONG').map(fmt)
+}
+
+/** Frames of the log matching `pred`, from index `since`. */
+function logged (c: HandCluster, pred: (m: InFlight) => boolean, since = 0): InFlight[] {
+  return c.log.slice(since).filter(pred)
+}
+
+function isT<T extends FrameBody['t']> (t: T, from?: NodeId, to?: NodeId) {
+  return (m: InFlight): m is InFlight & { frame: { b: Body<T> } } =>
+    m.frame.b.t === t && (from === undefined || m.from === from) && (to === undefined || m.to === to)
+}
+
+/** Frames to or from any of `nodes`. */
+function touching (nodes: NodeId[]): (m: InFlight) => boolean {
+  return m => nodes.includes(m.from) || nodes.includes(m.to)
+}
+
+/**
+ * Move time with some nodes stopped (SIGSTOP): they neither tick nor receive;
+ * frames to them are dropped (their sockets are not read), frames between
+ * the others are delivered.
+ */
+function advancePaused (c: HandCluster, ms: number, paused: NodeId[]): void {
+  for (let t = 0; t < ms; t += 10) {
+    c.drop(m => paused.includes(m.to))
+    c.advance(Math.min(10, ms - t), { except: paused, deliver: m => !paused.includes(m.to) })
+  }
+  c.drop(m => paused.includes(m.to))
+}
+
+/** Move time with `cut` partitioned from everyone else (frames across the cut dropped; all nodes tick). */
+function advancePartitioned (c: HandCluster, ms: number, cut: NodeId[]): void {
+  const across = (m: InFlight): boolean => cut.includes(m.from) !== cut.includes(m.to)
+  for (let t = 0; t < ms; t += 10) {
+    c.drop(across)
+    c.advance(Math.min(10, ms - t), { deliver: m => !across(m) })
+  }
+  c.drop(across)
+}
+
+/** Advance in 10 ms steps (delivering per `opts`) until `cond` holds; returns the time it first held. */
+function advanceUntil (c: HandCluster, cond: () => boolean, maxMs: number, step: (ms: number) => void = ms => c.advance(ms)): number {
+  const end = c.time + maxMs
+  while (!cond()) {
+    if (c.time >= end) throw new Error(`condition not reached within ${maxMs} ms (t=${c.time})`)
+    step(10)
+  }
+  return c.time
+}
+
+/** The runtime's handshake, but only between the pairs given (a partition hides the rest). */
+function handshakeBetween (c: HandCluster, id: NodeId, peers: NodeId[], opts: { toSelf?: boolean } = {}): void {
+  for (const other of peers) {
+    const me = c.core(id)
+    const them = c.core(other)
+    c.input(other, { type: 'handshake', now: c.now(other), peer: id, incarnation: c.node(id).disk.incarnation, clock: me.lamport(), quietRemainingMs: me.quietRemainingMs() })
+    if (opts.toSelf !== false) {
+      c.input(id, { type: 'handshake', now: c.now(id), peer: other, incarnation: c.node(other).disk.incarnation, clock: them.lamport(), quietRemainingMs: them.quietRemainingMs() })
+    }
+  }
+}
+
+function granted (c: HandCluster, id: NodeId, handle: number): Granted {
+  const g = c.granted(id, handle)
+  if (g === undefined) throw new Error(`${id} handle ${handle} was not granted; results: ${JSON.stringify(c.node(id).results, (_, v) => typeof v === 'bigint' ? `${v}n` : v)}`)
+  return g
+}
+
+/** Acquire and settle (no time passes); returns the grant. */
+function acquireNow (c: HandCluster, id: NodeId, handle: number, key: string, extra: Partial<{ mode: 'exclusive' | 'shared', ttlMs: number }> = {}): Granted {
+  c.acquire(id, { handle, key, ...extra })
+  c.settle()
+  return granted(c, id, handle)
+}
+
+function releaseNow (c: HandCluster, id: NodeId, handle: number): void {
+  c.release(id, handle)
+  c.settle()
+  expect(c.lastResult(id, handle)?.type).to.equal('released')
+}
+
+function voterOf (c: HandCluster, id: NodeId, key: string): { fence: string, votes: number, committed: number, queued: number } | undefined {
+  return c.core(id).status().voter.perKey[key]
+}
+
+/**
+ * A fenced resource (DESIGN.md §4 "Fencing tokens"): per key, maxWrite and
+ * maxSeen. A read needs token >= maxWrite, a write needs token >= maxSeen.
+ */
+class FencedStore {
+  private readonly marks = new Map<string, { maxWrite: bigint, maxSeen: bigint }>()
+  readonly decisions: Array<{ op: 'read' | 'write', key: string, token: bigint, ok: boolean }> = []
+  private m (key: string): { maxWrite: bigint, maxSeen: bigint } {
+    let m = this.marks.get(key)
+    if (m === undefined) { m = { maxWrite: 0n, maxSeen: 0n }; this.marks.set(key, m) }
+    return m
+  }
+
+  read (key: string, token: bigint): boolean {
+    const m = this.m(key)
+    const ok = token >= m.maxWrite
+    if (ok && token > m.maxSeen) m.maxSeen = token
+    this.decisions.push({ op: 'read', key, token, ok })
+    return ok
+  }
+
+  write (key: string, token: bigint): boolean {
+    const m = this.m(key)
+    const ok = token >= m.maxSeen
+    if (ok) {
+      if (token > m.maxWrite) m.maxWrite = token
+      if (token > m.maxSeen) m.maxSeen = token
+    }
+    this.decisions.push({ op: 'write', key, token, ok })
+    return ok
+  }
+
+  marksOf (key: string): { maxWrite: bigint, maxSeen: bigint } { return { ...this.m(key) } }
+}
+
+function cluster (opts: Partial<HandClusterOptions> & { unsafe?: CoreConfig['unsafe'] } = {}): HandCluster {
+  const config: Partial<CoreConfig> = { ...opts.config }
+  if (opts.unsafe !== undefined) config.unsafe = opts.unsafe
+  return new HandCluster({ nodes: opts.nodes ?? 3, config, autoPersist: opts.autoPersist ?? true })
+}
+
+// Silence "unused" for helpers only some stories use.
+void logged; void touching; void advancePartitioned; void handshakeBetween; void isT; void releaseNow; void voterOf
+export type { FramePred, Now }
+
+// ---------------------------------------------------------------------------
+// 15
+
+describe('SCENARIOS.md 15: A paused holder is suspected', () => {
+  // a = n0 holds k through Q_a = {n0, n1}; b = n2 must then use {n1, n2}.
+  const k = keyFor(IDS3, 'n0', ['n0', 'n1'], 'k')
+  const k2 = keyFor(IDS3, 'n0', ['n0', 'n1'], 'u')
+
+  function story (unsafe?: CoreConfig['unsafe']): { c: HandCluster, a: Granted, t1: number, voteAt: number, bAt: number, b: Granted } {
+    const c = cluster({ unsafe })
+    c.bootPastQuiet()
+    const a = acquireNow(c, 'n0', 1, k, { ttlMs: 5_000 })
+    const t1 = c.time
+    expect(a.token).to.equal(1n)
+    // A second acquire of a's is half-way: n1 granted it, the GRANT has not reached a.
+    c.acquire('n0', { handle: 2, key: k2, ttlMs: 5_000 })
+    c.deliver('REQUEST')
+    expect(c.pending().map(fmt)).to.include(`n1->n0 GRANT(${k2} n0:1.2 g1.2 fence=1)`)
+    // SIGSTOP a: n1 suspects it after the suspicion timeout (500 ms here; ~1 s in the story).
+    const pausedStep = (ms: number): void => advancePaused(c, ms, ['n0'])
+    const suspectAt = advanceUntil(c, () => c.events('n1', 'suspect').length > 0, 2_000, pausedStep)
+    expect(suspectAt - t1).to.be.within(400, 600)
+    advancePaused(c, t1 + 1_000 - c.time, ['n0'])
+    c.acquire('n2', { handle: 1, key: k, ttlMs: 2_000 })
+    expect(c.pending(isT('REQUEST', 'n2')).map(m => m.to).sort()).to.deep.equal(['n1', 'n2'])
+    // The instant n1 hands its vote to b, and the instant b's acquire resolves.
+    const voteAt = advanceUntil(c, () => logged(c, isT('GRANT', 'n1', 'n2')).length > 0, 10_000, pausedStep)
+    const bAt = advanceUntil(c, () => c.granted('n2', 1) !== undefined, 1_000, pausedStep)
+    return { c, a, t1, voteAt, bAt, b: granted(c, 'n2', 1) }
+  }
+
+  it('peers suspect a after ~the suspicion timeout but keep its committed vote until the lease ends; b waits; only the uncommitted grant is reclaimed', () => {
+    const { c, a, t1, voteAt, bAt, b } = story()
+    for (const peer of ['n1', 'n2']) {
+      expect(c.events(peer, 'suspect'), peer).to.deep.equal([{ type: 'suspect', peer: 'n0' }])
+    }
+    // Suspicion reclaimed the uncommitted grant for k2 only, never the committed vote for k.
+    expect(c.events('n1', 'suspicion-drop')).to.deep.equal([{ type: 'suspicion-drop', peer: 'n0', key: k2, grants: 1, queued: 0 }])
+    // b queued behind the committed vote (FAILED: a outranks it).
+    const bFrames = transcript(c).filter(l => l.includes(`(${k} n2:`))
+    expect(bFrames).to.include.members([`n2->n1 REQUEST(${k} n2:1.1 ts=${(logged(c, isT('REQUEST', 'n2'))[0]!.frame.b as Body<'REQUEST'>).ts} exclusive)`, `n1->n2 FAILED(${k} n2:1.1 priority)`])
+    // n1's lease for a ends at COMMIT receipt (t1) + 5000; b is granted there, not before.
+    expect(voteAt).to.be.at.least(t1 + 5_000)
+    expect(voteAt).to.be.at.most(t1 + 5_000 + 10)
+    expect(bAt).to.be.greaterThan(a.validUntil.mono)
+    expect(b.token).to.equal(2n)
+    // a wakes long after: its first step declares the lock lost.
+    advancePaused(c, 10_000 - (c.time - t1), ['n0'])
+    c.input('n0', { type: 'tick', now: c.now('n0') })
+    expect(c.lastResult('n0', 1)).to.deep.equal({ type: 'lost', handle: 1, key: k, reason: 'expired' })
+  })
+
+  it('mutation suspicionKeepsCommitted off: suspicion frees the committed vote and b holds k while a still believes it holds it', () => {
+    const { c, a, t1, voteAt, bAt, b } = story({ suspicionKeepsCommitted: true })
+    expect(c.events('n1', 'suspicion-drop')).to.deep.include({ type: 'suspicion-drop', peer: 'n0', key: k, grants: 1, queued: 0 })
+    // Two holders at once: b's grant falls inside a's belief window.
+    expect(voteAt).to.be.lessThan(t1 + 1_500)
+    expect(bAt).to.be.lessThan(a.validUntil.mono)
+    expect(b.token).to.equal(2n)
+  })
+})
