@@ -1,0 +1,64 @@
+/**
+ * A held lock as the application sees it.
+ */
+import type { LockMode, Validity } from './core/types.js'
+import type { RealClock } from './runtime/core-driver.js'
+
+/** What a Lock needs from the mesh that granted it. */
+export interface LockOwner {
+  extendLock: (lock: Lock, ttlMs: number) => Promise<void>
+  releaseLock: (lock: Lock) => Promise<void>
+  readonly clock: RealClock
+}
+
+export class Lock {
+  /** Aborts when the lease is lost (expired, refused, node stopped) or the lock is released. */
+  readonly signal: AbortSignal
+  private readonly controller = new AbortController()
+  /** @internal */ validUntil: Validity
+  /** @internal */ released = false
+
+  constructor (
+    private readonly owner: LockOwner,
+    /** @internal */ readonly handle: number,
+    readonly key: string,
+    readonly mode: LockMode,
+    /** Fencing token: pass it to every resource you touch; it only grows per key. */
+    readonly token: bigint,
+    validUntil: Validity
+  ) {
+    this.signal = this.controller.signal
+    this.validUntil = validUntil
+  }
+
+  /** Milliseconds of validity left by both clocks (0 once lost). */
+  remainingMs (): number {
+    if (this.signal.aborted) return 0
+    const c = this.owner.clock
+    return Math.max(0, Math.min(this.validUntil.mono - c.mono(), this.validUntil.wall - c.wall()))
+  }
+
+  /** When the validity ends, for display (the monotonic deadline is what counts). */
+  get expiresAt (): Date {
+    return new Date(Date.now() + this.remainingMs())
+  }
+
+  /** True while the lease is believed valid. */
+  get valid (): boolean { return this.remainingMs() > 0 }
+
+  /** Renew the lease for `ttlMs` from now. Rejects with LockLostError if the quorum did not confirm it. */
+  async extend (ttlMs: number): Promise<void> { await this.owner.extendLock(this, ttlMs) }
+
+  /** Give the lock back. Rejects with NotHolderError when it was already released or lost. */
+  async release (): Promise<void> { await this.owner.releaseLock(this) }
+
+  /** `await using lock = await mesh.acquire(...)` (TypeScript 5.2+). */
+  async [Symbol.asyncDispose] (): Promise<void> {
+    if (!this.released && !this.signal.aborted) await this.release()
+  }
+
+  /** @internal */
+  abort (reason: Error): void {
+    if (!this.controller.signal.aborted) this.controller.abort(reason)
+  }
+}

@@ -1,0 +1,399 @@
+/**
+ * LockMesh: the public face of one lockmesh node. It owns a CoreDriver (the
+ * protocol on real clocks and a durable fence store) and a transport, turns
+ * the core's results into promises, Locks and typed errors, and its events
+ * into `mode` / `lock-lost` / `contended` events.
+ */
+import { TypedEventEmitter } from 'main-event'
+import { configHash, defaultCoreConfig, validateCoreConfig } from './core/config.js'
+import type { CoreConfig, CoreEvent, Frame, LockMode, Mode, NodeId, QuorumSystemName, Result } from './core/types.js'
+import {
+  AbortError, InvalidOptionsError, LockBusyError, LockLostError, LockTimeoutError, NoQuorumError,
+  NotHolderError, QueueFullError, ReadOnlyError
+} from './errors.js'
+import { Lock, type LockOwner } from './lock.js'
+import { CoreDriver, type RealClock } from './runtime/core-driver.js'
+import { TIMING_PRESETS, type TimingPreset } from './runtime/presets.js'
+import type { FenceStore } from './store/fence-store.js'
+
+/** What the transport must offer the mesh (libp2p in production, in-memory in tests). */
+export interface MeshTransport {
+  start: () => Promise<void>
+  stop: () => Promise<void>
+  send: (to: NodeId, frame: Frame) => void
+}
+
+export interface MeshTransportHooks {
+  /** Our side of the handshake, read when a stream opens. */
+  localHandshake: () => { configHash: string, incarnation: number, clock: bigint, quietRemainingMs: number }
+  onFrame: (from: NodeId, frame: Frame) => void
+  onHandshake: (peer: NodeId, hs: { incarnation: number, clock: bigint, quietRemainingMs: number }) => void
+  onPeerDown?: (peer: NodeId) => void
+}
+
+export type MeshTransportFactory = (hooks: MeshTransportHooks) => MeshTransport
+
+export interface LockMeshInit {
+  /** This node's ID (its libp2p peer ID string). */
+  self: NodeId
+  /** Every voting member, including `self`. */
+  roster: NodeId[]
+  /** Quorum system. Default `auto`: majority below 10 nodes, grid from 10. */
+  quorum?: QuorumSystemName
+  /** Longest lease anyone may ask for; also a restarted node's quiet period. Default 60000. */
+  ttlMsMax?: number
+  /** Lease used when `acquire` gets no `ttlMs`. Default 10000. */
+  defaultTtlMs?: number
+  /** How long `acquire` waits when it gets no `waitMs`. Default 30000; `Infinity` waits forever. */
+  defaultWaitMs?: number
+  /** Bound on clock rate error ρ. Default 0.01. */
+  driftRho?: number
+  /** Failure detection timings: `lan` (default) or `fast` (tests), or your own. */
+  timing?: TimingPreset | Partial<Pick<CoreConfig, 'pingIntervalMs' | 'suspicionTimeoutMs' | 'stallThresholdMs' | 'stableMs' | 'retransmitMs' | 'tombstoneMs' | 'marginMs'>>
+  /** Where fences, the incarnation and the clean-exit marker live. */
+  store: FenceStore
+  transport: MeshTransportFactory
+  /** Advanced: raw core settings (limits, clamp). */
+  core?: Partial<CoreConfig>
+  /** Clocks (tests). */
+  clock?: RealClock
+}
+
+/** Options of `acquire`, `tryAcquire` and `using`. */
+export interface AcquireOptions {
+  /** `exclusive` (default) or `shared` (many readers). */
+  mode?: LockMode
+  /** Lease length in ms. Default `defaultTtlMs`. */
+  ttlMs?: number
+  /** Give up with LockTimeoutError after this long. Default `defaultWaitMs`. */
+  waitMs?: number
+  /** Abort waiting (AbortError). */
+  signal?: AbortSignal
+}
+
+export interface ModeEventDetail { mode: Mode, sharedLocks: boolean, reachable: NodeId[] }
+export interface LockEventDetail { key: string, token: bigint, reason?: string }
+
+export interface LockMeshEvents {
+  mode: CustomEvent<ModeEventDetail>
+  'lock-lost': CustomEvent<LockEventDetail>
+  contended: CustomEvent<LockEventDetail>
+  error: CustomEvent<Error>
+}
+
+interface PendingAcquire {
+  key: string
+  mode: LockMode
+  waitMs: number
+  resolve: (lock: Lock) => void
+  reject: (err: Error) => void
+  cleanup: () => void
+}
+
+interface PendingOp { resolve: () => void, reject: (err: Error) => void }
+
+const DEFAULT_TTL_MS = 10_000
+const DEFAULT_WAIT_MS = 30_000
+
+export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockOwner {
+  readonly config: CoreConfig
+  readonly configHash: string
+  private readonly driver: CoreDriver
+  private readonly transport: MeshTransport
+  private readonly defaultTtlMs: number
+  private readonly defaultWaitMs: number
+  private nextHandle = 1
+  private readonly pending = new Map<number, PendingAcquire>()
+  private readonly locks = new Map<number, Lock>()
+  private readonly extending = new Map<number, PendingOp>()
+  private currentMode: ModeEventDetail = { mode: 'starting', sharedLocks: false, reachable: [] }
+  private readonly readyWaiters: Array<() => void> = []
+  private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new'
+  private readonly handshakeRefusals = 0
+
+  constructor (init: LockMeshInit) {
+    super()
+    if (typeof init !== 'object' || init === null) throw new InvalidOptionsError('init', 'an object', init)
+    const timing = typeof init.timing === 'string' || init.timing === undefined ? TIMING_PRESETS[init.timing ?? 'lan'] : init.timing
+    if (timing === undefined) throw new InvalidOptionsError('timing', "'lan' | 'fast' | an object of timings", init.timing)
+    this.config = defaultCoreConfig(init.self, init.roster, {
+      ...(init.quorum !== undefined ? { quorum: init.quorum } : {}),
+      ...(init.ttlMsMax !== undefined ? { ttlMsMax: init.ttlMsMax } : {}),
+      ...(init.driftRho !== undefined ? { driftRho: init.driftRho } : {}),
+      ...timing,
+      ...init.core
+    })
+    validateCoreConfig(this.config)
+    this.defaultTtlMs = init.defaultTtlMs ?? Math.min(DEFAULT_TTL_MS, this.config.ttlMsMax)
+    this.defaultWaitMs = init.defaultWaitMs ?? DEFAULT_WAIT_MS
+    checkTtl('defaultTtlMs', this.defaultTtlMs, this.config.ttlMsMax)
+    checkWait('defaultWaitMs', this.defaultWaitMs)
+    if (typeof init.store?.load !== 'function') throw new InvalidOptionsError('store', 'a FenceStore (load/save)', init.store)
+    if (typeof init.transport !== 'function') throw new InvalidOptionsError('transport', 'a transport factory function', init.transport)
+    this.configHash = configHash(this.config)
+    this.driver = new CoreDriver({
+      config: this.config,
+      store: init.store,
+      ...(init.clock !== undefined ? { clock: init.clock } : {}),
+      send: (to, frame) => { this.transport.send(to, frame) },
+      onResult: r => { this.onResult(r) },
+      onEvent: e => { this.onEvent(e) },
+      onFatal: err => { this.safeDispatchEvent('error', { detail: err }); void this.stop() }
+    })
+    this.transport = init.transport({
+      localHandshake: () => ({ configHash: this.configHash, incarnation: this.driver.getIncarnation(), clock: this.driver.lamport(), quietRemainingMs: Math.ceil(this.driver.quietRemainingMs()) }),
+      onFrame: (from, frame) => { this.driver.feed({ type: 'frame', from, frame }) },
+      onHandshake: (peer, hs) => { this.driver.feed({ type: 'handshake', peer, incarnation: hs.incarnation, clock: hs.clock, quietRemainingMs: hs.quietRemainingMs }) }
+    })
+  }
+
+  get clock (): RealClock { return this.driver.clock }
+
+  /** Start the node: durable incarnation, transport up. Idempotent. */
+  async start (): Promise<void> {
+    if (this.state !== 'new') return
+    this.state = 'starting'
+    await this.driver.start()
+    await this.transport.start()
+    this.state = 'running'
+  }
+
+  /** Resolves once the node has its first mode (one detection period after start). */
+  async ready (options: { signal?: AbortSignal } = {}): Promise<ModeEventDetail> {
+    if (this.currentMode.mode !== 'starting') return this.currentMode
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => { reject(new AbortError('', 'ready() aborted')) }
+      options.signal?.addEventListener('abort', onAbort, { once: true })
+      this.readyWaiters.push(() => { options.signal?.removeEventListener('abort', onAbort); resolve() })
+    })
+    return this.currentMode
+  }
+
+  /** `read-write`, `read-only`, or `starting` before the first mode. */
+  get mode (): Mode { return this.currentMode.mode }
+  /** Whether shared locks can be granted (a read quorum is reachable). */
+  get sharedLocks (): boolean { return this.currentMode.sharedLocks }
+
+  /** Acquire `key`, waiting up to `waitMs`. */
+  async acquire (key: string, options: AcquireOptions = {}): Promise<Lock> {
+    return await this.request(key, options, false)
+  }
+
+  /** Acquire `key` only if nobody holds or waits for it with priority; LockBusyError otherwise. */
+  async tryAcquire (key: string, options: Omit<AcquireOptions, 'waitMs'> = {}): Promise<Lock> {
+    return await this.request(key, options, true)
+  }
+
+  /**
+   * Run `fn` while holding `key`: the lease is extended at about 2/3 of its
+   * validity while `fn` runs; the lock is released afterwards, whatever happens.
+   * `signal` aborts when the lock is lost — stop writing then.
+   */
+  async using<T> (key: string, fn: (signal: AbortSignal, lock: Lock) => Promise<T> | T, options: AcquireOptions = {}): Promise<T> {
+    const lock = await this.acquire(key, options)
+    const ttlMs = options.ttlMs ?? this.defaultTtlMs
+    let timer: ReturnType<typeof setTimeout> | null = null
+    const plan = (): void => {
+      if (lock.signal.aborted) return
+      timer = setTimeout(() => {
+        lock.extend(ttlMs).then(plan, () => { /* the lock lapses; lock.signal aborts at its end */ })
+      }, Math.max(1, lock.remainingMs() * 2 / 3))
+    }
+    plan()
+    try {
+      return await fn(lock.signal, lock)
+    } finally {
+      if (timer !== null) clearTimeout(timer)
+      if (!lock.released && !lock.signal.aborted) await lock.release().catch(() => {})
+    }
+  }
+
+  private async request (key: string, options: AcquireOptions, noWait: boolean): Promise<Lock> {
+    if (typeof key !== 'string' || key.length === 0 || key.length > this.config.limits.keyLengthMax) {
+      throw new InvalidOptionsError('key', `a string of 1..${this.config.limits.keyLengthMax} characters`, key)
+    }
+    if (typeof options !== 'object' || options === null) throw new InvalidOptionsError('options', 'an object', options)
+    const mode = options.mode ?? 'exclusive'
+    if (mode !== 'exclusive' && mode !== 'shared') throw new InvalidOptionsError('mode', "'exclusive' | 'shared'", mode)
+    const ttlMs = options.ttlMs ?? this.defaultTtlMs
+    checkTtl('ttlMs', ttlMs, this.config.ttlMsMax)
+    const waitMs = options.waitMs ?? this.defaultWaitMs
+    checkWait('waitMs', waitMs)
+    if (this.state !== 'running') throw new AbortError(key, `the node is ${this.state === 'new' ? 'not started' : this.state}`)
+    options.signal?.throwIfAborted()
+    const handle = this.nextHandle++
+    return await new Promise<Lock>((resolve, reject) => {
+      const onAbort = (): void => { this.driver.feed({ type: 'cancel', handle }) }
+      options.signal?.addEventListener('abort', onAbort, { once: true })
+      this.pending.set(handle, {
+        key, mode, waitMs, resolve, reject,
+        cleanup: () => { options.signal?.removeEventListener('abort', onAbort) }
+      })
+      this.driver.feed({ type: 'acquire', cmd: { handle, key, mode, ttlMs, noWait, waitMs: Number.isFinite(waitMs) ? waitMs : null } })
+    })
+  }
+
+  /** @internal */
+  async extendLock (lock: Lock, ttlMs: number): Promise<void> {
+    checkTtl('ttlMs', ttlMs, this.config.ttlMsMax)
+    if (lock.released || lock.signal.aborted || this.locks.get(lock.handle) !== lock) throw new NotHolderError(lock.key, 'extend')
+    if (this.extending.has(lock.handle)) throw new InvalidOptionsError('extend', 'one extension at a time', 'a second concurrent extend')
+    await new Promise<void>((resolve, reject) => {
+      this.extending.set(lock.handle, { resolve, reject })
+      this.driver.feed({ type: 'extend', handle: lock.handle, ttlMs })
+    })
+  }
+
+  /** @internal */
+  async releaseLock (lock: Lock): Promise<void> {
+    if (lock.released || this.locks.get(lock.handle) !== lock) throw new NotHolderError(lock.key, 'release')
+    lock.released = true
+    this.locks.delete(lock.handle)
+    lock.abort(new LockLostError(lock.key, 'released'))
+    this.driver.feed({ type: 'release', handle: lock.handle })
+  }
+
+  private onResult (r: Result): void {
+    switch (r.type) {
+      case 'granted': {
+        const p = this.pending.get(r.handle)
+        this.pending.delete(r.handle)
+        if (p === undefined) { this.driver.feed({ type: 'release', handle: r.handle }); return }
+        p.cleanup()
+        const lock = new Lock(this, r.handle, r.key, r.mode, r.token, r.validUntil)
+        // Re-read both clocks right before handing the lock out.
+        if (lock.remainingMs() <= 0) {
+          this.driver.feed({ type: 'release', handle: r.handle })
+          p.reject(new LockLostError(r.key, 'expired before it could be handed out'))
+          return
+        }
+        this.locks.set(r.handle, lock)
+        p.resolve(lock)
+        return
+      }
+      case 'failed': {
+        const p = this.pending.get(r.handle)
+        this.pending.delete(r.handle)
+        if (p === undefined) return
+        p.cleanup()
+        p.reject(failureError(r, p.waitMs))
+        return
+      }
+      case 'lost': {
+        const lock = this.locks.get(r.handle)
+        this.locks.delete(r.handle)
+        if (lock === undefined) return
+        lock.abort(new LockLostError(r.key, r.reason))
+        this.extending.get(r.handle)?.reject(new LockLostError(r.key, r.reason))
+        this.extending.delete(r.handle)
+        this.safeDispatchEvent('lock-lost', { detail: { key: r.key, token: lock.token, reason: r.reason } })
+        return
+      }
+      case 'extended': {
+        const lock = this.locks.get(r.handle)
+        if (lock !== undefined) lock.validUntil = r.validUntil
+        this.extending.get(r.handle)?.resolve()
+        this.extending.delete(r.handle)
+        return
+      }
+      case 'extend-failed': {
+        const op = this.extending.get(r.handle)
+        this.extending.delete(r.handle)
+        op?.reject(r.reason === 'not-held' ? new NotHolderError(r.key, 'extend') : new LockLostError(r.key, `extension ${r.reason}; the lock ends at its current validity`))
+        return
+      }
+      case 'released':
+      case 'not-holder':
+        return
+    }
+  }
+
+  private onEvent (e: CoreEvent): void {
+    if (e.type === 'mode') {
+      this.currentMode = { mode: e.mode, sharedLocks: e.sharedLocks, reachable: e.reachable }
+      for (const w of this.readyWaiters.splice(0)) w()
+      this.safeDispatchEvent('mode', { detail: this.currentMode })
+    } else if (e.type === 'contended') {
+      const lock = this.locks.get(e.handle)
+      if (lock !== undefined) this.safeDispatchEvent('contended', { detail: { key: e.key, token: lock.token } })
+    }
+  }
+
+  /** Peers, mode, quorum figures, held locks, queue depths and counters. */
+  status (): MeshStatus {
+    const core = this.driver.status()
+    return {
+      self: this.config.self,
+      state: this.state,
+      configHash: this.configHash,
+      mode: this.currentMode.mode,
+      sharedLocks: this.currentMode.sharedLocks,
+      reachable: this.currentMode.reachable,
+      quorum: core?.quorum ?? null,
+      incarnation: this.driver.getIncarnation(),
+      locks: [...this.locks.values()].map(l => ({ key: l.key, mode: l.mode, token: l.token.toString(), remainingMs: Math.round(l.remainingMs()) })),
+      core,
+      handshakeRefusals: this.handshakeRefusals
+    }
+  }
+
+  /**
+   * Stop: no more grants, abort and release our own locks and requests (peers
+   * need not wait for lease ends), write the clean-exit marker when allowed,
+   * then close the transport. Votes granted to others are never released.
+   */
+  async stop (): Promise<void> {
+    if (this.state === 'stopping' || this.state === 'stopped') return
+    const wasRunning = this.state === 'running'
+    this.state = 'stopping'
+    for (const [handle, p] of this.pending) { p.cleanup(); p.reject(new AbortError(p.key, 'the node is stopping')); this.pending.delete(handle) }
+    for (const [handle, op] of this.extending) { op.reject(new LockLostError('', 'the node is stopping')); this.extending.delete(handle) }
+    for (const lock of this.locks.values()) {
+      lock.abort(new LockLostError(lock.key, 'stopped'))
+      this.safeDispatchEvent('lock-lost', { detail: { key: lock.key, token: lock.token, reason: 'stopped' } })
+    }
+    this.locks.clear()
+    await this.driver.stop()
+    // Let the RELEASE frames leave before the streams close.
+    if (wasRunning) await new Promise(resolve => setTimeout(resolve, 20))
+    await this.transport.stop()
+    this.state = 'stopped'
+  }
+}
+
+export interface MeshStatus {
+  self: NodeId
+  state: string
+  configHash: string
+  mode: Mode
+  sharedLocks: boolean
+  reachable: NodeId[]
+  quorum: unknown
+  incarnation: number
+  locks: Array<{ key: string, mode: LockMode, token: string, remainingMs: number }>
+  core: ReturnType<CoreDriver['status']>
+  handshakeRefusals: number
+}
+
+function checkTtl (name: string, ttlMs: unknown, max: number): void {
+  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0 || ttlMs > max) throw new InvalidOptionsError(name, `a number of ms in (0, ${max}] (ttlMsMax)`, ttlMs)
+}
+
+function checkWait (name: string, waitMs: unknown): void {
+  if (typeof waitMs !== 'number' || Number.isNaN(waitMs) || waitMs < 0) throw new InvalidOptionsError(name, 'a number of ms >= 0 (or Infinity)', waitMs)
+}
+
+function failureError (r: Extract<Result, { type: 'failed' }>, waitMs: number): Error {
+  switch (r.reason) {
+    case 'timeout': return new LockTimeoutError(r.key, waitMs)
+    case 'cancelled': return new AbortError(r.key, 'the acquire was aborted')
+    case 'stopped': return new AbortError(r.key, 'the node is stopping')
+    case 'read-only': return new ReadOnlyError(r.key, r.reachable, r.detail)
+    case 'no-quorum': return new NoQuorumError(r.key, r.reachable)
+    case 'busy': return new LockBusyError(r.key)
+    case 'queue-full':
+    case 'too-many': return new QueueFullError(r.key, r.detail)
+    case 'invalid': return new InvalidOptionsError('acquire', 'valid acquire options', r.detail)
+    case 'token-exhausted': return new QueueFullError(r.key, r.detail)
+  }
+}
