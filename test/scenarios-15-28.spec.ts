@@ -247,3 +247,69 @@ describe('SCENARIOS.md 15: A paused holder is suspected', () => {
     expect(b.token).to.equal(2n)
   })
 })
+
+// ---------------------------------------------------------------------------
+// 16
+
+describe('SCENARIOS.md 16: Stray grants', () => {
+  // a = n0, v = n1: Q_a = {n0, n1}.
+  const k = keyFor(IDS3, 'n0', ['n0', 'n1'])
+
+  it('a RELEASE that overtakes its REQUEST leaves a tombstone: v never grants the cancelled request; a stray GRANT after the tombstone expired is handed back', () => {
+    const c = cluster()
+    c.bootPastQuiet()
+    const from = c.log.length
+    c.acquire('n0', { handle: 1, key: k })
+    const [req] = c.take(isT('REQUEST', 'n0', 'n1'))
+    expect(req).to.not.equal(undefined)
+    c.settle(m => m.to === 'n0') // a's own voter grants it and a has that GRANT
+    c.cancel('n0', 1)
+    expect(c.lastResult('n0', 1)).to.include({ type: 'failed', reason: 'cancelled' })
+    // The RELEASE overtakes the REQUEST at v.
+    c.deliver(isT('RELEASE', 'n0', 'n1'))
+    expect(voterOf(c, 'n1', k)).to.deep.equal({ fence: '0', votes: 0, committed: 0, queued: 0 })
+    expect(c.core('n1').status().voter.tombstones).to.equal(1)
+    const beforeLate = c.log.length
+    c.inject([req!])
+    expect(transcript(c, beforeLate), 'v answers nothing to a tombstoned request').to.deep.equal([])
+    c.settle()
+    expect(transcript(c, from)).to.deep.equal([
+      `n0->n0 REQUEST(${k} n0:1.1 ts=${(req!.frame.b as Body<'REQUEST'>).ts} exclusive)`,
+      `n0->n1 REQUEST(${k} n0:1.1 ts=${(req!.frame.b as Body<'REQUEST'>).ts} exclusive)`,
+      `n0->n0 GRANT(${k} n0:1.1 g1.1 fence=0)`,
+      `n0->n0 RELEASE(${k} n0:1.1)`,
+      `n0->n1 RELEASE(${k} n0:1.1)`,
+      `n1->n0 RELEASED(${k} n0:1.1)`,
+      `n0->n0 RELEASED(${k} n0:1.1)`
+    ])
+    expect(c.core('n0').status().pendingReleases).to.equal(0)
+
+    // The tombstone outlives every copy of the REQUEST still in flight: a
+    // duplicate arriving just before tombstoneMs (2 s) is still not granted.
+    c.advance(1_980)
+    const beforeDup = c.log.length
+    c.inject([req!])
+    expect(transcript(c, beforeDup)).to.deep.equal([])
+    expect(voterOf(c, 'n1', k)?.votes).to.equal(0)
+
+    // A copy delayed past the tombstone: v grants it (a stray grant), a no
+    // longer runs that attempt and answers RELEASE, v frees the vote.
+    c.advance(100)
+    expect(c.core('n1').status().voter.tombstones).to.equal(0)
+    const beforeStray = c.log.length
+    c.inject([req!])
+    c.settle()
+    expect(transcript(c, beforeStray)).to.deep.equal([
+      `n1->n0 GRANT(${k} n0:1.1 g1.1 fence=0)`,
+      `n0->n1 RELEASE(${k} n0:1.1)`,
+      `n1->n0 RELEASED(${k} n0:1.1)`
+    ])
+    // No vote stays allocated to a request nobody waits for.
+    for (const id of IDS3) {
+      const v = c.core(id).status().voter
+      expect({ id, votes: v.votes, queued: v.queued }).to.deep.equal({ id, votes: 0, queued: 0 })
+    }
+    expect(c.core('n0').status().acquires).to.deep.equal([])
+    expect(c.core('n0').status().pendingReleases).to.equal(0)
+  })
+})
