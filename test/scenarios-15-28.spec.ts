@@ -313,3 +313,79 @@ describe('SCENARIOS.md 16: Stray grants', () => {
     expect(c.core('n0').status().pendingReleases).to.equal(0)
   })
 })
+
+// ---------------------------------------------------------------------------
+// 17
+
+describe('SCENARIOS.md 17: A duplicated RELEASE of an old attempt', () => {
+  // a = n0 and v = n2: Q_a = {n0, n2}; b = n1 uses Q_b = {n1, n2}, meeting Q_a in v only.
+  const k = keyFor(IDS3, 'n0', ['n0', 'n2'])
+  expect(keyFor(IDS3, 'n1', ['n1', 'n2'])).to.equal(k)
+
+  const isRelease = (seq: number) => (m: InFlight): boolean => m.from === 'n0' && m.to === 'n2' && m.frame.b.t === 'RELEASE' && m.frame.b.id.seq === seq
+
+  function story (unsafe?: CoreConfig['unsafe']): { c: HandCluster, a: Granted, bAt: number, b: Granted, refused: string[], restarts: string[], requests: string[], dupAnswer: string[], atV: ReturnType<typeof voterOf> } {
+    const c = cluster({ unsafe })
+    c.bootPastQuiet()
+    const from = c.log.length
+    c.acquire('n0', { handle: 1, key: k, ttlMs: 2_000 })
+    // Both votes reach a; a's COMMIT to v is lost, its own voter commits.
+    c.settle(m => !(m.frame.b.t === 'COMMIT' && m.to === 'n2'))
+    expect(c.drop(m => m.frame.b.t === 'COMMIT' && m.to === 'n2')).to.equal(1)
+    // a is paused long enough for v to suspect it and drop its uncommitted grant.
+    advancePaused(c, 700, ['n0'])
+    expect(c.events('n2', 'suspicion-drop')).to.deep.equal([{ type: 'suspicion-drop', peer: 'n0', key: k, grants: 1, queued: 0 }])
+    // a resumes: its COMMIT retransmission is refused, it releases a:1 and
+    // starts a:2 (same ts). The RELEASE(a:1) to v is held back.
+    const holdRelease = (m: InFlight): boolean => !(m.from === 'n0' && m.to === 'n2' && m.frame.b.t === 'RELEASE')
+    advanceUntil(c, () => c.events('n0', 'attempt-restart').length > 0, 2_000, ms => c.advance(ms, { deliver: holdRelease }))
+    const copies = c.take(isRelease(1))
+    expect(copies.length).to.be.at.least(1)
+    const duplicate = copies[0]!
+    c.inject(copies) // RELEASE(a:1) reaches v: tombstone, RELEASED
+    advanceUntil(c, () => c.granted('n0', 1) !== undefined, 5_000, ms => c.advance(ms, { deliver: m => !isRelease(1)(m) }))
+    const a = granted(c, 'n0', 1)
+    // The network's late duplicate of RELEASE(a:1) arrives.
+    const beforeDup = c.log.length
+    c.inject([duplicate])
+    const dupAnswer = transcript(c, beforeDup)
+    const atV = voterOf(c, 'n2', k)
+    c.settle()
+    c.acquire('n1', { handle: 1, key: k, ttlMs: 2_000 })
+    const bAt = advanceUntil(c, () => c.granted('n1', 1) !== undefined, 5_000)
+    return {
+      c, a, bAt, b: granted(c, 'n1', 1), dupAnswer, atV,
+      refused: transcript(c, from).filter(l => l.includes(' REFUSED(')),
+      restarts: c.events('n0', 'attempt-restart').map(e => (e as { why: string }).why),
+      requests: logged(c, isT('REQUEST', 'n0', 'n2'), from).map(fmt)
+    }
+  }
+
+  it('the old RELEASE names a finished id and frees nothing: a:2 keeps its lease at v, b waits for it', () => {
+    const { c, a, bAt, b, refused, restarts, requests, dupAnswer, atV } = story()
+    expect(refused).to.deep.equal([`n2->n0 REFUSED(${k} n0:1.1 commit no-grant round=1)`])
+    expect(restarts).to.deep.equal(['voter n2 refused the commit (no-grant)'])
+    // a:2 has a fresh seq and the same timestamp.
+    const ts = (logged(c, isT('REQUEST', 'n0', 'n2'))[0]!.frame.b as Body<'REQUEST'>).ts
+    expect(requests[0]).to.equal(`n0->n2 REQUEST(${k} n0:1.1 ts=${ts} exclusive)`)
+    expect(requests.at(-1)).to.equal(`n0->n2 REQUEST(${k} n0:1.2 ts=${ts} exclusive)`)
+    expect(a.id).to.deep.equal({ peer: 'n0', inc: 1, seq: 2 })
+    expect(a.token).to.equal(2n) // a's own voter had accepted token 1 for a:1
+    // The duplicate is acknowledged (RELEASE is idempotent) and frees nothing.
+    expect(dupAnswer).to.deep.equal([`n2->n0 RELEASED(${k} n0:1.1)`])
+    expect(atV).to.deep.include({ votes: 1, committed: 1, queued: 0 })
+    // b is granted only after a:2's lease at v ended, never inside a's validity.
+    expect(bAt).to.be.greaterThan(a.validUntil.mono)
+    expect(b.token).to.equal(3n)
+  })
+
+  it('mutation freshSeqPerAttempt off: a:2 reuses id a:1, the late RELEASE frees its committed vote and b holds k with a', () => {
+    const { a, bAt, b, restarts, atV } = story({ freshSeqPerAttempt: true })
+    expect(restarts).to.deep.equal(['voter n2 refused the commit (no-grant)'])
+    expect(atV).to.deep.include({ votes: 0, committed: 0 })
+    expect(a.id).to.deep.equal({ peer: 'n0', inc: 1, seq: 1 })
+    // Two holders at once.
+    expect(bAt).to.be.lessThan(a.validUntil.mono)
+    expect(b.token).to.be.greaterThan(a.token)
+  })
+})
