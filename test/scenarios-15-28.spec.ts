@@ -389,3 +389,70 @@ describe('SCENARIOS.md 17: A duplicated RELEASE of an old attempt', () => {
     expect(b.token).to.be.greaterThan(a.token)
   })
 })
+
+// ---------------------------------------------------------------------------
+// 18
+
+describe('SCENARIOS.md 18: Clean stop while holding votes', () => {
+  // a = n0 holds k through v = n2 (Q_a = {n0, n2}); b = n1, cut off from a, must use {n1, n2}.
+  const k = keyFor(IDS3, 'n0', ['n0', 'n2'])
+
+  function story (unsafe?: CoreConfig['unsafe']): { c: HandCluster, a: Granted, t1: number, restartAt: number, stopFrames: string[], markerAfterStop: boolean, voteAt: number, bAt: number, b: Granted } {
+    const c = cluster({ unsafe })
+    c.bootPastQuiet()
+    const a = acquireNow(c, 'n0', 1, k, { ttlMs: 5_000 })
+    const t1 = c.time
+    // a is cut off from b and v from now on (it still believes its lock).
+    advancePartitioned(c, 50, ['n0'])
+    // v stops cleanly while a's vote is live, and restarts 0.2 s later.
+    const beforeStop = c.log.length
+    c.stop('n2')
+    const stopFrames = transcript(c, beforeStop)
+    const markerAfterStop = c.node('n2').disk.state.cleanExit
+    c.crash('n2')
+    advancePartitioned(c, 200, ['n0'])
+    c.start('n2')
+    const restartAt = c.time
+    handshakeBetween(c, 'n2', ['n1'])
+    // b acquires once it no longer sees a.
+    advanceUntil(c, () => c.events('n1', 'suspect').some(e => e.type === 'suspect' && e.peer === 'n0'), 2_000, ms => advancePartitioned(c, ms, ['n0']))
+    c.acquire('n1', { handle: 1, key: k, ttlMs: 2_000 })
+    const cut = (ms: number): void => advancePartitioned(c, ms, ['n0'])
+    const voteAt = advanceUntil(c, () => logged(c, isT('GRANT', 'n2', 'n1')).length > 0, 10_000, cut)
+    const bAt = advanceUntil(c, () => c.granted('n1', 1) !== undefined, 1_000, cut)
+    return { c, a, t1, restartAt, stopFrames, markerAfterStop, voteAt, bAt, b: granted(c, 'n1', 1) }
+  }
+
+  it('v writes no clean-exit marker while a vote it granted is live, keeps the quiet period, and b is not granted before a\'s lease could have ended', () => {
+    const { c, a, t1, restartAt, stopFrames, markerAfterStop, voteAt, bAt, b } = story()
+    expect(restartAt - t1).to.equal(250)
+    // stop() releases nothing it granted to others and writes no marker.
+    expect(stopFrames).to.deep.equal([])
+    expect(markerAfterStop).to.equal(false)
+    expect(c.node('n2').disk.state.cleanExit).to.equal(false)
+    // The restarted v is quiet for ttlMsMax: it queues b (one FAILED quiet) and grants at quiet-until.
+    // (every retransmission of b's REQUEST gets the same answer until then).
+    const answers = transcript(c).filter(l => l.startsWith('n2->n1 '))
+    const firstGrant = answers.findIndex(l => l.includes(' GRANT('))
+    expect(firstGrant).to.be.greaterThan(0)
+    expect(new Set(answers.slice(0, firstGrant))).to.deep.equal(new Set([`n2->n1 FAILED(${k} n1:1.1 quiet)`]))
+    expect(voteAt).to.be.within(restartAt + 5_000, restartAt + 5_010)
+    expect(bAt).to.be.greaterThan(a.validUntil.mono)
+    expect(bAt).to.be.greaterThan(t1 + 5_000) // v's old lease end for a
+    expect(b.token).to.be.greaterThan(a.token)
+  })
+
+  it('mutation cleanExitMarker off: the stop writes the marker, the restart skips the quiet period and b holds k with a', () => {
+    const { a, t1, markerAfterStop, voteAt, bAt } = story({ cleanExitMarker: true })
+    expect(markerAfterStop).to.equal(true)
+    expect(voteAt).to.be.lessThan(t1 + 1_000)
+    expect(bAt).to.be.lessThan(a.validUntil.mono)
+  })
+
+  it('mutation quietPeriod off: no marker, but the restarted v grants at once and b holds k with a', () => {
+    const { a, t1, markerAfterStop, voteAt, bAt } = story({ quietPeriod: true })
+    expect(markerAfterStop).to.equal(false)
+    expect(voteAt).to.be.lessThan(t1 + 1_000)
+    expect(bAt).to.be.lessThan(a.validUntil.mono)
+  })
+})
