@@ -456,3 +456,88 @@ describe('SCENARIOS.md 18: Clean stop while holding votes', () => {
     expect(bAt).to.be.lessThan(a.validUntil.mono)
   })
 })
+
+// ---------------------------------------------------------------------------
+// 19
+
+/** A cluster whose hosts can be suspended: a suspended host's monotonic clock stops, its wall clock runs on. */
+class SuspendableCluster extends HandCluster {
+  private readonly monoLag = new Map<NodeId, number>()
+  private readonly suspendedAt = new Map<NodeId, number>()
+
+  override now (id: NodeId): Now {
+    const base = super.now(id)
+    return { mono: base.mono - (this.monoLag.get(id) ?? 0), wall: base.wall }
+  }
+
+  suspend (id: NodeId): void { this.suspendedAt.set(id, this.time) }
+
+  /** The host wakes: its monotonic clock missed the whole suspension. */
+  resume (id: NodeId): void {
+    const at = this.suspendedAt.get(id)
+    if (at === undefined) throw new Error(`${id} is not suspended`)
+    this.suspendedAt.delete(id)
+    this.monoLag.set(id, (this.monoLag.get(id) ?? 0) + (this.time - at))
+  }
+}
+
+describe('SCENARIOS.md 19: Host suspend', () => {
+  // a = n0 holds k through Q_a = {n0, n2}; b = n1 uses {n1, n2}.
+  const k = keyFor(IDS3, 'n0', ['n0', 'n2'])
+  const SUSPEND_MS = 10 * 60_000
+
+  function story (unsafe?: CoreConfig['unsafe']): { c: SuspendableCluster, store: FencedStore, a: Granted, t1: number, vAtV: { before: ReturnType<typeof voterOf>, after: ReturnType<typeof voterOf> }, b: Granted, wake: { mono: number, wall: number, results: Result[] }, staleWrite: boolean } {
+    const c = new SuspendableCluster({ nodes: 3, config: { ttlMsMax: 30_000, ...(unsafe !== undefined ? { unsafe } : {}) } })
+    const store = new FencedStore()
+    c.bootPastQuiet()
+    const a = acquireNow(c, 'n0', 1, k, { ttlMs: 30_000 })
+    const t1 = c.time
+    expect(store.write(k, a.token)).to.equal(true)
+    // a's host suspends for 10 minutes.
+    c.suspend('n0')
+    const suspended = (ms: number): void => advancePaused(c, ms, ['n0'])
+    // v frees a's vote at its lease end (receipt of the COMMIT + 30 s).
+    suspended(30_000 - 10)
+    const before = voterOf(c, 'n2', k)
+    suspended(20)
+    const after = voterOf(c, 'n2', k)
+    // Later (a still suspended), b acquires k.
+    suspended(t1 + SUSPEND_MS - 10_000 - c.time)
+    c.acquire('n1', { handle: 1, key: k, ttlMs: 30_000 })
+    advanceUntil(c, () => c.granted('n1', 1) !== undefined, 1_000, suspended)
+    const b = granted(c, 'n1', 1)
+    expect(store.write(k, b.token)).to.equal(true)
+    suspended(t1 + SUSPEND_MS - c.time)
+    // a resumes: its first step.
+    c.resume('n0')
+    const now = c.now('n0')
+    const ready = c.input('n0', { type: 'tick', now })!
+    // The app writes without checking its lock.
+    const staleWrite = store.write(k, a.token)
+    return { c, store, a, t1, vAtV: { before, after }, b, wake: { ...now, results: ready.results }, staleWrite }
+  }
+
+  it('the voters free the vote at lease end and b acquires; on resume the wall-clock check declares a\'s lock lost at its first step; the fenced store rejects a\'s unchecked write', () => {
+    const { c, store, a, t1, vAtV, b, wake, staleWrite } = story()
+    expect(a.validUntil.mono - t1).to.be.closeTo(30_000 * 0.99 / 1.01, 1e-6)
+    expect(vAtV.before).to.deep.include({ votes: 1, committed: 1 })
+    expect(vAtV.after).to.deep.include({ votes: 0, committed: 0 })
+    expect(b.token).to.equal(2n)
+    // The monotonic clock says the lock has most of its validity left; the wall clock says it is long gone.
+    expect(wake.mono).to.be.lessThan(a.validUntil.mono)
+    expect(wake.wall).to.be.greaterThan(a.validUntil.wall)
+    expect(wake.results).to.deep.equal([{ type: 'lost', handle: 1, key: k, reason: 'wall-clock' }])
+    expect(c.core('n0').status().acquires).to.deep.equal([])
+    expect(staleWrite).to.equal(false)
+    expect(store.marksOf(k)).to.deep.equal({ maxWrite: 2n, maxSeen: 2n })
+  })
+
+  it('mutation wallClockCheck off: a wakes still believing it holds k (by its stopped monotonic clock) while b holds it', () => {
+    const { c, a, b, wake, staleWrite } = story({ wallClockCheck: true })
+    expect(wake.results).to.deep.equal([])
+    expect(c.core('n0').status().acquires).to.deep.include({ handle: 1, key: k, mode: 'exclusive', phase: 'held', token: String(a.token), quorum: ['n0', 'n2'], votes: 2 })
+    expect(c.core('n1').status().acquires).to.deep.include({ handle: 1, key: k, mode: 'exclusive', phase: 'held', token: String(b.token), quorum: ['n1', 'n2'], votes: 2 })
+    // Only the fenced store still protects the data.
+    expect(staleWrite).to.equal(false)
+  })
+})
