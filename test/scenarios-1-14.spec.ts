@@ -672,3 +672,207 @@ describe('SCENARIOS.md 7: cancel while queued', () => {
     for (const id of c.ids) expect(eventsOf(c, id, 'attempt-restart')).to.deep.equal([])
   })
 })
+
+describe('SCENARIOS.md 8: duplicates and reordering', () => {
+  // 3 nodes, key k1: Q_a = {n0, n2}; v = n2.
+  const key = K3_ODD
+  const [a, v] = ['n0', 'n2']
+
+  it('a RELEASE that overtakes the COMMIT leaves no lock; a duplicated REQUEST is ignored while the tombstone lives; a stray grant after it expired is released and never committed', () => {
+    const c = new HandCluster({ nodes: 3 })
+    c.bootPastQuiet()
+    c.acquire(a, { handle: 1, key })
+    expect(requestedFrom(c, a, key)).to.deep.equal([a, v])
+    c.settle(m => m.frame.b.t !== 'COMMIT')
+    const request = c.log.find(match('REQUEST', a, v, key))!
+    const commit = c.take(match('COMMIT', a, v))
+    expect(commit.map(line)).to.deep.equal([`COMMIT ${a}>${v} ${key} n0.1 g1.1 token=1`])
+    // a gives up while committing: RELEASE to both voters; v gets the RELEASE first.
+    c.cancel(a, 1)
+    expect(c.lastResult(a, 1)).to.include({ type: 'failed', reason: 'cancelled' })
+    c.settle()
+    let mark = c.log.length
+    c.inject(commit)
+    expect(transcript(c, mark)).to.deep.equal([`REFUSED ${v}>${a} ${key} n0.1 commit no-grant`])
+    expect(c.core(v).status().voter.perKey[key]).to.include({ votes: 0, committed: 0, queued: 0 })
+    c.settle()
+    // A duplicate of a's REQUEST while the tombstone lives: not granted, not queued, not answered.
+    mark = c.log.length
+    c.inject([request])
+    expect(transcript(c, mark)).to.deep.equal([])
+    expect(c.core(v).status().voter.perKey[key]).to.include({ votes: 0, queued: 0 })
+    // The tombstone expires (tombstoneMs); the same duplicate now makes a stray grant.
+    run(c, 2_100)
+    mark = c.log.length
+    c.inject([request])
+    expect(transcript(c, mark)).to.deep.equal([`GRANT ${v}>${a} ${key} n0.1 g1.2 fence=0`])
+    const stray = c.take(match('GRANT', v, a))
+    // The old COMMIT (duplicated again) cannot commit it: it names grant g1.1, not the live g1.2.
+    mark = c.log.length
+    c.inject(commit)
+    expect(transcript(c, mark)).to.deep.equal([`REFUSED ${v}>${a} ${key} n0.1 commit no-grant`])
+    expect(c.core(v).status().voter.perKey[key]).to.include({ votes: 1, committed: 0 })
+    // The stray GRANT reaches a, which no longer runs that attempt: it answers RELEASE.
+    c.settle()
+    mark = c.log.length
+    c.inject(stray)
+    c.settle()
+    expect(transcript(c, mark)).to.deep.equal([`RELEASE ${a}>${v} ${key} n0.1`, `RELEASED ${v}>${a} ${key} n0.1`])
+    expect(c.core(v).status().voter.perKey[key]).to.include({ votes: 0, committed: 0, queued: 0 })
+    // v never locked for a.
+    expect(sent(c, ['COMMITTED']).filter(l => l.startsWith(`COMMITTED ${v}>`))).to.deep.equal([])
+  })
+})
+
+describe('SCENARIOS.md 9: writers are not starved by readers', () => {
+  // 3 nodes, key k0: Q(n0) = Q(n1) = {n0, n1}, Q(n2) = {n0, n2}; n0 is every quorum's voter.
+  const key = K3_EVEN
+
+  it('an exclusive request queued before a stream of later shared requests is granted before them; the readers get FAILED and queue', () => {
+    const c = new HandCluster({ nodes: 3 })
+    c.bootPastQuiet()
+    // r0 (n1) holds a shared lock; the writer w (n0) queues behind it.
+    c.acquire('n1', { handle: 1, key, mode: 'shared' })
+    c.settle()
+    granted(c, 'n1', 1)
+    let mark = c.log.length
+    c.acquire('n0', { handle: 1, key, mode: 'exclusive' })
+    c.settle()
+    expect(sent(c, ['FAILED', 'GRANT', 'QUEUED'], mark)).to.deep.equal([
+      `FAILED n0>n0 ${key} n0.1 priority`,
+      `FAILED n1>n0 ${key} n0.1 priority`
+    ])
+    const tsW = requestTs(c, 'n0', key)
+    // Time passes (clocks spread by the pings), then readers arrive: r1, r3 on n2, r2 on n1.
+    run(c, 150)
+    mark = c.log.length
+    c.acquire('n2', { handle: 1, key, mode: 'shared' })
+    c.acquire('n1', { handle: 2, key, mode: 'shared' })
+    c.acquire('n2', { handle: 2, key, mode: 'shared' })
+    c.settle()
+    for (const m of c.log.slice(mark).filter(m => m.frame.b.t === 'REQUEST')) expect((m.frame.b as Body<'REQUEST'>).ts > tsW).to.equal(true)
+    // At n0 and n1 every reader is FAILED behind the waiting writer; n2 (no writer there) grants them.
+    expect(sent(c, ['FAILED', 'GRANT', 'QUEUED'], mark)).to.deep.equal([
+      `FAILED n0>n2 ${key} n2.1 priority`,
+      `GRANT n2>n2 ${key} n2.1 g1.1 fence=0`,
+      `FAILED n0>n1 ${key} n1.2 priority`,
+      `FAILED n1>n1 ${key} n1.2 priority`,
+      `FAILED n0>n2 ${key} n2.2 priority`,
+      `GRANT n2>n2 ${key} n2.2 g1.2 fence=0`
+    ])
+    expect(c.results('n2')).to.deep.equal([])
+    expect(c.results('n1')).to.have.length(1)
+    // r0 releases: the writer goes first.
+    c.release('n1', 1)
+    c.settle()
+    const gw = granted(c, 'n0', 1)
+    expect(c.results('n2')).to.deep.equal([])
+    expect(c.granted('n1', 2)).to.equal(undefined)
+    // The writer releases: all readers together.
+    c.release('n0', 1)
+    c.settle()
+    const readers = [granted(c, 'n2', 1), granted(c, 'n1', 2), granted(c, 'n2', 2)]
+    for (const r of readers) expect(r.token > gw.token).to.equal(true)
+  })
+})
+
+describe('SCENARIOS.md 10: extension at the edge', () => {
+  // 3 nodes, key k1: Q_a = {n0, n2}, Q_b = {n1, n2}; v = n2. ttl 2 s, ρ = 1 %, margin 0.
+  const key = K3_ODD
+  const [a, b, v] = ['n0', 'n1', 'n2']
+  const ttlMs = 2_000
+
+  function holdAndQueue (unsafe: Record<string, boolean> = {}): { c: HandCluster, ga: Granted, t0: number } {
+    const c = new HandCluster({ nodes: 3, config: { unsafe } })
+    c.bootPastQuiet()
+    c.acquire(a, { handle: 1, key, ttlMs })
+    c.settle()
+    const ga = granted(c, a, 1)
+    const t0 = c.time
+    expect(ga.validUntil.mono).to.be.closeTo(t0 + ttlMs * 0.99 / 1.01, 1e-9)
+    c.acquire(b, { handle: 1, key, ttlMs })
+    c.settle()
+    expect(requestedFrom(c, b, key)).to.deep.equal([b, v])
+    expect(c.granted(b, 1)).to.equal(undefined)
+    return { c, ga, t0 }
+  }
+
+  it('a late EXTEND: v refuses it after its lease end; a\'s validity is not extended, a loses the lock at its old validUntil, b only after', () => {
+    const { c, ga, t0 } = holdAndQueue()
+    run(c, 1_900)
+    c.extend(a, 1, ttlMs)
+    const extend = c.take(match('EXTEND', a, v))
+    expect(extend).to.have.length(1)
+    // a's frames to v are delayed past v's lease end (the RELEASE at a's loss too).
+    const slow = (m: InFlight): boolean => m.from === a && m.to === v
+    const lostAt = runUntil(c, () => c.lastResult(a, 1)?.type === 'lost', 200, { blocked: slow })
+    expect(c.lastResult(a, 1)).to.deep.equal({ type: 'lost', handle: 1, key, reason: 'expired' })
+    expect(lostAt).to.equal(Math.ceil(ga.validUntil.mono))
+    const bAt = runUntil(c, () => c.granted(b, 1) !== undefined, 100, { blocked: slow })
+    expect(bAt).to.be.within(t0 + ttlMs, t0 + ttlMs + 10) // v freed the vote at its own lease end
+    const mark = c.log.length
+    c.inject(extend)
+    expect(transcript(c, mark)).to.deep.equal([`REFUSED ${v}>${a} ${key} n0.1 extend no-grant`])
+    c.settle()
+    expect(c.results(a).map(r => r.type)).to.deep.equal(['granted', 'lost'])
+    expect(c.results(b).map(r => r.type)).to.deep.equal(['granted'])
+  })
+
+  it('one voter refuses (it restarted and forgot the vote): extend-failed, the old validUntil stands', () => {
+    const { c, ga } = holdAndQueue()
+    run(c, 500)
+    c.crash(v)
+    c.start(v)
+    c.handshake(v)
+    run(c, 800)
+    const mark = c.log.length
+    c.extend(a, 1, ttlMs)
+    c.settle()
+    expect(sent(c, ['EXTEND', 'EXTENDED', 'REFUSED'], mark)).to.deep.equal([
+      `EXTEND ${a}>${a} ${key} n0.1 ttl=${ttlMs}`,
+      `EXTEND ${a}>${v} ${key} n0.1 ttl=${ttlMs}`,
+      `EXTENDED ${a}>${a} ${key} n0.1`,
+      `REFUSED ${v}>${a} ${key} n0.1 extend no-grant`
+    ])
+    expect(c.lastResult(a, 1)).to.deep.equal({ type: 'extend-failed', handle: 1, key, reason: 'refused' })
+    const lostAt = runUntil(c, () => c.lastResult(a, 1)?.type === 'lost', 1_000)
+    expect(lostAt).to.equal(Math.ceil(ga.validUntil.mono))
+    expect(c.results(a).map(r => r.type)).to.deep.equal(['granted', 'extend-failed', 'lost'])
+  })
+
+  it('one voter\'s answer is lost: no extension, the lock is lost at the old validUntil and b is granted only after', () => {
+    const { c, ga } = holdAndQueue()
+    run(c, 1_300)
+    c.extend(a, 1, ttlMs)
+    const lostAnswers = (m: InFlight): boolean => m.from === v && m.to === a && m.frame.b.t === 'EXTENDED'
+    const lostAt = runUntil(c, () => c.lastResult(a, 1)?.type === 'lost', 1_000, { blocked: lostAnswers })
+    expect(lostAt).to.equal(Math.ceil(ga.validUntil.mono))
+    expect(c.results(a).map(r => r.type)).to.deep.equal(['granted', 'lost'])
+    // v did extend its lease; a's RELEASE at the loss frees it.
+    const bAt = runUntil(c, () => c.granted(b, 1) !== undefined, 100)
+    expect(bAt).to.be.above(ga.validUntil.mono)
+    expect(transcript(c).filter(l => l.startsWith(`EXTENDED ${v}>${a}`)).length).to.be.at.least(2) // retransmitted, every answer lost
+  })
+
+  it('a shorter EXTEND never shortens a voter\'s lease: b waits until a\'s lock ends', () => {
+    const { c, ga, t0 } = holdAndQueue()
+    run(c, 100)
+    c.extend(a, 1, 500)
+    c.settle()
+    expect(c.lastResult(a, 1)).to.deep.equal({ type: 'extended', handle: 1, key, validUntil: ga.validUntil })
+    const bAt = runUntil(c, () => c.granted(b, 1) !== undefined, 3_000)
+    expect(bAt).to.be.above(ga.validUntil.mono)
+    expect(bAt).to.be.below(t0 + ttlMs + 10)
+  })
+
+  it('mutation extendMaxRule: the shorter EXTEND cuts v\'s lease to receipt + 500 ms and b holds while a still does', () => {
+    const { c, ga, t0 } = holdAndQueue({ extendMaxRule: true })
+    run(c, 100)
+    c.extend(a, 1, 500)
+    c.settle()
+    const bAt = runUntil(c, () => c.granted(b, 1) !== undefined, 3_000)
+    expect(bAt).to.be.within(t0 + 600, t0 + 610)
+    expect(ga.validUntil.mono).to.be.above(bAt)
+    expect(c.lastResult(a, 1)?.type).to.equal('extended') // a still believes it holds
+  })
+})
