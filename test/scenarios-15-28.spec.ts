@@ -546,3 +546,114 @@ describe('SCENARIOS.md 19: Host suspend', () => {
     expect(staleWrite).to.equal(false)
   })
 })
+
+// ---------------------------------------------------------------------------
+// 20
+
+describe('SCENARIOS.md 20: A restarted voter\'s Lamport clock', () => {
+  // a = n0 asks v = n2: Q_a = {n0, n2}.
+  const k = keyFor(IDS3, 'n0', ['n0', 'n2'])
+
+  it('v restarts with clock 0, clamps its clock forward by at most maxClockJump per frame and serves REQUESTs with ts 10^6', () => {
+    const c = cluster({ config: { maxClockJump: 1_000n } })
+    c.bootPastQuiet()
+    // The mesh has run for a long time: a's clock is at 10^6 (a peer's
+    // clock in a handshake is adopted without the clamp).
+    c.input('n0', { type: 'handshake', now: c.now('n0'), peer: 'n1', incarnation: 1, clock: 1_000_000n, quietRemainingMs: 0 })
+    expect(c.core('n0').lamport()).to.equal(1_000_000n)
+    // v stops cleanly (past its quiet period, no votes: marker) and restarts with clock 0.
+    c.stop('n2')
+    expect(c.node('n2').disk.state.cleanExit).to.equal(true)
+    c.crash('n2')
+    c.start('n2')
+    expect(c.core('n2').lamport()).to.equal(0n)
+    expect(c.core('n2').quietRemainingMs()).to.equal(0)
+    // Peers learn of the restart; v learns its peers from their frames only
+    // (no handshake clock reaches it, so its clock really starts at 0).
+    handshakeBetween(c, 'n2', ['n0', 'n1'], { toSelf: false })
+    // Reachability both ways (PING/PONG): each frame moves v's clock by at most 1000 + 1.
+    let clock = 0n
+    let frames = 0
+    for (let i = 0; i < 60; i++) {
+      c.advance(10, { deliver: m => (m.frame.b.t === 'PING' || m.frame.b.t === 'PONG') })
+      const now = c.core('n2').lamport()
+      const received = c.core('n2').status().counters
+      const n = (received['in.PING'] ?? 0) + (received['in.PONG'] ?? 0)
+      expect(now - clock <= 1_001n * BigInt(n - frames), `clock moved ${now - clock} over ${n - frames} frames`).to.equal(true)
+      clock = now
+      frames = n
+    }
+    expect(clock > 0n && clock < 100_000n).to.equal(true)
+    expect(c.core('n2').status().peers.find(p => p.peer === 'n0')?.reachable).to.equal(true)
+
+    c.acquire('n0', { handle: 1, key: k })
+    const [req] = c.pending(isT('REQUEST', 'n0', 'n2'))
+    const ts = (req!.frame.b as Body<'REQUEST'>).ts
+    expect(ts > 1_000_000n).to.equal(true)
+    expect(req!.frame.h.clock >= ts).to.equal(true)
+    const before = c.core('n2').lamport()
+    const from = c.log.length
+    c.deliver(isT('REQUEST', 'n0', 'n2'))
+    // clock := max(own, min(ts, own + maxJump)) + 1
+    expect(c.core('n2').lamport()).to.equal(before + 1_001n)
+    expect(transcript(c, from)).to.deep.equal([`n2->n0 GRANT(${k} n0:1.1 g2.1 fence=0)`])
+    c.settle()
+    expect(granted(c, 'n0', 1).token).to.equal(1n)
+    // Nothing was rejected for its timestamp.
+    expect(c.events('n2', 'rejected-frame')).to.deep.equal([])
+    expect(c.core('n2').status().counters.rejectedFrames).to.equal(undefined)
+    expect(transcript(c).filter(l => l.includes(' FAILED(') || l.includes(' REFUSED('))).to.deep.equal([])
+  })
+})
+
+// ---------------------------------------------------------------------------
+// 21
+
+describe('SCENARIOS.md 21: A cold key on a busy voter', () => {
+  // v = n1. a = n0 asks {n0, n1} for k; b = n2 asks {n2, n1} for other keys.
+  const k = keyFor(IDS3, 'n0', ['n0', 'n1'], 'k')
+  const warm = keyFor(IDS3, 'n0', ['n0', 'n1'], 'w')
+  const others = [keyFor(IDS3, 'n2', ['n1', 'n2'], 'x'), keyFor(IDS3, 'n2', ['n1', 'n2'], 'y')]
+
+  it('v fixes fence(k) := C at GRANT time; other keys then move the ceiling; a\'s COMMIT(C + 1) is still accepted', () => {
+    const c = cluster()
+    c.bootPastQuiet()
+    // v's first run reserved a ceiling.
+    acquireNow(c, 'n0', 1, warm)
+    releaseNow(c, 'n0', 1)
+    c.settle()
+    const C = c.node('n1').disk.state.ceiling
+    expect(C).to.equal(1025n)
+    // v restarts: every key starts at C.
+    c.crash('n1')
+    c.start('n1')
+    c.handshake('n1')
+    c.advance(5_050)
+    expect(c.core('n1').fenceOf(k)).to.equal(undefined)
+
+    // a's REQUEST reaches v: v grants the unknown key with fence(k) := C.
+    c.acquire('n0', { handle: 2, key: k })
+    c.settle(m => !(m.frame.b.t === 'COMMIT' && m.to === 'n1'))
+    expect(transcript(c).filter(l => l.startsWith(`n1->n0 GRANT(${k} `))).to.deep.equal([`n1->n0 GRANT(${k} n0:1.2 g2.1 fence=${C})`])
+    expect(c.core('n1').fenceOf(k)).to.equal(C)
+    const [commit] = c.take(m => m.frame.b.t === 'COMMIT' && m.to === 'n1')
+    expect((commit!.frame.b as Body<'COMMIT'>).token).to.equal(C + 1n)
+
+    // Meanwhile other keys commit at v and move its high-water mark and ceiling.
+    acquireNow(c, 'n2', 1, others[0]!)
+    acquireNow(c, 'n2', 2, others[1]!)
+    expect(granted(c, 'n2', 1).token).to.equal(C + 1n)
+    expect(granted(c, 'n2', 2).token).to.equal(C + 2n)
+    expect(c.node('n1').disk.state.ceiling).to.equal(C + 1n + 1024n)
+    expect(c.core('n1').fenceOf(k)).to.equal(C)
+
+    // a's COMMIT(C + 1) for k arrives: accepted.
+    const from = c.log.length
+    c.inject([commit!])
+    expect(transcript(c, from)).to.deep.equal([`n1->n0 COMMITTED(${k} n0:1.2)`])
+    c.settle()
+    expect(granted(c, 'n0', 2).token).to.equal(C + 1n)
+    expect(c.core('n1').fenceOf(k)).to.equal(C + 1n)
+    expect(c.events('n0', 'attempt-restart')).to.deep.equal([])
+  })
+})
