@@ -657,3 +657,122 @@ describe('SCENARIOS.md 21: A cold key on a busy voter', () => {
     expect(c.events('n0', 'attempt-restart')).to.deep.equal([])
   })
 })
+
+// ---------------------------------------------------------------------------
+// 22
+
+describe('SCENARIOS.md 22: A reader after a paused writer', () => {
+  // a = n0 holds k exclusively through {n0, n1}; r = n2 reads through {n2, n1} once a is gone.
+  const k = keyFor(IDS3, 'n0', ['n0', 'n1'])
+
+  function story (unsafe?: CoreConfig['unsafe']): { c: HandCluster, store: FencedStore, a: Granted, t1: number, r: Granted, rAt: number, fencesBefore: Array<bigint | undefined>, rRead: boolean, wake: Result[], staleWrite: boolean } {
+    const c = cluster({ unsafe })
+    const store = new FencedStore()
+    c.bootPastQuiet()
+    const a = acquireNow(c, 'n0', 1, k, { ttlMs: 2_000 })
+    const t1 = c.time
+    expect(store.read(k, a.token)).to.equal(true)
+    // a is paused past its lease.
+    const paused = (ms: number): void => advancePaused(c, ms, ['n0'])
+    paused(1_000)
+    const fencesBefore = IDS3.map(id => c.core(id).fenceOf(k))
+    c.acquire('n2', { handle: 1, key: k, mode: 'shared', ttlMs: 2_000 })
+    const rAt = advanceUntil(c, () => c.granted('n2', 1) !== undefined, 5_000, paused)
+    const r = granted(c, 'n2', 1)
+    const rRead = store.read(k, r.token)
+    paused(t1 + 3_000 - c.time)
+    // a wakes; its app writes with T without looking.
+    const ready = c.input('n0', { type: 'tick', now: c.now('n0') })!
+    const staleWrite = store.write(k, a.token)
+    return { c, store, a, t1, r, rAt, fencesBefore, rRead, wake: ready.results, staleWrite }
+  }
+
+  it('r\'s shared token is max(fences) + 1 > T; its read registers that token; a\'s late write with T is rejected', () => {
+    const { c, store, a, r, rAt, fencesBefore, rRead, wake, staleWrite } = story()
+    expect(a.token).to.equal(1n)
+    expect(c.core('n2').status().acquires).to.deep.include({ handle: 1, key: k, mode: 'shared', phase: 'held', token: String(r.token), quorum: ['n1', 'n2'], votes: 2 })
+    expect(rAt).to.be.greaterThan(a.validUntil.mono)
+    // token = max(read-quorum fences) + 1; v's fence 1 (= T) is in that quorum.
+    expect(fencesBefore[1]).to.equal(a.token)
+    expect(r.token).to.equal(a.token + 1n)
+    // The shared COMMIT raised the read quorum's fences.
+    expect(c.core('n1').fenceOf(k)).to.equal(r.token)
+    expect(c.core('n2').fenceOf(k)).to.equal(r.token)
+    expect(rRead).to.equal(true)
+    expect(wake).to.deep.equal([{ type: 'lost', handle: 1, key: k, reason: 'expired' }])
+    expect(staleWrite).to.equal(false)
+    expect(store.decisions).to.deep.equal([
+      { op: 'read', key: k, token: 1n, ok: true },
+      { op: 'read', key: k, token: 2n, ok: true },
+      { op: 'write', key: k, token: 1n, ok: false }
+    ])
+  })
+
+  it('mutation quorumIntersection off: r\'s read quorum misses a\'s voters, r reads with a token <= T and a\'s stale write is accepted', () => {
+    const { a, r, rAt, rRead, staleWrite } = story({ quorumIntersection: true })
+    expect(rAt).to.be.lessThan(a.validUntil.mono) // r even held k while a did
+    expect(r.token <= a.token).to.equal(true)
+    expect(rRead).to.equal(true)
+    expect(staleWrite).to.equal(true)
+  })
+})
+
+// ---------------------------------------------------------------------------
+// 23
+
+describe('SCENARIOS.md 23: A clean stop during the quiet period', () => {
+  // a = n0 holds k through v = n2 (Q_a = {n0, n2}); b = n1, cut off from a, must use {n1, n2}.
+  const k = keyFor(IDS3, 'n0', ['n0', 'n2'])
+
+  function story (unsafe?: CoreConfig['unsafe']): { c: HandCluster, a: Granted, t1: number, run2: { start: number, stopQuiet: number, votes: number, marker: boolean }, run3: { start: number, quiet: number }, voteAt: number, b: Granted } {
+    const c = cluster({ config: { ttlMsMax: 30_000 }, unsafe })
+    c.bootPastQuiet()
+    const a = acquireNow(c, 'n0', 1, k, { ttlMs: 30_000 })
+    const t1 = c.time
+    const cut = (ms: number): void => advancePartitioned(c, ms, ['n0'])
+    cut(1_000)
+    // v crashes while a's lease is live and restarts at once (run 2: quiet).
+    c.crash('n2')
+    c.start('n2')
+    handshakeBetween(c, 'n2', ['n1'])
+    const run2Start = c.time
+    cut(1_000)
+    // Run 2 is stopped cleanly 1 s after its start: still quiet, no votes held.
+    const stopQuiet = c.core('n2').quietRemainingMs()
+    const votes = c.core('n2').status().voter.votes
+    c.stop('n2')
+    const marker = c.node('n2').disk.state.cleanExit
+    c.crash('n2')
+    cut(100)
+    // Run 3.
+    c.start('n2')
+    handshakeBetween(c, 'n2', ['n1'])
+    const run3 = { start: c.time, quiet: c.core('n2').quietRemainingMs() }
+    c.acquire('n1', { handle: 1, key: k, ttlMs: 2_000 })
+    const voteAt = advanceUntil(c, () => logged(c, isT('GRANT', 'n2', 'n1')).length > 0, 40_000, cut)
+    advanceUntil(c, () => c.granted('n1', 1) !== undefined, 1_000, cut)
+    return { c, a, t1, run2: { start: run2Start, stopQuiet, votes, marker }, run3, voteAt, b: granted(c, 'n1', 1) }
+  }
+
+  it('the stop during the quiet period writes no marker, the next run is quiet too, b waits until a\'s lease could have ended', () => {
+    const { c, a, t1, run2, run3, voteAt, b } = story()
+    expect(run2.start - t1).to.equal(1_000)
+    expect(run2.stopQuiet).to.equal(29_000)
+    expect(run2.votes).to.equal(0)
+    expect(run2.marker).to.equal(false)
+    expect(c.node('n2').disk.state.cleanExit).to.equal(false)
+    expect(run3.quiet).to.equal(30_000)
+    expect(voteAt).to.be.within(run3.start + 30_000, run3.start + 30_010)
+    expect(voteAt).to.be.greaterThan(t1 + 30_000) // a's lease end at v
+    expect(c.granted('n1', 1)!.validUntil.mono).to.be.greaterThan(a.validUntil.mono)
+    expect(voteAt).to.be.greaterThan(a.validUntil.mono)
+    expectAbove(b.token, a.token)
+  })
+
+  it('mutation cleanExitMarker off: the quiet run writes the marker, the next run skips the quiet period and b holds k with a', () => {
+    const { a, run2, run3, voteAt } = story({ cleanExitMarker: true })
+    expect(run2.marker).to.equal(true)
+    expect(run3.quiet).to.equal(0)
+    expect(voteAt).to.be.lessThan(a.validUntil.mono)
+  })
+})
