@@ -776,3 +776,89 @@ describe('SCENARIOS.md 23: A clean stop during the quiet period', () => {
     expect(voteAt).to.be.lessThan(a.validUntil.mono)
   })
 })
+
+// ---------------------------------------------------------------------------
+// 24
+
+describe('SCENARIOS.md 24: A fence that jumps past the ceiling', () => {
+  // v = n2. a = n0 commits through {n0, n2}; b = n1 later through {n1, n2}.
+  const k = keyFor(IDS3, 'n0', ['n0', 'n2'])
+  expect(keyFor(IDS3, 'n1', ['n1', 'n2'])).to.equal(k)
+
+  function story (unsafe?: CoreConfig['unsafe']): {
+    c: HandCluster, before: { C: bigint, fences: Array<bigint | undefined> }, vGrant: bigint[], a: Granted,
+    atCommit: { pending: bigint[], disk: bigint, committedOut: boolean }, afterPersist: { disk: bigint, committedOut: boolean }, b: Granted
+  } {
+    const c = cluster({ unsafe })
+    // n1 has a long history: its ceiling is at 2999 (every key it does not know starts there).
+    c.node('n1').disk.state = { ceiling: 2_999n, cleanExit: false }
+    c.bootPastQuiet()
+    // fence(k) = 7 at v (and at n0): seven locks through {n0, n2}.
+    for (let h = 1; h <= 7; h++) {
+      expect(acquireNow(c, 'n0', h, k).token).to.equal(BigInt(h))
+      releaseNow(c, 'n0', h)
+    }
+    c.settle()
+    // While v is cut off, n0 and n1 move fence(k) to 3000.
+    advanceUntil(c, () => c.events('n0', 'suspect').some(e => e.type === 'suspect' && e.peer === 'n2'), 2_000, ms => advancePartitioned(c, ms, ['n2']))
+    advancePartitioned(c, 100, ['n2'])
+    c.acquire('n0', { handle: 8, key: k })
+    for (let i = 0; i < 10 && c.granted('n0', 8) === undefined; i++) advancePartitioned(c, 10, ['n2'])
+    expect(granted(c, 'n0', 8).token).to.equal(3_000n)
+    c.release('n0', 8)
+    advancePartitioned(c, 50, ['n2'])
+    c.advance(1_500) // heal
+    c.settle()
+    const before = { C: c.node('n2').disk.state.ceiling, fences: IDS3.map(id => c.core(id).fenceOf(k)) }
+
+    // a commits 3001 through v; v must persist C := 3001 + 1024 before COMMITTED.
+    const phase3 = c.log.length
+    c.acquire('n0', { handle: 9, key: k })
+    c.settle(m => !(m.frame.b.t === 'COMMIT' && m.to === 'n2'))
+    const vGrant = logged(c, isT('GRANT', 'n2', 'n0'), phase3).map(m => (m.frame.b as Body<'GRANT'>).fence)
+    c.autoPersist = false
+    c.deliver(m => m.frame.b.t === 'COMMIT' && m.to === 'n2')
+    const committedOut = (): boolean => c.pending(isT('COMMITTED', 'n2', 'n0')).length > 0
+    const atCommit = { pending: c.node('n2').pendingPersist.map(p => p.state.ceiling), disk: c.node('n2').disk.state.ceiling, committedOut: committedOut() }
+    while (c.node('n2').pendingPersist.length > 0) c.completePersist('n2')
+    const afterPersist = { disk: c.node('n2').disk.state.ceiling, committedOut: committedOut() }
+    c.autoPersist = true
+    while (c.node('n0').pendingPersist.length > 0) c.completePersist('n0')
+    c.settle()
+    const a = granted(c, 'n0', 9)
+    releaseNow(c, 'n0', 9)
+    c.settle()
+
+    // v crashes and restarts; b acquires k through {n1, n2}.
+    c.crash('n2')
+    c.start('n2')
+    c.handshake('n2')
+    c.advance(5_050)
+    c.acquire('n1', { handle: 1, key: k })
+    c.settle()
+    return { c, before, vGrant, a, atCommit, afterPersist, b: granted(c, 'n1', 1) }
+  }
+
+  it('v persists C = 3001 + 1024 before answering COMMITTED; after its restart b\'s token through v is above 3001', () => {
+    const { c, before, vGrant, a, atCommit, afterPersist, b } = story()
+    // v's ceiling C = 1025 (its first fence 1 + 1024); it had evicted idle k,
+    // which comes back at its high-water mark: fence(k) = 7 at v.
+    expect(before).to.deep.equal({ C: 1025n, fences: [3_000n, 3_000n, undefined] })
+    expect(vGrant).to.deep.equal([7n])
+    expect(a.token).to.equal(3_001n)
+    expect(atCommit).to.deep.equal({ pending: [3_001n + 1024n], disk: 1025n, committedOut: false })
+    expect(afterPersist).to.deep.equal({ disk: 3_001n + 1024n, committedOut: true })
+    // After the restart every key at v starts at the persisted ceiling.
+    expect(c.core('n2').fenceOf(k)).to.equal(b.token)
+    expect(b.token).to.equal(3_001n + 1024n + 1n)
+    expectAbove(b.token, a.token)
+  })
+
+  it('mutation fencePersistence off: v never reserves a ceiling, restarts at 0 and b gets token 3001 again', () => {
+    const { before, a, atCommit, b } = story({ fencePersistence: true })
+    expect(before.C).to.equal(0n)
+    expect(atCommit.pending).to.deep.equal([])
+    expect(a.token).to.equal(3_001n)
+    expect(b.token).to.equal(a.token) // a duplicate token: b's writes and a's are indistinguishable
+  })
+})
