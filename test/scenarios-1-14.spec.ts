@@ -92,16 +92,18 @@ function keyWithSpread (mod: number, rem: number, prefix = 'k'): string {
 
 /**
  * Run `ms` of virtual time with some links cut: frames matching `blocked` are
- * dropped, the rest delivered as time moves. `paused` nodes are not ticked and
+ * dropped, frames matching `hold` stay in flight, the rest are delivered as
+ * time moves. `paused` nodes are not ticked and
  * frames to them stay in flight (a SIGSTOPped process: its socket buffers fill).
  */
-function run (c: HandCluster, ms: number, opts: { blocked?: (m: InFlight) => boolean, paused?: NodeId[] } = {}): void {
+function run (c: HandCluster, ms: number, opts: { blocked?: (m: InFlight) => boolean, hold?: (m: InFlight) => boolean, paused?: NodeId[] } = {}): void {
   const blocked = opts.blocked ?? (() => false)
+  const hold = opts.hold ?? (() => false)
   const paused = opts.paused ?? []
   const end = c.time + ms
   while (c.time < end) {
     c.drop(blocked)
-    c.advance(Math.min(10, end - c.time), { deliver: m => !blocked(m) && !paused.includes(m.to), except: paused })
+    c.advance(Math.min(10, end - c.time), { deliver: m => !blocked(m) && !hold(m) && !paused.includes(m.to), except: paused })
     c.drop(blocked)
   }
 }
@@ -874,5 +876,310 @@ describe('SCENARIOS.md 10: extension at the edge', () => {
     expect(bAt).to.be.within(t0 + 600, t0 + 610)
     expect(ga.validUntil.mono).to.be.above(bAt)
     expect(c.lastResult(a, 1)?.type).to.equal('extended') // a still believes it holds
+  })
+})
+
+describe('SCENARIOS.md 11: one-way link', () => {
+  // 3 nodes; a = n0, v = n2, h = n1. Two odd keys: Q_a = {n0, n2}, Q_h = {n1, n2}.
+  const kg = keyWithSpread(2, 1, 'g') // a gets v's GRANT, its COMMIT is lost: an uncommitted grant at v
+  const kq = keyWithSpread(2, 1, 'q') // h holds it; a's request waits in v's queue
+  const [a, h, v] = ['n0', 'n1', 'n2']
+
+  it('a never counts v as reachable, restarts on a quorum without v; v suspects a and drops a\'s uncommitted grant and queued request', () => {
+    const c = new HandCluster({ nodes: 3 })
+    c.bootPastQuiet()
+    c.acquire(h, { handle: 1, key: kq, ttlMs: 5_000 })
+    c.settle()
+    granted(c, h, 1)
+    c.acquire(a, { handle: 1, key: kq })
+    c.settle()
+    c.acquire(a, { handle: 2, key: kg })
+    c.settle(m => m.frame.b.t !== 'COMMIT')
+    expect(requestedFrom(c, a, kq)).to.deep.equal([a, v])
+    expect(requestedFrom(c, a, kg)).to.deep.equal([a, v])
+    const tsQ = requestTs(c, a, kq)
+    const tsG = requestTs(c, a, kg)
+    c.deliver(match('COMMIT', a, a))
+    c.settle(m => !(m.from === a && m.to === v))
+    expect(c.core(v).status().voter.perKey[kg]).to.include({ votes: 1, committed: 0 })
+    expect(c.core(v).status().voter.perKey[kq]).to.include({ votes: 1, committed: 1, queued: 1 })
+    // From now on v's frames reach a, a's frames to v are lost.
+    const oneWay = (m: InFlight): boolean => m.from === a && m.to === v
+    const mark = c.log.length
+    const cutAt = c.time
+    run(c, 700, { blocked: oneWay })
+    // a: v never acknowledges a's frames, so v is not reachable: suspected, both attempts restart.
+    expect(eventsOf(c, a, 'suspect')).to.deep.equal([{ type: 'suspect', peer: v }])
+    expect(c.core(a).status().peers.find(p => p.peer === v)).to.include({ reachable: false })
+    expect(eventsOf(c, a, 'attempt-restart')).to.deep.equal([
+      { type: 'attempt-restart', handle: 1, key: kq, why: `voter ${v} is suspected` },
+      { type: 'attempt-restart', handle: 2, key: kg, why: `voter ${v} is suspected` }
+    ])
+    // New attempts: fresh seq, same ts, quorum {a, h} — v is not in it.
+    const requests = c.log.slice(mark).filter(m => m.from === a && m.frame.b.t === 'REQUEST').map(m => m.frame.b as Body<'REQUEST'>)
+      .filter(r => r.id.seq > 2) // (before the restart, the old attempt retransmitted its REQUEST to v: lost)
+    expect([...new Set(requests.map(r => `${r.key} ${fid(r.id)} ts=${r.ts}`))]).to.deep.equal([
+      `${kq} n0.3 ts=${tsQ}`,
+      `${kg} n0.4 ts=${tsG}`
+    ])
+    const newQuorum = (key: string): NodeId[] => [...new Set(c.log.slice(mark)
+      .filter(m => m.from === a && m.frame.b.t === 'REQUEST' && m.frame.b.key === key && m.frame.b.id.seq > 2).map(m => m.to))].sort()
+    expect(newQuorum(kq)).to.deep.equal([a, h])
+    expect(newQuorum(kg)).to.deep.equal([a, h])
+    // v: a's PONGs and pings never arrive — suspected; a's uncommitted grant and queued request dropped.
+    expect(eventsOf(c, v, 'suspect')).to.deep.equal([{ type: 'suspect', peer: a }])
+    // (Both drops must be reported: the simulator counts suspicion drops, DESIGN.md §5.7.)
+    expect(eventsOf(c, v, 'suspicion-drop')).to.have.deep.members([
+      { type: 'suspicion-drop', peer: a, key: kg, grants: 1, queued: 0 },
+      { type: 'suspicion-drop', peer: a, key: kq, grants: 0, queued: 1 }
+    ])
+    expect(c.core(v).status().counters.suspicionDrops).to.equal(2)
+    expect(c.core(v).status().voter.perKey[kq]).to.include({ votes: 1, committed: 1, queued: 0 })
+    expect(c.core(v).status().voter.perKey[kg]?.votes ?? 0).to.equal(0)
+    // kg is held through {a, h}; kq waits at h's own voter (h's lock).
+    const gg = granted(c, a, 2)
+    expect(gg.id).to.deep.equal({ peer: a, inc: 1, seq: 4 })
+    expect(c.granted(a, 1)).to.equal(undefined)
+    // Both sides keep a write quorum: no mode change anywhere.
+    for (const id of c.ids) expect(eventsOf(c, id, 'mode'), id).to.have.length(1)
+    expect(c.time - cutAt).to.equal(700)
+  })
+})
+
+describe('SCENARIOS.md 12: clock drift at the budget', () => {
+  // 3 nodes, key k1: Q_a = {n0, n2}, Q_b = {n1, n2}; v = n2. ρ = 1 %, margin 0, ttl 2 s, zero delay.
+  const key = K3_ODD
+  const [a, b, v] = ['n0', 'n1', 'n2']
+  const ttlMs = 2_000
+  const rho = 0.01
+
+  /** a's clock at rateA, v's at rateV (set before boot so local clocks are continuous). */
+  function story (rateA: number, rateV: number, unsafe: Record<string, boolean> = {}): { beliefEnd: number, voterEnd: number, bGrantedAt: number } {
+    const c = new HandCluster({ nodes: 3, config: { driftRho: rho, marginMs: 0, unsafe } })
+    c.node(a).rate = rateA
+    c.node(v).rate = rateV
+    c.bootPastQuiet()
+    c.acquire(a, { handle: 1, key, ttlMs })
+    c.settle() // COMMIT sent and received at the same true instant
+    const t0 = c.time
+    const ga = granted(c, a, 1)
+    c.acquire(b, { handle: 1, key, ttlMs })
+    c.settle()
+    expect(requestedFrom(c, b, key)).to.deep.equal([b, v])
+    // Only v's own lease end may free its vote: a's RELEASE at its loss is held back.
+    const fromA = (m: InFlight): boolean => m.from === a && m.to === v
+    const bGrantedAt = runUntil(c, () => c.granted(b, 1) !== undefined, 3_000, { blocked: fromA })
+    return { beliefEnd: beliefEndTrue(c, a, ga), voterEnd: t0 + ttlMs / rateV, bGrantedAt }
+  }
+
+  it('requester slow by ρ, voter fast by ρ: the holder\'s belief ends no later than the voter\'s lease, and b is granted after both', () => {
+    const { beliefEnd, voterEnd, bGrantedAt } = story(1 - rho, 1 + rho)
+    expect(beliefEnd).to.be.at.most(voterEnd + 1e-6)
+    expect(voterEnd - beliefEnd).to.be.below(1e-6) // exactly at the edge: the budget is tight
+    expect(bGrantedAt).to.be.at.least(beliefEnd)
+    expect(bGrantedAt).to.be.within(voterEnd, voterEnd + 6) // v's tick, then GRANT, COMMIT, COMMITTED hops of 1 ms
+  })
+
+  it('at 1.5× the budget (rates 1 ∓ 1.5ρ) the voter frees the vote and b holds while a still believes it holds', () => {
+    const { beliefEnd, voterEnd, bGrantedAt } = story(1 - 1.5 * rho, 1 + 1.5 * rho)
+    expect(beliefEnd - voterEnd).to.be.above(15)
+    expect(bGrantedAt).to.be.below(beliefEnd)
+  })
+
+  it('mutation driftFormula: validity = sentAt + ttl overruns the fast voter\'s lease at the budget', () => {
+    const { beliefEnd, voterEnd, bGrantedAt } = story(1 - rho, 1 + rho, { driftFormula: true })
+    expect(beliefEnd - voterEnd).to.be.above(30)
+    expect(bGrantedAt).to.be.below(beliefEnd)
+  })
+})
+
+describe('SCENARIOS.md 13: a stale FAILED must not make a holder yield', () => {
+  // 5 nodes, key with hash mod 4 = 1: Q_a = {n0, n2, n3}, Q_x = {n1, n2, n3}; v1 = n2, v2 = n3.
+  // x outranks a; x's REQUEST to v2 is slow.
+  const key = keyWithSpread(4, 1)
+  const [a, x, v1, v2] = ['n0', 'n1', 'n2', 'n3']
+
+  /** Until a holds v2's GRANT (g1.1) and v1's FAILED is in flight; x's REQUEST reaches v2: INQUIRE deferred by a. */
+  function setup (): { c: HandCluster, staleFailed: InFlight[] } {
+    const c = new HandCluster({ nodes: 5 })
+    c.bootPastQuiet()
+    c.acquire(x, { handle: 1, key })
+    const slowRequest = c.take(match('REQUEST', x, v2))
+    run(c, 150) // x gets n1 and v1; the pings carry x's clock to a
+    c.acquire(a, { handle: 1, key })
+    expect(requestedFrom(c, x, key)).to.deep.equal([x, v1, v2])
+    expect(requestedFrom(c, a, key)).to.deep.equal([a, v1, v2])
+    expect(requestTs(c, x, key) < requestTs(c, a, key)).to.equal(true)
+    let mark = c.log.length
+    c.deliver(match('REQUEST', a, v1))
+    c.deliver(match('REQUEST', a, v2))
+    expect(transcript(c, mark)).to.deep.equal([
+      `FAILED ${v1}>${a} ${key} n0.1 priority`,
+      `GRANT ${v2}>${a} ${key} n0.1 g1.1 fence=0`
+    ])
+    const staleFailed = c.take(match('FAILED', v1, a))
+    c.deliver(match('GRANT', v2, a))
+    mark = c.log.length
+    c.inject(slowRequest)
+    expect(transcript(c, mark)).to.deep.equal([
+      `QUEUED ${v2}>${x} ${key} n1.1`,
+      `INQUIRE ${v2}>${a} ${key} n0.1 g1.1`
+    ])
+    mark = c.log.length
+    c.deliver(match('INQUIRE', v2, a))
+    expect(transcript(c, mark)).to.deep.equal([]) // deferred: a holds no FAILED
+    return { c, staleFailed }
+  }
+
+  it('the GRANT overtakes the older FAILED; a commits; the FAILED then arrives and a does not YIELD; v2 ignores a YIELD for the committed vote', () => {
+    const { c, staleFailed } = setup()
+    c.deliver(match('REQUEST', a, a))
+    c.deliver(match('GRANT', a, a))
+    // x gives up: v1 grants a. a now has every vote and commits.
+    c.cancel(x, 1)
+    let mark = c.log.length
+    c.settle(m => m.frame.b.t !== 'COMMIT')
+    expect(sent(c, ['GRANT'], mark)).to.deep.equal([`GRANT ${v1}>${a} ${key} n0.1 g1.2 fence=0`])
+    expect(sent(c, ['COMMIT'], mark)).to.have.length(3)
+    mark = c.log.length
+    c.inject(staleFailed)
+    expect(transcript(c, mark)).to.deep.equal([])
+    c.settle()
+    expect(granted(c, a, 1).token).to.equal(1n)
+    expect(sent(c, ['YIELD'])).to.deep.equal([])
+    // A YIELD for v2's committed vote (a forged copy under a's own header) is ignored.
+    const ignoredBefore = c.core(v2).status().counters.ignoredYields ?? 0
+    const commitToV2 = c.log.find(match('COMMIT', a, v2))!
+    mark = c.log.length
+    c.inject([{ from: a, to: v2, frame: { h: commitToV2.frame.h, b: { t: 'YIELD', key, id: { peer: a, inc: 1, seq: 1 }, grantNo: { inc: 1, n: 1 } } } }])
+    expect(transcript(c, mark)).to.deep.equal([])
+    expect(c.core(v2).status().counters.ignoredYields).to.equal(ignoredBefore + 1)
+    expect(c.core(v2).status().voter.perKey[key]).to.include({ votes: 1, committed: 1 })
+  })
+
+  it('before COMMIT too: a FAILED older than the GRANT a holds from the same voter is stale and does not count for the yield rule', () => {
+    const { c, staleFailed } = setup()
+    c.cancel(x, 1)
+    let mark = c.log.length
+    c.settle(m => !(m.from === a && m.to === a)) // a's own REQUEST is still in flight: a keeps requesting
+    expect(sent(c, ['GRANT'], mark)).to.deep.equal([`GRANT ${v1}>${a} ${key} n0.1 g1.2 fence=0`])
+    mark = c.log.length
+    c.inject(staleFailed) // supersedes g1.1 at v1; a holds v1's g1.2
+    expect(transcript(c, mark)).to.deep.equal([])
+    c.settle()
+    expect(granted(c, a, 1).token).to.equal(1n)
+    expect(sent(c, ['YIELD'])).to.deep.equal([])
+  })
+})
+
+describe('SCENARIOS.md 14: a delayed COMMIT after a re-grant', () => {
+  // 3 nodes, odd keys: Q_a = {n0, n2}, Q_b = {n1, n2}; v1 = n2. a is paused (SIGSTOP) while its COMMIT to v1 is delayed.
+  const key = K3_ODD
+  const warm = keyWithSpread(2, 1, 'w')
+  const [a, b, v1] = ['n0', 'n1', 'n2']
+  const ttlMs = 2_000
+
+  /** Up to a's wake-up: a's COMMIT(1) to v1 delayed, v1 dropped a's grant, b held k with token 5 and released. */
+  function untilAWakes (unsafe: Record<string, boolean> = {}): { c: HandCluster, delayed: InFlight[], handedOut: bigint[] } {
+    const c = new HandCluster({ nodes: 3, config: { unsafe } })
+    c.bootPastQuiet()
+    c.acquire(a, { handle: 1, key, ttlMs })
+    expect(requestedFrom(c, a, key)).to.deep.equal([a, v1])
+    c.settle(m => m.frame.b.t !== 'COMMIT')
+    const delayed = c.take(match('COMMIT', a, v1))
+    expect(delayed.map(line)).to.deep.equal([`COMMIT ${a}>${v1} ${key} n0.1 g1.1 token=1`])
+    c.settle() // a's own voter commits token 1 and acknowledges
+    expect(c.core(a).status().acquires[0]).to.include({ phase: 'committing' })
+    // a stops for 2.3 s (past its commit round's validity). v1 suspects a and drops its uncommitted grant.
+    run(c, 700, { paused: [a] })
+    expect(eventsOf(c, v1, 'suspicion-drop')).to.deep.equal([{ type: 'suspicion-drop', peer: a, key, grants: 1, queued: 0 }])
+    // b works: four locks on another key (tokens 1..4 at n1 and v1), then k with token 5.
+    const handedOut: bigint[] = []
+    for (let h = 1; h <= 4; h++) {
+      c.acquire(b, { handle: h, key: warm, ttlMs })
+      run(c, 50, { paused: [a] })
+      expect(granted(c, b, h).token).to.equal(BigInt(h))
+      c.release(b, h)
+      run(c, 50, { paused: [a] })
+    }
+    c.acquire(b, { handle: 5, key, ttlMs })
+    run(c, 50, { paused: [a] })
+    expect(requestedFrom(c, b, key)).to.deep.equal([b, v1])
+    handedOut.push(granted(c, b, 5).token)
+    expect(handedOut).to.deep.equal([5n])
+    c.release(b, 5)
+    run(c, 2_300 - 700 - 450, { paused: [a] })
+    return { c, delayed, handedOut }
+  }
+
+  it('v1 refuses the old COMMIT(1) after granting a\'s new attempt; no token below one already handed out', () => {
+    const { c, delayed, handedOut } = untilAWakes()
+    // a wakes: its commit round ran out; the new round is refused by v1 (no grant): a new attempt, same ts.
+    const mark = c.log.length
+    runUntil(c, () => c.granted(a, 1) !== undefined, 1_000)
+    // Both leases of the first attempt are gone (a's own voter's lease ended during the pause;
+    // v1 dropped its grant): the new COMMIT round is refused everywhere, and a restarts once.
+    expect(transcript(c, mark)).to.deep.equal([
+      `COMMIT ${a}>${a} ${key} n0.1 g1.1 token=1`,
+      `COMMIT ${a}>${v1} ${key} n0.1 g1.1 token=1`,
+      `REFUSED ${a}>${a} ${key} n0.1 commit no-grant`,
+      `REFUSED ${v1}>${a} ${key} n0.1 commit no-grant`,
+      `RELEASE ${a}>${a} ${key} n0.1`,
+      `RELEASE ${a}>${v1} ${key} n0.1`,
+      `REQUEST ${a}>${a} ${key} n0.2 exclusive`,
+      `REQUEST ${a}>${v1} ${key} n0.2 exclusive`,
+      `RELEASED ${a}>${a} ${key} n0.1`,
+      `RELEASED ${v1}>${a} ${key} n0.1`,
+      `GRANT ${a}>${a} ${key} n0.2 g1.2 fence=1`,
+      `GRANT ${v1}>${a} ${key} n0.2 g1.7 fence=5`, // a's new attempt is granted by v1
+      `COMMIT ${a}>${a} ${key} n0.2 g1.2 token=6`,
+      `COMMIT ${a}>${v1} ${key} n0.2 g1.7 token=6`,
+      `COMMITTED ${a}>${a} ${key} n0.2`,
+      `COMMITTED ${v1}>${a} ${key} n0.2`
+    ])
+    expect(eventsOf(c, a, 'attempt-restart')).to.deep.equal([
+      { type: 'attempt-restart', handle: 1, key, why: `voter ${a} refused the commit (no-grant)` }
+    ])
+    const ga = granted(c, a, 1)
+    expect(ga.id.seq).to.equal(2)
+    expect(ga.token).to.equal(6n)
+    handedOut.push(ga.token)
+    // The delayed COMMIT(1) of the first attempt finally arrives.
+    const m2 = c.log.length
+    c.inject(delayed)
+    expect(transcript(c, m2)).to.deep.equal([`REFUSED ${v1}>${a} ${key} n0.1 commit no-grant`])
+    c.settle()
+    expect(c.core(v1).fenceOf(key)).to.equal(6n)
+    expect(c.core(v1).status().voter.perKey[key]).to.include({ votes: 1, committed: 1 })
+    expect(c.lastResult(a, 1)).to.deep.equal(ga) // a's lock stands
+    // Tokens of k handed to applications, in grant order: strictly increasing; 1 was never handed out.
+    expect(handedOut).to.deep.equal([5n, 6n])
+  })
+
+  // The second defence (DESIGN.md §4 Leases): even a COMMIT that names v1's live grant is
+  // refused when its exclusive token is not above the fence.
+  function forgedLowCommit (unsafe: Record<string, boolean>): { c: HandCluster, answer: string[] } {
+    const { c } = untilAWakes(unsafe)
+    const newCommit = match('COMMIT', a, v1)
+    const isNew = (m: InFlight): boolean => newCommit(m) && (m.frame.b as Body<'COMMIT'>).id.seq === 2
+    runUntil(c, () => c.pending(isNew).length > 0, 1_000, { hold: isNew })
+    const [held] = c.take(isNew)
+    const body = held!.frame.b as Body<'COMMIT'>
+    expect(line(held!)).to.equal(`COMMIT ${a}>${v1} ${key} n0.2 g1.7 token=6`)
+    const mark = c.log.length
+    c.inject([{ from: a, to: v1, frame: { h: held!.frame.h, b: { ...body, token: 1n } } }])
+    return { c, answer: transcript(c, mark) }
+  }
+
+  it('a COMMIT naming v1\'s live grant with token 1 ≤ fence 5 is refused (fence)', () => {
+    const { c, answer } = forgedLowCommit({})
+    expect(answer).to.deep.equal([`REFUSED ${v1}>${a} ${key} n0.2 commit fence`])
+    expect(c.core(v1).status().voter.perKey[key]).to.include({ fence: '5', committed: 0 })
+  })
+
+  it('mutation fenceCheck: v1 commits token 1 below the 5 it already handed out', () => {
+    const { c, answer } = forgedLowCommit({ fenceCheck: true })
+    expect(answer).to.deep.equal([`COMMITTED ${v1}>${a} ${key} n0.2`])
+    expect(c.core(v1).status().voter.perKey[key]).to.include({ fence: '5', committed: 1 })
   })
 })
