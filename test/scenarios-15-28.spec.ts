@@ -862,3 +862,109 @@ describe('SCENARIOS.md 24: A fence that jumps past the ceiling', () => {
     expect(b.token).to.equal(a.token) // a duplicate token: b's writes and a's are indistinguishable
   })
 })
+
+// ---------------------------------------------------------------------------
+// 25
+
+describe('SCENARIOS.md 25: A repeated COMMIT', () => {
+  // a = n0 commits through v = n2 (Q_a = {n0, n2}); b = n1 waits at v (Q_b = {n1, n2}).
+  const k = keyFor(IDS3, 'n0', ['n0', 'n2'])
+  const TTL = 2_000
+  const VALIDITY = TTL * 0.99 / 1.01
+  const committedFromV = (round?: number) => (m: InFlight): boolean =>
+    m.from === 'n2' && m.to === 'n0' && m.frame.b.t === 'COMMITTED' && (round === undefined || m.frame.b.attempt === round)
+
+  /** a holds k after v's first COMMITTED was lost and a's retransmission was answered again. */
+  function retransmitted (): { c: HandCluster, a: Granted, t1: number, t2: number, from: number } {
+    const c = cluster()
+    c.bootPastQuiet()
+    const from = c.log.length
+    c.acquire('n0', { handle: 1, key: k, ttlMs: TTL })
+    c.settle(m => !committedFromV()(m))
+    const t1 = c.time
+    expect(c.drop(committedFromV())).to.equal(1)
+    // a retransmits the COMMIT to the voter that has not acknowledged it.
+    const t2 = advanceUntil(c, () => c.pending(isT('COMMIT', 'n0', 'n2')).length > 0, 1_000, ms => c.advance(ms, { deliver: false }))
+    c.settle()
+    return { c, a: granted(c, 'n0', 1), t1, t2, from }
+  }
+
+  it('v answers the same COMMIT again with COMMITTED (no fence check) and moves its lease end to max(end, receipt + ttl)', () => {
+    const { c, a, t1, t2, from } = retransmitted()
+    const lines = transcript(c, from).filter(l => l.includes(' COMMIT') || l.includes(' REFUSED('))
+    const commit = `n0->n2 COMMIT(${k} n0:1.1 g1.1 token=1 round=1)`
+    expect(lines.filter(l => l.startsWith('n0->n2 ') || l.startsWith('n2->n0 '))).to.deep.equal([
+      commit, `n2->n0 COMMITTED(${k} n0:1.1)`, // lost
+      commit, `n2->n0 COMMITTED(${k} n0:1.1)`
+    ])
+    expect(t2 - t1).to.be.within(200, 210)
+    expect(c.events('n0', 'attempt-restart')).to.deep.equal([])
+    // Validity counts from the first transmission.
+    expect(a.validUntil.mono).to.be.closeTo(t1 + VALIDITY, 1e-6)
+    // v's lease now ends at t2 + ttl, not t1 + ttl: b gets v's vote only then.
+    // (a is cut off from here on, so its RELEASE at the end of its validity
+    // does not free the vote earlier.)
+    c.acquire('n1', { handle: 1, key: k, ttlMs: TTL })
+    const voteAt = advanceUntil(c, () => logged(c, isT('GRANT', 'n2', 'n1')).length > 0, 5_000, ms => advancePartitioned(c, ms, ['n0']))
+    expect(voteAt).to.be.within(t2 + TTL, t2 + TTL + 10)
+  })
+
+  it('a late REFUSED from a voter that already acknowledged (a duplicated COMMIT reaching v after its restart) does not drop a\'s lock', () => {
+    const { c, a, from } = retransmitted()
+    const copy = logged(c, isT('COMMIT', 'n0', 'n2'), from)[0]!
+    c.crash('n2')
+    c.start('n2')
+    c.handshake('n2')
+    c.advance(20)
+    const before = c.log.length
+    c.inject([copy])
+    expect(transcript(c, before)).to.deep.equal([`n2->n0 REFUSED(${k} n0:1.1 commit no-grant round=1)`])
+    c.settle()
+    expect(c.core('n0').status().acquires).to.deep.equal([{ handle: 1, key: k, mode: 'exclusive', phase: 'held', token: '1', quorum: ['n0', 'n2'], votes: 2 }])
+    expect(c.results('n0').filter(r => r.type !== 'granted')).to.deep.equal([])
+    expect(c.events('n0', 'attempt-restart')).to.deep.equal([])
+    expect(transcript(c, before).filter(l => l.includes(' RELEASE('))).to.deep.equal([])
+    // It loses the lock at its validity, not before.
+    c.advance(Math.ceil(a.validUntil.mono - c.time) - 10)
+    expect(c.results('n0', 'lost')).to.deep.equal([])
+    c.advance(20)
+    expect(c.results('n0', 'lost')).to.deep.equal([{ type: 'lost', handle: 1, key: k, reason: 'expired' }])
+  })
+
+  /**
+   * Every COMMITTED of a's first round is lost until that round runs out of
+   * validity; a's second round (same grant number and token) is acknowledged.
+   * a's validity counts from the second round's first transmission, so v must
+   * have moved its lease end to at least receipt + ttl.
+   */
+  function secondRound (unsafe?: CoreConfig['unsafe']): { c: HandCluster, a: Granted, t1: number, r2: number, voteAt: number } {
+    const c = cluster({ unsafe })
+    c.bootPastQuiet()
+    c.acquire('n0', { handle: 1, key: k, ttlMs: TTL })
+    c.settle(m => !committedFromV(1)(m))
+    const t1 = c.time
+    const lossy = (ms: number): void => { c.drop(committedFromV(1)); c.advance(ms, { deliver: m => !committedFromV(1)(m) }); c.drop(committedFromV(1)) }
+    const r2 = advanceUntil(c, () => c.pending(m => m.frame.b.t === 'COMMIT' && m.frame.b.attempt === 2 && m.to === 'n2').length > 0, 5_000, lossy)
+    c.settle()
+    const a = granted(c, 'n0', 1)
+    // a is cut off from here on: only v's lease end can free its vote.
+    c.acquire('n1', { handle: 1, key: k, ttlMs: TTL })
+    const voteAt = advanceUntil(c, () => logged(c, isT('GRANT', 'n2', 'n1')).length > 0, 5_000, ms => advancePartitioned(c, ms, ['n0']))
+    return { c, a, t1, r2, voteAt }
+  }
+
+  it('a second COMMIT round after the first ran out: v extends its lease by the max rule, b is not granted inside a\'s validity', () => {
+    const { c, a, t1, r2, voteAt } = secondRound()
+    expect(r2 - t1).to.be.within(VALIDITY, VALIDITY + 10)
+    expect(a.validUntil.mono).to.be.closeTo(r2 + VALIDITY, 1e-6)
+    expect(transcript(c).filter(l => l.includes(' REFUSED('))).to.deep.equal([])
+    expect(voteAt).to.be.within(r2 + TTL, r2 + TTL + 10)
+    expect(voteAt).to.be.greaterThan(a.validUntil.mono)
+  })
+
+  it('mutation repeatedCommitMaxRule off: v keeps its first lease end and b holds k while a still believes its lock valid', () => {
+    const { a, t1, voteAt } = secondRound({ repeatedCommitMaxRule: true })
+    expect(voteAt).to.be.within(t1 + TTL, t1 + TTL + 10)
+    expect(voteAt).to.be.lessThan(a.validUntil.mono)
+  })
+})
