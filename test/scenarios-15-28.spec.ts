@@ -968,3 +968,56 @@ describe('SCENARIOS.md 25: A repeated COMMIT', () => {
     expect(voteAt).to.be.lessThan(a.validUntil.mono)
   })
 })
+
+// ---------------------------------------------------------------------------
+// 26
+
+describe('SCENARIOS.md 26: Two readers, two tokens', () => {
+  // w = n2 writes through {n2, n1}; r1 = n0 reads through {n0, n2}; r2 = n1 through {n1, n2}.
+  const k = keyFor(IDS3, 'n2', ['n1', 'n2'])
+  expect(keyFor(IDS3, 'n0', ['n0', 'n2'])).to.equal(k)
+
+  function story (unsafe?: CoreConfig['unsafe']): { c: HandCluster, store: FencedStore, r1: Granted, vFence: bigint | undefined, r2: Granted, reads: boolean[], w: Granted, wWrite: boolean } {
+    const c = cluster({ unsafe })
+    const store = new FencedStore()
+    c.bootPastQuiet()
+    // Ten exclusive writers: tokens 1..10, fence(k) = 10 at n1 and n2.
+    for (let h = 1; h <= 10; h++) {
+      const g = acquireNow(c, 'n2', h, k)
+      expect(g.token).to.equal(BigInt(h))
+      expect(store.write(k, g.token)).to.equal(true)
+      releaseNow(c, 'n2', h)
+    }
+    c.settle()
+    const r1 = acquireNow(c, 'n0', 1, k, { mode: 'shared' })
+    const vFence = c.core('n2').fenceOf(k) // the voter both read quorums share
+    const r2 = acquireNow(c, 'n1', 1, k, { mode: 'shared' })
+    // Both hold k at once (shared) and both read, the higher token first.
+    expect(c.core('n0').status().acquires.map(x => x.phase)).to.deep.equal(['held'])
+    expect(c.core('n1').status().acquires.map(x => x.phase)).to.deep.equal(['held'])
+    const reads = [store.read(k, r2.token), store.read(k, r1.token)]
+    releaseNow(c, 'n0', 1)
+    releaseNow(c, 'n1', 1)
+    c.settle()
+    const w = acquireNow(c, 'n2', 11, k)
+    const wWrite = store.write(k, w.token)
+    return { c, store, r1, vFence, r2, reads, w, wWrite }
+  }
+
+  it('r1 gets 11, r2 gets 12 (the shared COMMIT moved a fence), both are served (reads need token >= maxWrite), the next writer gets 13', () => {
+    const { store, r1, vFence, r2, reads, w, wWrite } = story()
+    expect([r1.token, vFence, r2.token]).to.deep.equal([11n, 11n, 12n])
+    expect(reads).to.deep.equal([true, true])
+    expect(w.token).to.equal(13n)
+    expectAbove(w.token, r2.token)
+    expect(wWrite).to.equal(true)
+    expect(store.marksOf(k)).to.deep.equal({ maxWrite: 13n, maxSeen: 13n })
+  })
+
+  it('mutation sharedRaisesFence off: both readers get 11 and the next exclusive holder gets 11 again (a duplicate token)', () => {
+    const { r1, vFence, r2, w } = story({ sharedRaisesFence: true })
+    expect([r1.token, vFence, r2.token]).to.deep.equal([11n, 10n, 11n])
+    expect(w.token).to.equal(11n)
+    expect(w.token <= r2.token).to.equal(true)
+  })
+})
