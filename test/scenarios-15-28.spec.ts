@@ -1021,3 +1021,82 @@ describe('SCENARIOS.md 26: Two readers, two tokens', () => {
     expect(w.token <= r2.token).to.equal(true)
   })
 })
+
+// ---------------------------------------------------------------------------
+// 27
+
+/** Deliver only the first in-flight frame matching `pred`; the rest stay in flight. */
+function deliverFirst (c: HandCluster, pred: (m: InFlight) => boolean): InFlight {
+  const i = c.inflight.findIndex(pred)
+  if (i < 0) throw new Error(`no frame in flight matches; in flight: ${c.inflight.map(fmt).join(', ')}`)
+  const [m] = c.inflight.splice(i, 1)
+  c.inject([m!])
+  return m!
+}
+
+describe('SCENARIOS.md 27: A stale GRANT after a YIELD', () => {
+  // b = n0 (higher priority) and a = n1 both use Q = {n0, n1}; v = n0 grants a first, u = n1 grants b first.
+  const k = keyFor(IDS3, 'n0', ['n0', 'n1'])
+  expect(keyFor(IDS3, 'n1', ['n0', 'n1'])).to.equal(k)
+
+  it('a ignores the second GRANT g1 it yielded: no COMMIT with g1, no RELEASE of its live attempt, no restart; it commits later with a fresh grant', () => {
+    const c = cluster()
+    c.bootPastQuiet()
+    const from = c.log.length
+    // b's REQUEST reaches u first; a starts later (so b has the smaller timestamp).
+    c.acquire('n0', { handle: 1, key: k })
+    deliverFirst(c, isT('REQUEST', 'n0', 'n1'))
+    c.acquire('n1', { handle: 1, key: k })
+    const tsOf = (m: InFlight | undefined): bigint => (m!.frame.b as Body<'REQUEST'>).ts
+    const tsB = tsOf(logged(c, isT('REQUEST', 'n0'), from)[0])
+    const tsA = tsOf(logged(c, isT('REQUEST', 'n1'), from)[0])
+    expect(tsB < tsA, `b (ts ${tsB}) must outrank a (ts ${tsA})`).to.equal(true)
+    // u fails a; v grants a (g1).
+    deliverFirst(c, isT('REQUEST', 'n1', 'n1'))
+    deliverFirst(c, isT('REQUEST', 'n1', 'n0'))
+    expect(c.pending(isT('GRANT', 'n0', 'n1')).map(fmt)).to.deep.equal([`n0->n1 GRANT(${k} n1:1.1 g1.1 fence=0)`])
+    // a, still without v's GRANT, retransmits its REQUEST to v: that copy is slow.
+    advanceUntil(c, () => c.pending(isT('REQUEST', 'n1', 'n0')).length > 0, 1_000, ms => c.advance(ms, { deliver: false }))
+    const slow = c.take(isT('REQUEST', 'n1', 'n0'))
+    expect(slow).to.have.length(1)
+    // a gets g1; b's REQUEST reaches v: INQUIRE(g1) to a; a holds u's FAILED and yields.
+    deliverFirst(c, isT('GRANT', 'n0', 'n1'))
+    deliverFirst(c, isT('FAILED', 'n1', 'n1'))
+    deliverFirst(c, isT('REQUEST', 'n0', 'n0'))
+    expect(c.pending(isT('INQUIRE', 'n0', 'n1')).map(fmt)).to.deep.equal([`n0->n1 INQUIRE(${k} n1:1.1 g1.1)`])
+    deliverFirst(c, isT('INQUIRE', 'n0', 'n1'))
+    const yields = c.take(isT('YIELD', 'n1', 'n0'))
+    expect(yields.map(fmt)).to.deep.equal([`n1->n0 YIELD(${k} n1:1.1 g1.1)`])
+    // The slow REQUEST reaches v before the YIELD: v answers with its current answer, GRANT g1.
+    const beforeSlow = c.log.length
+    c.inject(slow)
+    expect(transcript(c, beforeSlow)).to.deep.equal([`n0->n1 GRANT(${k} n1:1.1 g1.1 fence=0)`])
+    // The YIELD arrives: v re-queues a and grants b.
+    const beforeYield = c.log.length
+    c.inject(yields)
+    expect(transcript(c, beforeYield)).to.deep.equal([`n0->n0 GRANT(${k} n0:1.1 g1.2 fence=0)`])
+    expect(voterOf(c, 'n0', k)).to.deep.include({ votes: 1, committed: 0, queued: 1 })
+    // The second GRANT g1 reaches a: ignored.
+    const beforeStale = c.log.length
+    deliverFirst(c, isT('GRANT', 'n0', 'n1'))
+    expect(transcript(c, beforeStale)).to.deep.equal([])
+    expect(c.core('n1').status().acquires).to.deep.equal([{ handle: 1, key: k, mode: 'exclusive', phase: 'requesting', token: null, quorum: ['n0', 'n1'], votes: 0 }])
+
+    // b commits and holds; when b releases, a is granted with a fresh grant number.
+    c.settle()
+    const b = granted(c, 'n0', 1)
+    expect(c.granted('n1', 1)).to.equal(undefined)
+    releaseNow(c, 'n0', 1)
+    c.settle()
+    const a = granted(c, 'n1', 1)
+    expect(a.id).to.deep.equal({ peer: 'n1', inc: 1, seq: 1 })
+    expectAbove(a.token, b.token)
+    const fromA = transcript(c, from).filter(l => l.startsWith('n1->'))
+    expect(fromA.filter(l => l.includes(' COMMIT('))).to.deep.equal([
+      `n1->n0 COMMIT(${k} n1:1.1 g1.3 token=${a.token} round=1)`,
+      `n1->n1 COMMIT(${k} n1:1.1 g1.2 token=${a.token} round=1)`
+    ])
+    expect(fromA.filter(l => l.includes(' RELEASE('))).to.deep.equal([])
+    expect(c.events('n1', 'attempt-restart')).to.deep.equal([])
+  })
+})
