@@ -1100,3 +1100,77 @@ describe('SCENARIOS.md 27: A stale GRANT after a YIELD', () => {
     expect(c.events('n1', 'attempt-restart')).to.deep.equal([])
   })
 })
+
+// ---------------------------------------------------------------------------
+// 28
+
+describe('SCENARIOS.md 28: Its own vote is durable first', () => {
+  // a = n0 commits through {n0, n1}; b = n2 later through {n2, n0}.
+  const k = keyFor(IDS3, 'n0', ['n0', 'n1'])
+  expect(keyFor(IDS3, 'n2', ['n0', 'n2'])).to.equal(k)
+
+  function story (unsafe?: CoreConfig['unsafe']): {
+    c: HandCluster, held: { pending: bigint[], disk: bigint, results: Result[], selfCommitted: number, n1Acked: boolean, heldBatches: number }, seenBeforeCrash: bigint[], diskAfterCrash: bigint, b: Granted, a2: Granted
+  } {
+    const c = cluster({ unsafe })
+    // Every node has a history: ceilings at 3000, so fence(k) = 3000 everywhere.
+    for (const id of IDS3) c.node(id).disk.state = { ceiling: 3_000n, cleanExit: false }
+    c.bootPastQuiet()
+    c.acquire('n0', { handle: 1, key: k, ttlMs: 2_000 })
+    c.settle(m => m.frame.b.t !== 'COMMIT')
+    expect(c.pending('COMMIT').map(fmt)).to.deep.equal([
+      `n0->n0 COMMIT(${k} n0:1.1 g1.1 token=3001 round=1)`,
+      `n0->n1 COMMIT(${k} n0:1.1 g1.1 token=3001 round=1)`
+    ])
+    // Persists are slow from here on.
+    c.autoPersist = false
+    c.deliver('COMMIT')
+    // n1's persist completes; every COMMITTED released so far reaches a.
+    while (c.node('n1').pendingPersist.length > 0) c.completePersist('n1')
+    c.settle('COMMITTED')
+    // A later command of a's app, answered at once in a later batch.
+    c.acquire('n0', { handle: 9, key: k, ttlMs: 10 * 60_000 })
+    const held = {
+      pending: c.node('n0').pendingPersist.map(p => p.state.ceiling),
+      disk: c.node('n0').disk.state.ceiling,
+      results: [...c.node('n0').results],
+      selfCommitted: logged(c, isT('COMMITTED', 'n0', 'n0')).length,
+      n1Acked: logged(c, isT('COMMITTED', 'n1', 'n0')).length > 0,
+      heldBatches: c.core('n0').status().heldBatches
+    }
+    // a crashes before its persist completes.
+    const seenBeforeCrash = c.results('n0', 'granted').map(r => (r as Granted).token)
+    c.crash('n0')
+    const diskAfterCrash = c.node('n0').disk.state.ceiling
+    c.autoPersist = true
+    c.start('n0')
+    c.handshake('n0')
+    c.advance(5_050)
+    // After the restart: b through {n2, n0}, then a again through {n0, n1}.
+    const b = acquireNow(c, 'n2', 1, k)
+    releaseNow(c, 'n2', 1)
+    c.settle()
+    const a2 = acquireNow(c, 'n0', 2, k)
+    return { c, held, seenBeforeCrash, diskAfterCrash, b, a2 }
+  }
+
+  it('no result leaves before every persist of its batch and earlier ones: a never saw 3001; after its restart no token at or below a seen one is issued', () => {
+    const { held, seenBeforeCrash, diskAfterCrash, b, a2 } = story()
+    // Held: the COMMIT's batch (COMMITTED to itself) and the later batch
+    // with the invalid acquire's 'failed' result, behind the pending persist.
+    expect(held).to.deep.equal({ pending: [3_001n + 1024n], disk: 3_000n, results: [], selfCommitted: 0, n1Acked: true, heldBatches: 2 })
+    expect(seenBeforeCrash).to.deep.equal([])
+    // The persist was lost with the crash.
+    expect(diskAfterCrash).to.equal(3_000n)
+    // 3001 may be issued now: no application ever saw it.
+    expect(b.token).to.equal(3_001n)
+    expect(a2.token).to.equal(3_002n)
+  })
+
+  it('mutation fencePersistence off: nothing to wait for, a\'s app sees 3001 before the crash and b gets 3001 again after it', () => {
+    const { held, seenBeforeCrash, b } = story({ fencePersistence: true })
+    expect(held.pending).to.deep.equal([])
+    expect(seenBeforeCrash).to.deep.equal([3_001n])
+    expect(b.token).to.equal(3_001n) // a duplicate token
+  })
+})
