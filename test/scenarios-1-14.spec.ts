@@ -285,6 +285,65 @@ describe('SCENARIOS.md 1: Maekawa\'s deadlock, resolved by INQUIRE/YIELD', () =>
   })
 })
 
+describe('SCENARIOS.md 1 (overtake): the FAILED that breaks the deadlock comes from being overtaken', () => {
+  // Same quorums; h = n4 holds v1 (Q_h = {n1, n2, n4}) with the LOWEST priority (same ts, largest
+  // peer), so b's REQUEST at v1 is queued without a FAILED; a then overtakes b there. Only the
+  // FAILED owed to an overtaken request lets b yield to v2's INQUIRE at once.
+  const key = keyWithSpread(4, 1)
+  const [a, b, v1, v2, h] = ['n0', 'n1', 'n2', 'n3', 'n4']
+
+  function story (unsafe: Record<string, boolean> = {}): HandCluster {
+    const c = new HandCluster({ nodes: 5, config: { unsafe } })
+    c.bootPastQuiet()
+    c.acquire(a, { handle: 1, key })
+    c.acquire(b, { handle: 1, key })
+    c.acquire(h, { handle: 1, key })
+    expect(requestedFrom(c, h, key)).to.deep.equal([b, v1, h])
+    expect(new Set([requestTs(c, a, key), requestTs(c, b, key), requestTs(c, h, key)]).size).to.equal(1) // priority by peer: a, b, h
+    c.settle(m => m.from === h || m.to === h)
+    expect(granted(c, h, 1).token).to.equal(1n)
+    const mark = c.log.length
+    c.deliver(m => m.from === b && m.frame.b.t === 'REQUEST')
+    c.deliver(m => m.from === a && m.frame.b.t === 'REQUEST')
+    expect(sent(c, ['GRANT', 'QUEUED', 'FAILED', 'INQUIRE'], mark)).to.deep.equal([
+      `QUEUED ${b}>${b} ${key} n1.1`,
+      `QUEUED ${v1}>${b} ${key} n1.1`, // behind h's lower-priority lock: queued, no FAILED
+      `GRANT ${v2}>${b} ${key} n1.1 g1.1 fence=0`,
+      `GRANT ${a}>${a} ${key} n0.1 g1.1 fence=0`,
+      `QUEUED ${v1}>${a} ${key} n0.1`,
+      ...(unsafe.failedOnOvertake === true ? [] : [`FAILED ${v1}>${b} ${key} n1.1 priority`]), // overtaken by a
+      `QUEUED ${v2}>${a} ${key} n0.1`,
+      `INQUIRE ${v2}>${b} ${key} n1.1 g1.1`
+    ])
+    c.settle()
+    c.release(h, 1)
+    c.settle()
+    return c
+  }
+
+  it('b yields v2 on the overtake FAILED; a holds at h\'s release, b after a — all at one instant', () => {
+    const c = story()
+    const t0 = c.time
+    expect(granted(c, a, 1).token).to.equal(2n)
+    expect(c.granted(b, 1)).to.equal(undefined)
+    c.release(a, 1)
+    c.settle()
+    expect(granted(c, b, 1).token).to.equal(3n)
+    expect(c.time).to.equal(t0)
+  })
+
+  it('mutation failedOnOvertake: a and b deadlock (a holds v1, b holds v2) until a REQUEST retransmission — a timeout', () => {
+    const c = story({ failedOnOvertake: true })
+    expect(c.granted(a, 1)).to.equal(undefined)
+    expect(c.granted(b, 1)).to.equal(undefined)
+    expect(c.core(v1).status().voter.perKey[key]).to.include({ votes: 1, queued: 1 })
+    expect(c.core(v2).status().voter.perKey[key]).to.include({ votes: 1, queued: 1 })
+    const t0 = c.time
+    const grantedAt = runUntil(c, () => c.granted(a, 1) !== undefined, 2_000)
+    expect(grantedAt - t0).to.be.at.least(200) // only b's retransmitted REQUEST, answered FAILED, breaks it
+  })
+})
+
 describe('SCENARIOS.md 2: the paused holder (Kleppmann\'s case)', () => {
   // 3 nodes: Q_a = {n0, n1}; while a (n0) is paused, b (n1) uses {n1, n2}.
   const key = K3_EVEN
@@ -854,6 +913,36 @@ describe('SCENARIOS.md 10: extension at the edge', () => {
     const bAt = runUntil(c, () => c.granted(b, 1) !== undefined, 100)
     expect(bAt).to.be.above(ga.validUntil.mono)
     expect(transcript(c).filter(l => l.startsWith(`EXTENDED ${v}>${a}`)).length).to.be.at.least(2) // retransmitted, every answer lost
+  })
+
+  /** a extends at t0+1000; v's EXTENDED is slow (arrives at t0+1900) and a's retransmitted EXTENDs to v are lost. */
+  function slowExtended (unsafe: Record<string, boolean> = {}): { c: HandCluster, t0: number, extended: Extract<Result, { type: 'extended' }>, bAt: number } {
+    const { c, t0 } = holdAndQueue(unsafe)
+    run(c, 1_000)
+    c.extend(a, 1, ttlMs)
+    c.deliver('EXTEND') // v's lease end: max(t0 + 2000, t0 + 1000 + 2000) = t0 + 3000
+    const slowAnswer = match('EXTENDED', v, a)
+    run(c, 900, { hold: slowAnswer, blocked: match('EXTEND', a, v) })
+    c.deliver(slowAnswer)
+    const extended = c.lastResult(a, 1) as Extract<Result, { type: 'extended' }>
+    expect(extended.type).to.equal('extended')
+    const bAt = runUntil(c, () => c.granted(b, 1) !== undefined, 3_000)
+    return { c, t0, extended, bAt }
+  }
+
+  it('an extension counts from the EXTEND\'s first transmission, not from the late answer: a\'s lock ends before v\'s lease', () => {
+    const { c, t0, extended, bAt } = slowExtended()
+    expect(extended.validUntil.mono).to.be.closeTo(t0 + 1_000 + ttlMs * 0.99 / 1.01, 1e-9)
+    expect(extended.validUntil.mono).to.be.below(t0 + 1_000 + ttlMs)
+    expect(c.lastResult(a, 1)).to.deep.equal({ type: 'lost', handle: 1, key, reason: 'expired' })
+    expect(bAt).to.be.above(extended.validUntil.mono)
+  })
+
+  it('mutation validityFromFirstTransmission: validity counted from the late EXTENDED overruns v\'s lease; b holds while a still does', () => {
+    const { t0, extended, bAt } = slowExtended({ validityFromFirstTransmission: true })
+    expect(extended.validUntil.mono).to.be.closeTo(t0 + 1_900 + ttlMs * 0.99 / 1.01, 1e-9)
+    expect(bAt).to.be.within(t0 + 1_000 + ttlMs, t0 + 1_000 + ttlMs + 10) // v's lease end
+    expect(extended.validUntil.mono).to.be.above(bAt)
   })
 
   it('a shorter EXTEND never shortens a voter\'s lease: b waits until a\'s lock ends', () => {
