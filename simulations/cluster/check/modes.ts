@@ -1,0 +1,104 @@
+/**
+ * Modes (DESIGN.md §3, §5.6): once a node's true reachable set (see truth.ts)
+ * has held for detectionMs + stableMs, the mode it logs must equal
+ * classify(quorum, reachable set) — the mode, and `sharedLocks` when
+ * read-only — until the set changes again. The first detection + stable
+ * period of every stretch is the allowed transition window. A node is checked
+ * only while it runs unpaused and the truth is certain; a restarted node's
+ * logged mode starts over at `starting`.
+ */
+import { classify } from '../../../src/core/detector.js'
+import { createQuorumSystem, type QuorumSystem } from '../../../src/core/quorum.js'
+import { configOf, eventsOf, type Of } from './events.js'
+import { fmtMs, msToNs, type HistoryRecord, type NodeName } from './history.js'
+import type { CheckOptions } from './options.js'
+import { reachableSet, truthTimeline, type TruthSegment } from './truth.js'
+import { violation, type Violation } from './violation.js'
+
+interface Stretch {
+  start: number
+  end: number
+  /** Start of the node's current run of life (its logged mode restarts there). */
+  aliveSince: number
+  checkable: boolean
+  reach: NodeName[]
+}
+
+function stretchesOf (segments: readonly TruthSegment[], roster: readonly NodeName[], x: NodeName): Stretch[] {
+  const out: Stretch[] = []
+  let aliveSince = 0
+  let wasAlive = false
+  let prevSig = ''
+  for (const seg of segments) {
+    const alive = seg.alive.has(x)
+    if (alive && !wasAlive) aliveSince = seg.start
+    wasAlive = alive
+    const checkable = alive && !seg.paused.has(x) && !seg.uncertain
+    const reach = checkable ? [...reachableSet(seg, x, roster)].sort() : []
+    const sig = `${String(checkable)}|${aliveSince}|${reach.join(',')}`
+    const last = out[out.length - 1]
+    if (last !== undefined && sig === prevSig) last.end = seg.end
+    else out.push({ start: seg.start, end: seg.end, aliveSince, checkable, reach })
+    prevSig = sig
+  }
+  return out
+}
+
+function fmtMode (m: { mode: string, sharedLocks: boolean }): string {
+  return m.mode === 'read-only' ? `read-only (sharedLocks ${String(m.sharedLocks)})` : m.mode
+}
+
+export function modesNote (records: readonly HistoryRecord[]): string | undefined {
+  const config = configOf(records)
+  if (config === undefined) return 'modes not checked: the history has no config record'
+  if (eventsOf(records, 'mode').length === 0) return 'modes not checked: the history has no mode records'
+  return undefined
+}
+
+export function checkModes (records: readonly HistoryRecord[], opts: CheckOptions = {}): Violation[] {
+  const config = configOf(records)
+  if (config === undefined || modesNote(records) !== undefined) return []
+  let quorum: QuorumSystem
+  try {
+    quorum = createQuorumSystem(config.quorum, config.roster)
+  } catch {
+    return []
+  }
+  const roster = quorum.roster
+  const settle = msToNs(config.detectionMs + config.stableMs + (opts.slackMs ?? 0))
+  const modesOf = new Map<NodeName, Array<Of<'mode'>>>()
+  for (const m of eventsOf(records, 'mode')) {
+    let l = modesOf.get(m.node)
+    if (l === undefined) modesOf.set(m.node, l = [])
+    l.push(m)
+  }
+  const segments = truthTimeline(records, roster)
+  const out: Violation[] = []
+  for (const x of roster) {
+    const logged = modesOf.get(x) ?? []
+    for (const s of stretchesOf(segments, roster, x)) {
+      if (!s.checkable) continue
+      const from = s.start + settle
+      if (from >= s.end) continue
+      const want = classify(quorum, new Set(s.reach))
+      const at = (t: number): { mode: string, sharedLocks: boolean, line?: number } => {
+        let cur: { mode: string, sharedLocks: boolean, line?: number } = { mode: 'starting', sharedLocks: false }
+        for (const m of logged) {
+          if (m.t > t) break
+          if (m.t >= s.aliveSince) cur = m
+        }
+        return cur
+      }
+      const probes = [from, ...logged.filter(m => m.t > from && m.t < s.end).map(m => m.t)]
+      for (const t of probes) {
+        const got = at(t)
+        if (got.mode === want.mode && (want.mode === 'read-write' || got.sharedLocks === want.sharedLocks)) continue
+        out.push(violation('modes', t,
+          `Node ${x} reported ${fmtMode(got)} at ${fmtMs(t)}, but it truly reached {${s.reach.join(', ')}} since ${fmtMs(s.start)}, ` +
+          `which allows ${fmtMode(want)}, and detection + stable period (${config.detectionMs + config.stableMs} ms) had passed.`, got.line))
+        break
+      }
+    }
+  }
+  return out
+}

@@ -1,0 +1,376 @@
+/**
+ * One seed, start to verdict. Phases (TigerBeetle's VOPR):
+ * 1. safety: the workload runs under the seed's faults;
+ * 2. heal: the network heals, frozen nodes resume, crashed nodes restart;
+ *    clients wind down;
+ * 3. liveness: after detection + stable period + ttlMsMax, clients acquire
+ *    with a stated wait bound; the run lasts until every bound has passed.
+ * Then every checker reads the observer.
+ *
+ * `light` / `heavy` seeds are fault-free message-count runs (no phases).
+ */
+import { defaultCoreConfig } from '../../src/core/config.js'
+import { LockCore } from '../../src/core/lock-core.js'
+import { resolveQuorumName } from '../../src/core/quorum.js'
+import type { CoreConfig, QuorumSystemName, SafetyRule } from '../../src/core/types.js'
+import { checkAll, type Violation } from './checkers/index.js'
+import { SimClock } from './clock.js'
+import { chooseProfile, FAULT_KINDS, planFaults, type FaultAction, type FaultKind, type FaultProfile } from './fault-schedule.js'
+import { Network } from './network.js'
+import { Observer, type RunMeta } from './observer.js'
+import { Rng } from './rng.js'
+import type { CoreFactory } from './sim-node.js'
+import { Simulation, type FaultStat } from './simulation.js'
+import { fmtTime, Trace } from './trace.js'
+import { Workload, type WorkloadKind } from './workload.js'
+
+export interface RunOptions {
+  seed: number
+  nodes?: number
+  quorum?: QuorumSystemName
+  /** Test-only: safety rules switched off in every core. */
+  unsafe?: readonly SafetyRule[]
+  /** false = the store's mutation: writes checked against maxWrite only. */
+  storeTwoMarks?: boolean
+  /** Keep the readable transcript. */
+  trace?: boolean
+  workload?: WorkloadKind
+  /** Force these fault kinds (swarm otherwise). */
+  faults?: readonly FaultKind[]
+  faultFree?: boolean
+  fullBudget?: boolean
+  /** Clock rate errors up to clockScale·ρ (1.5 = past the budget). */
+  clockScale?: number
+  /** Replace the core (tests of the harness itself). */
+  createCore?: CoreFactory
+  /** Override core timings (tests). */
+  coreOverrides?: Partial<CoreConfig>
+}
+
+export interface SeedStats {
+  /** Exclusive critical sections (exclusive grants). */
+  acquired: number
+  faultFree: boolean
+  fullBudget: boolean
+  rho: number
+  enabled: FaultKind[]
+  faults: Record<FaultKind, FaultStat>
+  restarts: { attempt: number, drop: number }
+  steps: number
+  framesSent: number
+  protocolFrames: number
+  pingFrames: number
+  /** light/heavy: protocol frames and exclusive grants inside the counting window. */
+  windowFrames: number
+  windowAcquires: number
+  virtualMs: number
+}
+
+export interface SeedResult {
+  seed: number
+  traceHash: string
+  violations: Violation[]
+  stats: SeedStats
+  trace?: string[]
+}
+
+interface Timings {
+  pingIntervalMs: number
+  suspicionTimeoutMs: number
+  retransmitMs: number
+  stableMs: number
+}
+
+function timingsFor (n: number, r: Rng): Timings {
+  if (n > 25) {
+    // Modelling for big meshes: slow probes keep PING/PONG traffic small.
+    return { pingIntervalMs: 2000, suspicionTimeoutMs: 5000, retransmitMs: 200, stableMs: 300 }
+  }
+  const ping = n <= 9 ? r.range(100, 200) : r.range(200, 300)
+  return { pingIntervalMs: ping, suspicionTimeoutMs: ping * 4 + r.range(0, 200), retransmitMs: r.range(100, 200), stableMs: 300 }
+}
+
+export const TTL_MS_MAX = 2000
+export const LIVE_BOUND_MS = 3000
+
+export function runSeed (options: RunOptions): SeedResult {
+  const seed = options.seed
+  const n = options.nodes ?? 9
+  const quorumName = options.quorum ?? 'auto'
+  const kind: WorkloadKind = options.workload ?? 'swarm'
+  const rng = new Rng(seed)
+  const ids = Array.from({ length: n }, (_, i) => `n${i}`)
+  const profile: FaultProfile = chooseProfile(rng, {
+    nodes: n,
+    ...(kind !== 'swarm' || options.faultFree === true ? { faultFree: true } : {}),
+    ...(options.faults !== undefined ? { kinds: options.faults } : {}),
+    ...(options.fullBudget !== undefined ? { fullBudget: options.fullBudget } : {}),
+    ...(options.clockScale !== undefined ? { clockScale: options.clockScale } : {})
+  })
+  const cfgRng = rng.fork('config')
+  const timings = timingsFor(n, cfgRng)
+  const unsafe: Partial<Record<SafetyRule, boolean>> = {}
+  for (const rule of options.unsafe ?? []) unsafe[rule] = true
+  const marginMs = profile.fullBudget ? 0 : cfgRng.range(0, 5)
+  const coreConfig = (id: string): CoreConfig => defaultCoreConfig(id, ids, {
+    quorum: quorumName,
+    ttlMsMax: TTL_MS_MAX,
+    driftRho: profile.rho,
+    marginMs,
+    pingIntervalMs: timings.pingIntervalMs,
+    suspicionTimeoutMs: timings.suspicionTimeoutMs,
+    stallThresholdMs: timings.pingIntervalMs,
+    stableMs: timings.stableMs,
+    retransmitMs: timings.retransmitMs,
+    tombstoneMs: 2_000,
+    ...(options.unsafe !== undefined && options.unsafe.length > 0 ? { unsafe } : {}),
+    ...options.coreOverrides
+  })
+  const createCore: CoreFactory = options.createCore ?? ((i, boot) => new LockCore(coreConfig(ids[i]!), boot))
+
+  // Clocks: rate errors within ±ρ (exactly ±ρ at the full budget).
+  const clockRng = rng.fork('clocks')
+  const drift = profile.enabled.has('drift')
+  const budget = profile.rho * profile.clockScale
+  const clocks = ids.map(() => {
+    const e = !drift ? 0 : profile.fullBudget ? (clockRng.chance(0.5) ? budget : -budget) : clockRng.range(-budget, budget)
+    return new SimClock(0, clockRng.range(1_000, 100_000), 1.7e12 + clockRng.range(0, 1e9), 1 + e)
+  })
+
+  const capMs = profile.network.capMs
+  const detectMs = (timings.suspicionTimeoutMs + timings.pingIntervalMs) * (1 + 2 * budget) + 2 * capMs + 50
+  const phaseRng = rng.fork('phases')
+  const swarm = kind === 'swarm'
+  const settleMs = detectMs + timings.stableMs * 1.5 + 100
+  // Big meshes (slow probes) reach their first mode later: the safety phase starts counting there.
+  const healAt = swarm ? (n > 25 ? timings.suspicionTimeoutMs + phaseRng.range(3000, 4000) : phaseRng.range(6000, 10000)) : settleMs + 3000
+  const liveAt = swarm ? healAt + detectMs + timings.stableMs * 1.5 + TTL_MS_MAX + 300 : Infinity
+  const liveStop = swarm ? liveAt + (n > 25 ? 1500 : phaseRng.range(2000, 3000)) : Infinity
+  const endAt = swarm ? liveStop + LIVE_BOUND_MS * 1.1 + 200 : healAt + 500
+  const meta: RunMeta = {
+    roster: ids,
+    quorum: resolveQuorumName(quorumName, n),
+    unsafeNoIntersection: unsafe.quorumIntersection === true,
+    faultFree: profile.faultFree,
+    ttlMsMax: TTL_MS_MAX,
+    detectMs,
+    stableMs: timings.stableMs * 1.5,
+    healAt,
+    liveAt,
+    endAt,
+    settledAt: 0
+  }
+  const observer = new Observer(meta, {
+    monoToTrue: (node, mono, from) => clocks[node]!.monoToTrue(mono, from),
+    wallToTrue: (node, wall, from) => clocks[node]!.wallToTrue(wall, from)
+  })
+  const trace = new Trace(options.trace === true)
+  const network = new Network(n, rng.fork('network'), profile.network)
+  const sim = new Simulation(ids, network, observer, trace, rng.fork('sim'), createCore, clocks, options.storeTwoMarks !== false)
+  sim.nodes.forEach((node, i) => { node.baseRate = clocks[i]!.rate })
+  const workload = new Workload({
+    issue: (node, cmd) => sim.command(node, cmd),
+    later: (node, delayMs, fn) => sim.later(node, delayMs, fn),
+    storeRead: (node, handle, key, token, done) => sim.storeOp(node, handle, key, token, 'read', 0, done),
+    storeWrite: (node, handle, key, token, value, done) => sim.storeOp(node, handle, key, token, 'write', value, done),
+    nodeNow: node => sim.nodes[node]!.clock.read(sim.t),
+    recordAcquire: rec => observer.acquires.push(rec),
+    trueNow: () => sim.t
+  }, rng.fork('workload'), {
+    kind,
+    nodes: n,
+    clientsPerNode: kind === 'heavy' || n > 9 ? 1 : 2,
+    ttlMsMin: 1000,
+    ttlMsMax: TTL_MS_MAX,
+    liveBoundMs: LIVE_BOUND_MS,
+    liveContendersMax: 3,
+    thinkMeanMs: 150 * Math.max(1, n / 9)
+  })
+  sim.workload = workload
+
+  trace.add(`seed ${seed}: ${n} nodes, quorum ${meta.quorum}, workload ${kind}, ρ=${profile.rho.toFixed(4)}×${profile.clockScale}` +
+    `${profile.fullBudget ? ' full-budget' : ''}${profile.faultFree ? ' fault-free' : ` faults [${[...profile.enabled].join(', ')}]`}` +
+    ` loss=${profile.rates.lossP.toFixed(3)} dup=${profile.rates.dupP.toFixed(3)} reorder=${profile.rates.reorderP.toFixed(3)}` +
+    ` ping=${timings.pingIntervalMs.toFixed(1)} suspicion=${timings.suspicionTimeoutMs.toFixed(1)} margin=${marginMs.toFixed(2)}` +
+    ` heal=${healAt.toFixed(0)} live=${liveAt.toFixed(0)} end=${endAt.toFixed(0)}` +
+    `${(options.unsafe ?? []).length > 0 ? ` UNSAFE [${(options.unsafe ?? []).join(', ')}]` : ''}${options.storeTwoMarks === false ? ' STORE-ONE-MARK' : ''}`)
+  for (const [i, c] of clocks.entries()) {
+    if (c.rate === 1) continue
+    sim.countFault('drift', false)
+    trace.add(`n${i} clock rate ${c.rate.toFixed(5)}`)
+  }
+
+  if (!swarm) workload.setPhase('finish')
+  sim.recordTruth()
+  for (let i = 0; i < n; i++) sim.startNode(i)
+
+  if (swarm) {
+    network.setRates(profile.rates)
+    sim.recordTruth()
+    const injector = new FaultInjector(sim, profile, rng.fork('inject'))
+    for (const action of planFaults(rng, profile, 300, healAt - 200)) sim.at(action.t, () => injector.inject(action))
+    sim.at(healAt, () => {
+      trace.add(`${fmtTime(sim.t)} == heal`)
+      injector.healAll()
+      workload.setPhase('drain')
+    })
+    sim.at(liveAt, () => { trace.add(`${fmtTime(sim.t)} == liveness phase`); workload.setPhase('live') })
+    sim.at(liveStop, () => { trace.add(`${fmtTime(sim.t)} == liveness phase ends`); workload.setPhase('finish') })
+  } else {
+    sim.at(settleMs, () => {
+      sim.countFrom = sim.t
+      workload.exclusiveGrants = 0
+      workload.setPhase('safety')
+    })
+    sim.at(healAt, () => workload.setPhase('finish'))
+    sim.countUntil = endAt
+  }
+  sim.runUntil(endAt)
+
+  // First mode of every node after the initial start: the fault-free check starts there.
+  const firstMode = new Array<number>(n).fill(Infinity)
+  for (const m of observer.modes) if (m.t < firstMode[m.node]!) firstMode[m.node] = m.t
+  meta.settledAt = Math.max(...firstMode)
+
+  const violations: Violation[] = []
+  if (sim.aborted !== null) violations.push({ kind: sim.aborted.kind, t: sim.t, details: sim.aborted.details })
+  else if (swarm) violations.push(...checkAll(observer))
+  trace.add(`end at ${fmtTime(sim.t)}: ${violations.length} violations`)
+
+  const stats: SeedStats = {
+    acquired: workload.exclusiveGrants,
+    faultFree: profile.faultFree,
+    fullBudget: profile.fullBudget,
+    rho: profile.rho,
+    enabled: FAULT_KINDS.filter(k => profile.enabled.has(k)),
+    faults: sim.stats.faults,
+    restarts: { attempt: sim.stats.attemptRestarts, drop: sim.stats.suspicionDrops },
+    steps: sim.stats.steps,
+    framesSent: sim.stats.framesSent,
+    protocolFrames: sim.stats.protocolFrames,
+    pingFrames: sim.stats.pingFrames,
+    windowFrames: sim.windowFrames,
+    windowAcquires: workload.exclusiveGrants,
+    virtualMs: sim.t
+  }
+  return { seed, traceHash: trace.hash, violations, stats, ...(options.trace === true ? { trace: trace.lines } : {}) }
+}
+
+/** Resolves planned fault actions against the live world (aiming at holders and their voters). */
+class FaultInjector {
+  private readonly cuts: Array<ReturnType<Network['partition']>> = []
+
+  constructor (private readonly sim: Simulation, private readonly profile: FaultProfile, private readonly r: Rng) {}
+
+  /** A running node, preferably one holding a lock or a vote. */
+  private target (): { node: number, hit: boolean } | null {
+    const sim = this.sim
+    const normal = sim.nodes.filter(x => x.running && !x.stopping).map(x => x.index)
+    if (normal.length === 0) return null
+    const { holders, voters } = sim.involved()
+    const aimed = normal.filter(x => holders.has(x) || voters.has(x))
+    const node = aimed.length > 0 && this.r.chance(0.6) ? this.r.pick(aimed) : this.r.pick(normal)
+    return { node, hit: holders.has(node) || voters.has(node) }
+  }
+
+  inject (a: FaultAction): void {
+    const sim = this.sim
+    const end = sim.t + a.durationMs
+    const line = (what: string): void => sim.trace.add(`${fmtTime(sim.t)} ## ${a.kind} ${what} for ${a.durationMs.toFixed(1)} ms`)
+    switch (a.kind) {
+      case 'crash-restart': case 'clean-restart': case 'pause': case 'suspend': {
+        const t = this.target()
+        if (t === null) return
+        sim.countFault(a.kind, t.hit)
+        line(`n${t.node}`)
+        const node = sim.nodes[t.node]!
+        if (a.kind === 'crash-restart') {
+          sim.crashNode(t.node, 'crash')
+          sim.at(end, () => { if (!node.up) sim.startNode(t.node) })
+        } else if (a.kind === 'clean-restart') {
+          sim.cleanStop(t.node, () => sim.at(sim.t + a.durationMs, () => { if (!node.up) sim.startNode(t.node) }))
+        } else if (a.kind === 'pause') {
+          sim.pause(t.node)
+          sim.at(end, () => sim.thaw(t.node))
+        } else {
+          sim.suspend(t.node)
+          sim.at(end, () => sim.thaw(t.node))
+        }
+        return
+      }
+      case 'drift': {
+        const t = this.target()
+        if (t === null) return
+        sim.countFault('drift', t.hit)
+        const budget = this.profile.rho * this.profile.clockScale
+        const e = this.profile.fullBudget ? (this.r.chance(0.5) ? budget : -budget) : this.r.range(-budget, budget)
+        line(`n${t.node} rate ${(1 + e).toFixed(5)}`)
+        sim.setRate(t.node, 1 + e)
+        sim.at(end, () => sim.setRate(t.node, sim.nodes[t.node]!.baseRate))
+        return
+      }
+      case 'partition': case 'one-way': case 'isolate': case 'bridge':
+        this.cut(a, end, line)
+    }
+  }
+
+  private cut (a: FaultAction, end: number, line: (what: string) => void): void {
+    const sim = this.sim
+    const net = sim.network
+    const n = sim.nodes.length
+    const { holders, votePairs } = sim.involved()
+    const aimed = votePairs.filter(([h, v]) => h !== v)
+    const pair = aimed.length > 0 && this.r.chance(0.6) ? this.r.pick(aimed) : null
+    let cut
+    switch (a.kind) {
+      case 'partition': {
+        const size = this.r.int(1, Math.max(1, Math.floor(n / 2)))
+        const order = this.r.shuffle(Array.from({ length: n }, (_, i) => i))
+        let side = order.slice(0, size)
+        if (pair !== null) side = [pair[0], ...order.filter(x => x !== pair[0] && x !== pair[1])].slice(0, size)
+        cut = net.partition(side)
+        line(`[${side.map(x => `n${x}`).join(' ')}]`)
+        break
+      }
+      case 'one-way': {
+        let from = this.r.int(0, n - 1)
+        let to = (from + this.r.int(1, n - 1)) % n
+        if (pair !== null) [from, to] = this.r.chance(0.5) ? pair : [pair[1], pair[0]]
+        cut = net.oneWay(from, to)
+        line(`n${from} -/-> n${to}`)
+        break
+      }
+      case 'isolate': {
+        const hs = [...holders]
+        const node = hs.length > 0 && this.r.chance(0.6) ? this.r.pick(hs) : this.r.int(0, n - 1)
+        cut = net.isolate(node)
+        line(`n${node}`)
+        break
+      }
+      default: {
+        const order = this.r.shuffle(Array.from({ length: n }, (_, i) => i))
+        const bridge = order[0]!
+        const rest = order.slice(1)
+        const half = Math.floor(rest.length / 2)
+        cut = net.bridge(rest.slice(0, half), rest.slice(half), bridge)
+        line(`bridge n${bridge}`)
+      }
+    }
+    const hit = aimed.some(([h, v]) => net.separates(cut, h, v))
+    sim.countFault(a.kind, hit)
+    this.cuts.push(cut)
+    sim.recordTruth()
+    sim.at(end, () => { net.restore(cut); sim.recordTruth() })
+  }
+
+  healAll (): void {
+    const sim = this.sim
+    sim.network.healAll()
+    sim.recordTruth()
+    for (const node of sim.nodes) {
+      if (node.frozen) sim.thaw(node.index)
+      if (node.clock.rate !== node.baseRate) sim.setRate(node.index, node.baseRate)
+    }
+    for (const node of sim.nodes) if (!node.up && !node.stopping) sim.startNode(node.index)
+  }
+}
