@@ -117,8 +117,9 @@ export class LockCore {
       for (const peer of this.detector.stalled(now)) this.context.send(peer, { t: 'PING' })
     }
     this.requester.tick()
-    this.voter.tick()
+    // Suspicions first: dropPeer reports what suspicion frees.
     this.housekeeping()
+    this.voter.tick()
   }
 
   /** Trust, suspicion and mode; pings. */

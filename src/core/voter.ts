@@ -239,7 +239,13 @@ export class Voter {
     if (this.stopped || this.isQuiet(this.c.now.mono)) return
     while (k.queue.length > 0) {
       const head = k.queue[0]!
-      if (this.deps.isSuspected(head.requester)) { k.queue.shift(); continue }
+      if (this.deps.isSuspected(head.requester)) {
+        // Normally dropPeer got it first; this catches a peer never trusted.
+        k.queue.shift()
+        this.c.count('suspicionDrops')
+        this.c.event({ type: 'suspicion-drop', peer: head.requester, key, grants: 0, queued: 1 })
+        continue
+      }
       if ([...k.votes.values()].some(v => conflicts(v.mode, head.mode))) break
       k.queue.shift()
       this.grant(key, k, head)
