@@ -241,6 +241,11 @@ describe('SCENARIOS.md 15: A paused holder is suspected', () => {
     advancePaused(c, 10_000 - (c.time - t1), ['n0'])
     c.input('n0', { type: 'tick', now: c.now('n0') })
     expect(c.lastResult('n0', 1)).to.deep.equal({ type: 'lost', handle: 1, key: k, reason: 'expired' })
+    // Its half-way acquire of k2 (whose grant n1 reclaimed) completes once it is reachable again.
+    const wokeAt = c.time
+    const k2At = advanceUntil(c, () => c.granted('n0', 2) !== undefined, 5_000)
+    expect(k2At - wokeAt).to.be.below(2_000)
+    expect(c.events('n0', 'suspect')).to.deep.equal([])
   })
 
   it('mutation suspicionKeepsCommitted off: suspicion frees the committed vote and b holds k while a still believes it holds it', () => {
@@ -316,6 +321,33 @@ describe('SCENARIOS.md 16: Stray grants', () => {
     }
     expect(c.core('n0').status().acquires).to.deep.equal([])
     expect(c.core('n0').status().pendingReleases).to.equal(0)
+  })
+
+  it('a stray GRANT that is itself lost: the vote is still reclaimed, and a request waiting behind it is granted', () => {
+    // Same start: a cancels, the RELEASE overtakes the REQUEST, a copy of the
+    // REQUEST arrives after the tombstone expired and v grants it — but this
+    // time the stray GRANT is lost. Nobody waits for that vote; a is alive
+    // and reachable, so suspicion never reclaims it. b = n1 (v itself) then
+    // wants k, with a lower priority than a's dead request.
+    const c = cluster()
+    c.bootPastQuiet()
+    c.acquire('n0', { handle: 1, key: k })
+    const [req] = c.take(isT('REQUEST', 'n0', 'n1'))
+    c.settle(m => m.to === 'n0')
+    c.cancel('n0', 1)
+    c.settle()
+    c.advance(2_100)
+    c.inject([req!])
+    expect(c.drop(isT('GRANT', 'n1', 'n0')), 'the stray GRANT, lost').to.equal(1)
+    expect(voterOf(c, 'n1', k)).to.deep.include({ votes: 1, committed: 0 })
+    const from = c.log.length
+    c.acquire('n1', { handle: 1, key: k })
+    // b retransmits for several seconds (REQUEST backs off to 8 intervals = 1.6 s).
+    c.advance(5_000)
+    const leak = voterOf(c, 'n1', k)
+    expect(leak?.votes === 1 && c.granted('n1', 1) === undefined,
+      `v still holds the stray vote for n0:1.1 and b waits behind it; b's frames: ${transcript(c, from).filter(l => l.includes(' n1:1.')).slice(0, 6).join(' | ')}…`).to.equal(false)
+    expect(granted(c, 'n1', 1).token).to.equal(1n)
   })
 })
 
