@@ -414,8 +414,14 @@ export class Requester {
   onInquire (from: NodeId, b: Body<'INQUIRE'>): void {
     const acq = this.running(from, b.id)
     if (acq === undefined) { this.stray(from, b.key, b.id); return }
-    if (acq.phase !== 'requesting') return // never yield after COMMIT
     const a = acq.attempt
+    if (acq.phase === 'committing' && this.c.off('neverYieldAfterCommit')) {
+      // Mutation: hand the vote back although COMMIT went out.
+      const vote = a.votes.get(from)
+      if (vote !== undefined && sameGrantNo(vote.grantNo, b.grantNo)) this.c.send(from, { t: 'YIELD', key: acq.key, id: a.id, grantNo: b.grantNo })
+      return
+    }
+    if (acq.phase !== 'requesting') return // never yield after COMMIT
     const yielded = a.pendingYield.get(from)
     if (yielded !== undefined && sameGrantNo(yielded, b.grantNo)) {
       this.c.send(from, { t: 'YIELD', key: acq.key, id: a.id, grantNo: b.grantNo })

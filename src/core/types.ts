@@ -54,6 +54,8 @@ export type SafetyRule =
   | 'cleanExitMarker'
   | 'wallClockCheck'
   | 'fenceCheck'
+  | 'commitNeedsLiveGrant'
+  | 'neverYieldAfterCommit'
 
 export interface CoreConfig {
   /** This node. Must be in `roster`. */

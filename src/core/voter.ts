@@ -295,7 +295,17 @@ export class Voter {
     const refuse = (reason: Body<'REFUSED'>['reason']): void => {
       c.send(from, { t: 'REFUSED', key: b.key, id: b.id, phase: 'commit', attempt: b.attempt, reason })
     }
-    if (k === undefined || vote === undefined || vote.requester !== from || !sameGrantNo(vote.grantNo, b.grantNo)) { refuse('no-grant'); return }
+    if (k === undefined || vote === undefined || vote.requester !== from || !sameGrantNo(vote.grantNo, b.grantNo)) {
+      if (c.off('commitNeedsLiveGrant') && k !== undefined && vote === undefined) {
+        // Mutation: commit a vote that is no longer (or never was) granted here.
+        const ghost = { id: b.id, idk: idKey(b.id), ts: 0n, mode: 'exclusive' as const, ttlMs: c.config.ttlMsMax, requester: from, grantNo: b.grantNo, fence: k.fence, committed: false, token: 0n, leaseEnd: 0, inquired: false, contended: false }
+        k.votes.set(ghost.idk, ghost)
+        this.onCommit(from, b)
+        return
+      }
+      refuse('no-grant')
+      return
+    }
     if (vote.committed) {
       if (vote.token !== b.token) { refuse('fence'); return }
       // Repeated COMMIT of our own committed vote: no fence check, max rule.
