@@ -16,7 +16,7 @@
 import { expect } from 'chai'
 import { keySpread } from '../src/core/config.js'
 import { createQuorumSystem } from '../src/core/quorum.js'
-import { HandCluster, type FramePred, type HandClusterOptions, type InFlight } from './helpers/hand-cluster.js'
+import { HandCluster, type HandClusterOptions, type InFlight } from './helpers/hand-cluster.js'
 import type { CoreConfig, FrameBody, NodeId, Now, Result } from '../src/core/types.js'
 
 // ---------------------------------------------------------------------------
@@ -68,11 +68,6 @@ function isT<T extends FrameBody['t']> (t: T, from?: NodeId, to?: NodeId) {
     m.frame.b.t === t && (from === undefined || m.from === from) && (to === undefined || m.to === to)
 }
 
-/** Frames to or from any of `nodes`. */
-function touching (nodes: NodeId[]): (m: InFlight) => boolean {
-  return m => nodes.includes(m.from) || nodes.includes(m.to)
-}
-
 /**
  * Move time with some nodes stopped (SIGSTOP): they neither tick nor receive;
  * frames to them are dropped (their sockets are not read), frames between
@@ -96,7 +91,7 @@ function advancePartitioned (c: HandCluster, ms: number, cut: NodeId[]): void {
   c.drop(across)
 }
 
-/** Advance in 10 ms steps (delivering per `opts`) until `cond` holds; returns the time it first held. */
+/** Advance in 10 ms steps of `step` (default: deliver everything) until `cond` holds; returns the time it first held. */
 function advanceUntil (c: HandCluster, cond: () => boolean, maxMs: number, step: (ms: number) => void = ms => c.advance(ms)): number {
   const end = c.time + maxMs
   while (!cond()) {
@@ -186,10 +181,6 @@ function cluster (opts: Partial<HandClusterOptions> & { unsafe?: CoreConfig['uns
   if (opts.unsafe !== undefined) config.unsafe = opts.unsafe
   return new HandCluster({ nodes: opts.nodes ?? 3, config, autoPersist: opts.autoPersist ?? true })
 }
-
-// Silence "unused" for helpers only some stories use.
-void logged; void touching; void advancePartitioned; void handshakeBetween; void isT; void releaseNow; void voterOf
-export type { FramePred, Now }
 
 // ---------------------------------------------------------------------------
 // 15
