@@ -1190,6 +1190,27 @@ describe('SCENARIOS.md 28: Its own vote is durable first', () => {
     expect(a2.token).to.equal(3_002n)
   })
 
+  it('when the persist completes instead, both held batches leave (COMMITTED to itself, the later result); the grant follows from that COMMITTED', () => {
+    const c = cluster()
+    for (const id of IDS3) c.node(id).disk.state = { ceiling: 3_000n, cleanExit: false }
+    c.bootPastQuiet()
+    c.acquire('n0', { handle: 1, key: k, ttlMs: 2_000 })
+    c.settle(m => m.frame.b.t !== 'COMMIT')
+    c.autoPersist = false
+    c.deliver('COMMIT')
+    while (c.node('n1').pendingPersist.length > 0) c.completePersist('n1')
+    c.settle('COMMITTED')
+    c.acquire('n0', { handle: 9, key: k, ttlMs: 10 * 60_000 })
+    expect(c.node('n0').results).to.deep.equal([])
+    c.completePersist('n0')
+    expect(c.node('n0').disk.state.ceiling).to.equal(3_001n + 1024n)
+    expect(c.pending(isT('COMMITTED', 'n0', 'n0')).map(fmt)).to.deep.equal([`n0->n0 COMMITTED(${k} n0:1.1)`])
+    expect(c.node('n0').results.map(r => r.type)).to.deep.equal(['failed']) // handle 9, invalid ttl
+    c.settle('COMMITTED')
+    expect(c.node('n0').results.map(r => [r.type, 'handle' in r ? r.handle : null])).to.deep.equal([['failed', 9], ['granted', 1]])
+    expect(granted(c, 'n0', 1).token).to.equal(3_001n)
+  })
+
   it('mutation fencePersistence off: nothing to wait for, a\'s app sees 3001 before the crash and b gets 3001 again after it', () => {
     const { held, seenBeforeCrash, b } = story({ fencePersistence: true })
     expect(held.pending).to.deep.equal([])
