@@ -9,7 +9,7 @@ import { configOf } from './events.js'
 import type { HistoryRecord } from './history.js'
 import { checkLiveness, livenessPlan } from './liveness.js'
 import { checkLostUpdate } from './lost-update.js'
-import { checkModes, modesNote } from './modes.js'
+import { checkModes, modesCoverageNote, modesNote } from './modes.js'
 import { checkMutualExclusion } from './mutual-exclusion.js'
 import type { CheckOptions } from './options.js'
 import { historyStats, type HistoryStats } from './stats.js'
@@ -70,8 +70,7 @@ export function checkHistory (records: readonly HistoryRecord[], opts: CheckOpti
   const notes: string[] = []
   const live = livenessPlan(records).note
   if (live !== undefined) notes.push(live)
-  const modes = modesNote(records)
-  if (modes !== undefined) notes.push(modes)
+  for (const note of [modesNote(records), modesCoverageNote(records)]) if (note !== undefined) notes.push(note)
   return { violations, violationCounts, stats: historyStats(records), notes }
 }
 

@@ -112,8 +112,7 @@ export interface CounterRecord extends EventBase {
   accepted: boolean
 }
 
-export interface FaultRecord extends EventBase {
-  type: 'fault-start' | 'fault-end'
+interface FaultFields extends EventBase {
   /** partition, isolate, bridge, one-way, kill, pause, slow, … */
   fault: string
   nodes: NodeName[]
@@ -124,6 +123,10 @@ export interface FaultRecord extends EventBase {
   /** Pairs a fault-end with its fault-start when present. */
   id?: string
 }
+
+export interface FaultStartRecord extends FaultFields { type: 'fault-start' }
+export interface FaultEndRecord extends FaultFields { type: 'fault-end' }
+export type FaultRecord = FaultStartRecord | FaultEndRecord
 
 export interface HealRecord extends EventBase {
   type: 'heal'

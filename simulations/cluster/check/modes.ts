@@ -55,6 +55,16 @@ export function modesNote (records: readonly HistoryRecord[]): string | undefine
   return undefined
 }
 
+/** A note on the time modes could not be checked because reachability was unknown, if any. */
+export function modesCoverageNote (records: readonly HistoryRecord[]): string | undefined {
+  const config = configOf(records)
+  if (config === undefined || modesNote(records) !== undefined) return undefined
+  let unknown = 0
+  for (const seg of truthTimeline(records, config.roster)) if (seg.uncertain) unknown += seg.end - seg.start
+  if (unknown <= 0) return undefined
+  return `modes not checked for ${fmtMs(unknown)} of the run: reachability unknown (slow faults, or faults that name no links)`
+}
+
 export function checkModes (records: readonly HistoryRecord[], opts: CheckOptions = {}): Violation[] {
   const config = configOf(records)
   if (config === undefined || modesNote(records) !== undefined) return []
