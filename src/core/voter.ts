@@ -257,7 +257,13 @@ export class Voter {
     const head = k.queue[0]
     if (head === undefined) return
     for (const v of k.votes.values()) {
-      if (!conflicts(v.mode, head.mode) || comparePriority(head, v) > 0) continue
+      if (!conflicts(v.mode, head.mode)) continue
+      if (comparePriority(head, v) > 0) {
+        // A waiter's retransmission: re-send an uncommitted vote's GRANT, so
+        // a holder that no longer wants it (its GRANT was lost) answers RELEASE.
+        if (resend && !v.committed) this.c.send(v.requester, { t: 'GRANT', key, id: v.id, grantNo: v.grantNo, fence: v.fence })
+        continue
+      }
       if (!v.committed && (!v.inquired || resend)) {
         v.inquired = true
         this.c.send(v.requester, { t: 'INQUIRE', key, id: v.id, grantNo: v.grantNo })
