@@ -69,6 +69,9 @@ export class Voter {
   ceilingDirty = false
   quietUntil: number
   stopped = false
+  /** No lease end or tombstone expiry comes before this (a running minimum). */
+  private dueAt = -Infinity
+  private quietHandled = false
 
   constructor (private readonly ctx: () => StepContext, private readonly deps: VoterDeps, persistedCeiling: bigint, quietUntil: number) {
     this.ceiling = persistedCeiling
@@ -114,7 +117,9 @@ export class Voter {
 
   private tombstone (k: KeyState, idk: string): void {
     if (!k.tombstones.has(idk)) this.tombstoneCount++
-    k.tombstones.set(idk, this.c.now.mono + this.c.config.tombstoneMs)
+    const expiry = this.c.now.mono + this.c.config.tombstoneMs
+    k.tombstones.set(idk, expiry)
+    if (expiry < this.dueAt) this.dueAt = expiry
     if (this.tombstoneCount > this.c.config.limits.tombstonesMax) this.evictOldestTombstone()
   }
 
@@ -326,6 +331,7 @@ export class Voter {
     vote.committed = true
     vote.token = b.token
     vote.leaseEnd = c.now.mono + vote.ttlMs
+    if (vote.leaseEnd < this.dueAt) this.dueAt = vote.leaseEnd
     c.send(from, { t: 'COMMITTED', key: b.key, id: b.id, attempt: b.attempt })
     this.inquireForHead(b.key, k, false)
   }
@@ -341,6 +347,7 @@ export class Voter {
     if (b.ttlMs <= 0 || b.ttlMs > c.config.ttlMsMax || !Number.isFinite(b.ttlMs)) { refuse('invalid'); return }
     if (c.now.mono >= vote.leaseEnd) { refuse('expired'); return }
     vote.leaseEnd = c.off('extendMaxRule') ? c.now.mono + b.ttlMs : Math.max(vote.leaseEnd, c.now.mono + b.ttlMs)
+    if (vote.leaseEnd < this.dueAt) this.dueAt = vote.leaseEnd
     c.send(from, { t: 'EXTENDED', key: b.key, id: b.id, attempt: b.attempt })
   }
 
@@ -387,31 +394,34 @@ export class Voter {
   /** Fire lease ends and tombstone expiries; grant when the quiet period ends. */
   tick (): void {
     const now = this.c.now.mono
-    for (const [key, k] of [...this.keys]) {
-      for (const v of [...k.votes.values()]) {
-        if (v.committed && now >= v.leaseEnd) {
+    const quietEnded = !this.quietHandled && now >= this.quietUntil
+    if (now < this.dueAt && !quietEnded) return
+    this.quietHandled = now >= this.quietUntil
+    let due = Infinity
+    for (const [key, k] of this.keys) {
+      let changed = quietEnded && k.queue.length > 0
+      for (const v of k.votes.values()) {
+        if (!v.committed) continue
+        if (now >= v.leaseEnd) {
           k.votes.delete(v.idk)
           this.tombstone(k, v.idk)
+          changed = true
         }
       }
-      for (const [idk, at] of [...k.tombstones]) {
-        if (now >= at) { k.tombstones.delete(idk); this.tombstoneCount-- }
+      for (const [idk, at] of k.tombstones) {
+        if (now >= at) { k.tombstones.delete(idk); this.tombstoneCount--; changed = true }
       }
-      this.reconsider(key, k)
+      if (changed) this.reconsider(key, k)
+      for (const v of k.votes.values()) if (v.committed && v.leaseEnd < due) due = v.leaseEnd
+      for (const at of k.tombstones.values()) if (at < due) due = at
+      if (k.queue.length > 0 && now < this.quietUntil && this.quietUntil < due) due = this.quietUntil
     }
+    this.dueAt = due
   }
 
+  /** The next lease end, tombstone expiry or quiet end (kept as a running minimum). */
   nextDeadline (): number {
-    const now = this.c.now.mono
-    let next = Infinity
-    let anyQueued = false
-    for (const k of this.keys.values()) {
-      for (const v of k.votes.values()) if (v.committed) next = Math.min(next, v.leaseEnd)
-      for (const at of k.tombstones.values()) next = Math.min(next, at)
-      if (k.queue.length > 0) anyQueued = true
-    }
-    if (anyQueued && this.quietUntil > now) next = Math.min(next, this.quietUntil)
-    return next
+    return this.quietHandled ? this.dueAt : Math.min(this.dueAt, this.quietUntil)
   }
 
   status (): { keys: number, votes: number, committed: number, queued: number, tombstones: number, perKey: Record<string, { fence: string, votes: number, committed: number, queued: number }> } {
