@@ -54,6 +54,8 @@ export class FailureDetector {
   private modeState: ModeState = { mode: 'starting', sharedLocks: false }
   private candidate: { state: ModeState, since: number } | null = null
   private firstModeAt = Infinity
+  /** Set by evaluate() when some peer's trust flipped: the mode must be recomputed. */
+  private trustChanged = false
 
   constructor (private readonly opts: DetectorOptions, private readonly quorum: QuorumSystem) {
     for (const peer of opts.roster) {
@@ -172,8 +174,8 @@ export class FailureDetector {
     const trusted: NodeId[] = []
     for (const [peer, link] of this.links) {
       const ok = this.reachable(link, now)
-      if (ok && !link.trusted) { link.trusted = true; trusted.push(peer) }
-      if (!ok && link.trusted) { link.trusted = false; link.reprobeUntil = null; suspected.push(peer) }
+      if (ok && !link.trusted) { link.trusted = true; trusted.push(peer); this.trustChanged = true }
+      if (!ok && link.trusted) { link.trusted = false; link.reprobeUntil = null; suspected.push(peer); this.trustChanged = true }
     }
     return { suspected, trusted }
   }
@@ -191,21 +193,21 @@ export class FailureDetector {
    */
   updateMode (now: number): (ModeState & { reachable: NodeId[] }) | null {
     if (now < this.firstModeAt) return null
+    const current = this.modeState
+    // Nothing can change unless trust changed, an upgrade is pending, or this is the first mode.
+    if (!this.trustChanged && this.candidate === null && current.mode !== 'starting') return null
+    this.trustChanged = false
     const reachable = this.reachableSet(now)
     const target = classify(this.quorum, reachable)
-    const current = this.modeState
-    const change = (): ModeState & { reachable: NodeId[] } => {
-      this.modeState = target
-      this.candidate = null
-      return { ...target, reachable: [...reachable].sort() }
-    }
-    if (current.mode === 'starting') return change()
     const diff = rank(target) - rank(current)
     if (diff === 0) { this.candidate = null; return null }
-    if (diff < 0) return change()
-    if (this.candidate === null || rank(this.candidate.state) !== rank(target)) this.candidate = { state: target, since: now }
-    if (now - this.candidate.since >= this.opts.stableMs) return change()
-    return null
+    if (diff > 0 && current.mode !== 'starting') {
+      if (this.candidate === null || rank(this.candidate.state) !== rank(target)) this.candidate = { state: target, since: now }
+      if (now - this.candidate.since < this.opts.stableMs) return null
+    }
+    this.modeState = target
+    this.candidate = null
+    return { ...target, reachable: [...reachable].sort() }
   }
 
   /** The next instant something here may change. */
