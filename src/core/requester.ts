@@ -87,6 +87,8 @@ export class Requester {
   private readonly releases = new Map<string, PendingRelease>()
   private seqCounter = 0
   stopped = false
+  /** Earliest retransmission due, as computed at the end of the last step. */
+  private retransmitDueAt = -Infinity
 
   constructor (private readonly ctx: () => StepContext, private readonly deps: RequesterDeps) {}
 
@@ -533,6 +535,8 @@ export class Requester {
 
   private retransmit (): void {
     const now = this.c.now.mono
+    // nextDeadline() ran at the end of the previous step, after every change.
+    if (now < this.retransmitDueAt) return
     for (const acq of this.acquires.values()) {
       const a = acq.attempt
       if (acq.phase === 'held' && acq.extend === null) continue
@@ -558,19 +562,21 @@ export class Requester {
 
   nextDeadline (): number {
     let next = Infinity
+    let retransmit = Infinity
     for (const acq of this.acquires.values()) {
       if (acq.phase === 'held') {
         next = Math.min(next, acq.validUntil.mono)
-        if (acq.extend !== null) next = Math.min(next, this.retransmitDue(acq))
+        if (acq.extend !== null) retransmit = Math.min(retransmit, this.retransmitDue(acq))
         continue
       }
-      next = Math.min(next, this.retransmitDue(acq))
+      retransmit = Math.min(retransmit, this.retransmitDue(acq))
       if (acq.deadline !== null) next = Math.min(next, acq.deadline)
       const commit = acq.attempt?.commit
       if (acq.phase === 'committing' && commit !== null && commit !== undefined) next = Math.min(next, this.validity(commit, commit.sentAt).mono)
     }
-    for (const r of this.releases.values()) next = Math.min(next, r.lastSent + this.c.config.retransmitMs)
-    return next
+    for (const r of this.releases.values()) retransmit = Math.min(retransmit, r.lastSent + this.c.config.retransmitMs)
+    this.retransmitDueAt = retransmit
+    return Math.min(next, retransmit)
   }
 
   /** Wall-clock deadlines cannot be scheduled on the monotonic clock; the driver also checks them. */
