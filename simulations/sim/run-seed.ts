@@ -43,6 +43,8 @@ export interface RunOptions {
   clockScale?: number
   /** Replace the core (tests of the harness itself). */
   createCore?: CoreFactory
+  /** A shorter safety phase and liveness window (test suites that run hundreds of seeds). */
+  short?: boolean
   /** Override core timings (tests). */
   coreOverrides?: Partial<CoreConfig>
 }
@@ -143,9 +145,10 @@ export function runSeed (options: RunOptions): SeedResult {
   const swarm = kind === 'swarm'
   const settleMs = detectMs + timings.stableMs * 1.5 + 100
   // Big meshes (slow probes) reach their first mode later: the safety phase starts counting there.
-  const healAt = swarm ? (n > 25 ? timings.suspicionTimeoutMs + phaseRng.range(3000, 4000) : phaseRng.range(6000, 10000)) : settleMs + 3000
+  const safetyMs = options.short === true ? phaseRng.range(3000, 4500) : n > 25 ? timings.suspicionTimeoutMs + phaseRng.range(3000, 4000) : phaseRng.range(6000, 10000)
+  const healAt = swarm ? safetyMs : settleMs + 3000
   const liveAt = swarm ? healAt + detectMs + timings.stableMs * 1.5 + TTL_MS_MAX + 300 : Infinity
-  const liveStop = swarm ? liveAt + (n > 25 ? 1500 : phaseRng.range(2000, 3000)) : Infinity
+  const liveStop = swarm ? liveAt + (n > 25 || options.short === true ? 1500 : phaseRng.range(2000, 3000)) : Infinity
   const endAt = swarm ? liveStop + LIVE_BOUND_MS * 1.1 + 200 : healAt + 500
   const meta: RunMeta = {
     roster: ids,

@@ -275,12 +275,14 @@ export class Simulation {
     if (n.core === null) return
     const quiet = n.core.quietRemainingMs?.() ?? 0
     const clock = n.core.lamport?.() ?? 0n
-    const plan = this.network.plan(from, to, this.t)
-    for (const t of plan.deliveries) this.queue.push(t, { k: 'hs', from, to, inc: n.inc, quiet, clock })
+    // The handshake opens a reliable stream: never lost to random loss, but a
+    // cut drops it (the transport sends it again when it reconnects).
+    if (this.network.blocked(from, to) || this.network.blocked(to, from)) return
+    this.queue.push(this.t + this.network.delay(from, to), { k: 'hs', from, to, inc: n.inc, quiet, clock })
   }
 
   private onHandshakeArrives (e: Extract<Ev, { k: 'hs' }>): void {
-    if (this.network.blocked(e.from, e.to)) return
+    if (this.network.blocked(e.from, e.to) || this.network.blocked(e.to, e.from)) return
     const n = this.nodes[e.to]!
     this.deliver(n, { k: 'input', input: { type: 'handshake', peer: this.ids[e.from]!, incarnation: e.inc, clock: e.clock, quietRemainingMs: e.quiet } })
   }
@@ -498,8 +500,24 @@ export class Simulation {
     const clean = r.lossP === 0 && r.dupP === 0 && r.reorderP === 0
     const running = this.nodes.map(x => x.running)
     const last = this.observer.truth[this.observer.truth.length - 1]
+    if (last !== undefined) this.reconnect(last.blocked, blocked)
     if (last !== undefined && last.t === this.t) this.observer.truth.pop()
     this.observer.truth.push({ t: this.t, running, blocked, clean })
+  }
+
+  /** A pair whose link came back both ways reconnects: the transport handshakes again. */
+  private reconnect (before: Uint8Array, after: Uint8Array): void {
+    const n = this.nodes.length
+    for (let a = 0; a < n; a++) {
+      for (let b = a + 1; b < n; b++) {
+        const was = before[a * n + b] === 1 || before[b * n + a] === 1
+        const is = after[a * n + b] === 1 || after[b * n + a] === 1
+        if (!was || is || !this.nodes[a]!.up || !this.nodes[b]!.up) continue
+        this.trace.add(`${fmtTime(this.t)} ${this.ids[a]} <-> ${this.ids[b]} reconnect`)
+        this.sendHandshake(a, b)
+        this.sendHandshake(b, a)
+      }
+    }
   }
 
   /** Nodes that hold a lock now, or hold a vote / committed lease for one. */
