@@ -183,7 +183,7 @@ export class Simulation {
     if (partial.type === 'release') this.observer.releaseIssued.push({ t: this.t, node: n.index, handle: partial.handle })
     if (partial.type === 'release') this.holdEnded(partial.handle)
     if (this.trace.keepLines && partial.type !== 'frame' && partial.type !== 'tick' && partial.type !== 'persisted') {
-      this.trace.add(`${fmtTime(this.t)} ${n.id} <- ${describeInput(partial)}`)
+      this.trace.note(`${fmtTime(this.t)} ${n.id} <- ${describeInput(partial)}`)
     }
     let ready
     try {
@@ -363,8 +363,8 @@ export class Simulation {
     }
     if (e.type !== 'trust' && e.type !== 'suspect' && e.type !== 'rejected-frame') {
       this.trace.add(`${fmtTime(t)} ${n.id} !! ${describeEvent(e)}`)
-    } else if (this.trace.keepLines) {
-      this.trace.add(`${fmtTime(t)} ${n.id} !! ${describeEvent(e)}`)
+    } else {
+      this.trace.note(`${fmtTime(t)} ${n.id} !! ${describeEvent(e)}`)
     }
   }
 

@@ -26,6 +26,11 @@ export class Trace {
     if (this.keepLines) this.lines.push(line)
   }
 
+  /** A transcript-only line (not hashed, so `--trace` never changes the hash). */
+  note (line: string): void {
+    if (this.keepLines) this.lines.push(line)
+  }
+
   get hash (): string {
     return (this.h1 >>> 0).toString(16).padStart(8, '0') + (this.h2 >>> 0).toString(16).padStart(8, '0')
   }
