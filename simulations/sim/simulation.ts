@@ -218,6 +218,16 @@ export class Simulation {
     this.queue.push(t, { k: 'tick', node: n.index, gen: n.tickGen })
   }
 
+  /**
+   * Wake-ups come on the monotonic clock only; a lock's wall-clock deadline
+   * is the driver's to schedule (requester.ts: "the driver also checks them").
+   */
+  private wallTick (n: SimNode, wall: number): void {
+    const now = n.clock.read(this.t).wall
+    const t = this.t + Math.max(0, wall - now) / n.clock.rate + 0.001
+    this.queue.push(t, { k: 'node', node: n.index, inc: n.inc, item: { k: 'input', input: { type: 'tick' } } })
+  }
+
   private onPersistLands (e: Extract<Ev, { k: 'persist' }>): void {
     const n = this.nodes[e.node]!
     if (!n.up || n.inc !== e.inc) return // the process died first: the write is lost
@@ -331,9 +341,13 @@ export class Simulation {
         const id = idStr(r.id)
         o.granted.push({ t, node: n.index, handle: r.handle, key: r.key, mode: r.mode, token: r.token, validUntil: r.validUntil, id })
         this.holds.set(r.handle, { node: n.index, id })
+        this.wallTick(n, r.validUntil.wall)
         break
       }
-      case 'extended': o.extended.push({ t, node: n.index, handle: r.handle, validUntil: r.validUntil }); break
+      case 'extended':
+        o.extended.push({ t, node: n.index, handle: r.handle, validUntil: r.validUntil })
+        this.wallTick(n, r.validUntil.wall)
+        break
       case 'lost': o.lost.push({ t, node: n.index, handle: r.handle }); this.holdEnded(r.handle); break
       case 'failed': o.failed.push({ t, node: n.index, handle: r.handle, reason: r.reason }); break
       case 'released': this.holdEnded(r.handle); break

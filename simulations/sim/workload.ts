@@ -275,10 +275,11 @@ export class Workload {
     if (remaining <= 0 || c.releaseAt === Infinity || c.releaseAt <= this.host.trueNow() + remaining) return
     const gen = c.gen
     const handle = c.handle
-    this.host.later(c.node, remaining * 2 / 3, () => {
+    const at = this.rng.chance(0.3) ? this.rng.range(0.2, 0.6) : 2 / 3
+    this.host.later(c.node, remaining * at, () => {
       if (c.gen !== gen || c.state !== 'holding' || c.handle !== handle || this.phaseNow !== 'safety') return
-      // Sometimes SHORTER than the lease it renews.
-      const ttlMs = this.rng.chance(0.3) ? Math.round(this.rng.range(this.opts.ttlMsMin * 0.5, this.opts.ttlMsMin)) : c.extendTtlMs
+      // Sometimes SHORTER than the lease it renews (the voters keep the later end).
+      const ttlMs = this.rng.chance(0.3) ? Math.round(this.rng.range(this.opts.ttlMsMin * 0.2, this.opts.ttlMsMin)) : c.extendTtlMs
       this.host.issue(c.node, { type: 'extend', handle, ttlMs })
     })
   }

@@ -5,6 +5,7 @@ import { checkFairness } from './fairness.js'
 import { checkFaultFreeQuiet } from './fault-free.js'
 import { checkStoreRule, checkTokenOrder, checkValidOpsAccepted } from './fencing.js'
 import { checkLiveness } from './liveness.js'
+import { checkLossReported } from './loss-reported.js'
 import { checkLostUpdate } from './lost-update.js'
 import { checkModes } from './modes.js'
 import { checkMutualExclusion } from './mutual-exclusion.js'
@@ -15,6 +16,7 @@ export function checkAll (obs: Observer): Violation[] {
   const windows = beliefWindows(obs)
   const byKey = windowsByKey(windows)
   checkMutualExclusion(byKey, out)
+  checkLossReported(obs, windows, out)
   checkTokenOrder(byKey, out)
   checkStoreRule(obs.store, out)
   checkValidOpsAccepted(obs.store, windows, out)

@@ -1,6 +1,7 @@
 /** One broken property, as a checker reports it. */
 export type ViolationKind =
   | 'mutual-exclusion'
+  | 'late-loss'
   | 'token-order'
   | 'store-two-marks'
   | 'valid-op-rejected'
