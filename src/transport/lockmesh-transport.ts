@@ -1,0 +1,514 @@
+/**
+ * The libp2p side of lockmesh: one long-lived `/lockmesh/1.0.0` stream per
+ * roster peer, opened by a handshake in each direction, carrying batches of
+ * length-prefixed protobuf frames.
+ *
+ * - Who opens: the peer whose ID sorts lower opens the stream; the other
+ *   waits, and only makes sure a connection exists so the opener hears of it.
+ *   Simultaneous opens (another implementation, a race) settle the same way on
+ *   both sides: the stream opened by the lower peer wins; between two streams
+ *   of the same opener, the newer wins.
+ * - Handshake (DESIGN.md §2): a different config hash or protocol version is
+ *   refused and counted; of two incarnations of one peer only the newest is
+ *   served. The sender of a frame is the connection's authenticated peer.
+ * - Frames sent in one event-loop turn leave in one `send()`; backpressure is
+ *   respected. While no stream is up, `send()` drops (counted): the core
+ *   retransmits.
+ * - Roster peers are redialled with backoff for as long as the transport runs,
+ *   whatever libp2p's own reconnect queue does.
+ * - Nothing a peer sends can throw out of a stream listener: malformed input is
+ *   dropped and counted.
+ */
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { ComponentLogger, Connection, Libp2pEvents, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
+import type { Registrar } from '@libp2p/interface-internal'
+import type { TypedEventTarget } from 'main-event'
+import type { Frame, NodeId } from '../core/types.js'
+import { backoffDelayMs, type BackoffOptions } from './backoff.js'
+import { DEFAULT_CODEC_LIMITS, encodeFrameEntry, type CodecLimits } from './codec.js'
+import { HandshakeRefusedError, MalformedFrameError, StreamReplacedError, TransportStoppedError } from './errors.js'
+import { judgeHandshake, localHandshakeInfo, type HandshakeInfo, type LocalHandshake } from './handshake.js'
+import { PeerLink } from './peer-link.js'
+import { Session, type SessionHandlers } from './session.js'
+import { copyStats, emptyStats, type TransportStats } from './stats.js'
+
+export const LOCKMESH_PROTOCOL = '/lockmesh/1.0.0'
+
+/** One roster peer as the transport sees it (diagnostics, `status()`). */
+export interface PeerState {
+  peer: NodeId
+  up: boolean
+  /** True when this node opens the stream. */
+  dialer: boolean
+  /** Incarnation served, when up. */
+  incarnation: number | undefined
+  /** Streams to this peer that went down so far. */
+  downs: number
+  /** Why the last stream went down or the last dial failed. */
+  lastError: string | null
+}
+
+/** What the transport tells the node about a peer's handshake. */
+export interface PeerHandshake {
+  incarnation: number
+  clock: bigint
+  quietRemainingMs: number
+}
+
+/** Test-only fault injection on outbound frames (the chaos harness). */
+export interface TransportFaultHook {
+  /** True = drop this frame to `to` (counted in `droppedByFault`). */
+  dropOutbound?: (to: NodeId) => boolean
+  /** > 0 = hold this frame to `to` this long before queuing it. */
+  delayOutboundMs?: (to: NodeId) => number
+}
+
+export interface LockmeshTransportInit {
+  /** Protocol ID. Default `/lockmesh/1.0.0`. */
+  protocol?: string
+  /** Peer ID strings of every voting member (self included or not). */
+  roster: NodeId[]
+  /** Our side of a handshake, read each time a stream opens. */
+  localHandshake: () => LocalHandshake
+  onFrame: (from: NodeId, frame: Frame) => void
+  onHandshake: (peer: NodeId, hs: PeerHandshake) => void
+  /** The stream to `peer` went down (not called when a newer stream replaced it). */
+  onPeerDown?: (peer: NodeId) => void
+  /** First redial delay; doubles up to `redialMaxMs`. Default 500. */
+  redialMs?: number
+  /** Longest redial delay. Default 10 × redialMs. */
+  redialMaxMs?: number
+  /** Bytes in one length-prefixed batch. Default 1 MiB. */
+  maxFrameBytes?: number
+  /** Other codec bounds (key length, ttl range, frames per batch, …). */
+  limits?: Partial<CodecLimits>
+  /** A stream must complete its handshake within this. Default 5000. */
+  handshakeTimeoutMs?: number
+  /** Opening a stream (dial + protocol negotiation) must complete within this. Default 5000. */
+  dialTimeoutMs?: number
+  /** Frames waiting for one peer (while the stream drains). Default 65536. */
+  queueFramesMax?: number
+  /** Bytes waiting for one peer. Default 32 MiB. */
+  queueBytesMax?: number
+  /** Stagger of the first dials (ms per roster position), so a mesh starting in one process does not time out Noise. Default 15. */
+  dialStaggerMs?: number
+  /** Streams one connection may open to us on this protocol. Default 4. */
+  maxInboundStreams?: number
+  /** Test-only. */
+  faultHook?: TransportFaultHook
+}
+
+/** The part of libp2p's ConnectionManager the transport uses. */
+export interface TransportConnectionManager {
+  openStream: (peer: PeerId, protocol: string, options: { signal: AbortSignal, runOnLimitedConnection?: boolean }) => Promise<Stream>
+  openConnection: (peer: PeerId, options: { signal: AbortSignal }) => Promise<unknown>
+  getConnections: (peer?: PeerId) => Connection[]
+}
+
+/** What the transport needs from libp2p: (a subset of) the components every service gets. */
+export interface LockmeshTransportComponents {
+  registrar: Pick<Registrar, 'handle' | 'unhandle'>
+  connectionManager: TransportConnectionManager
+  peerId: PeerId
+  events: TypedEventTarget<Libp2pEvents>
+  logger: ComponentLogger
+}
+
+export class LockmeshTransport implements Startable {
+  readonly protocol: string
+  private readonly components: LockmeshTransportComponents
+  private readonly init: LockmeshTransportInit
+  private readonly log: Logger
+  private readonly self: NodeId
+  private readonly limits: CodecLimits
+  private readonly backoff: BackoffOptions
+  private readonly handshakeTimeoutMs: number
+  private readonly dialTimeoutMs: number
+  private readonly dialStaggerMs: number
+  private readonly links = new Map<NodeId, PeerLink>()
+  private readonly faultTimers = new Set<ReturnType<typeof setTimeout>>()
+  private counters: TransportStats = emptyStats()
+  private started = false
+  private readonly handlers: SessionHandlers
+
+  constructor (components: LockmeshTransportComponents, init: LockmeshTransportInit) {
+    this.components = components
+    this.init = init
+    this.protocol = init.protocol ?? LOCKMESH_PROTOCOL
+    this.log = components.logger.forComponent('lockmesh:transport')
+    this.self = components.peerId.toString()
+    this.limits = { ...DEFAULT_CODEC_LIMITS, ...init.limits, ...(init.maxFrameBytes !== undefined ? { frameBytesMax: init.maxFrameBytes } : {}) }
+    const redialMs = init.redialMs ?? 500
+    this.backoff = { baseMs: redialMs, maxMs: init.redialMaxMs ?? 10 * redialMs, jitter: 0.2 }
+    this.handshakeTimeoutMs = init.handshakeTimeoutMs ?? 5_000
+    this.dialTimeoutMs = init.dialTimeoutMs ?? 5_000
+    this.dialStaggerMs = init.dialStaggerMs ?? 15
+    this.onInboundStream = this.onInboundStream.bind(this)
+    this.onConnectionOpen = this.onConnectionOpen.bind(this)
+    this.handlers = {
+      handshake: (s, remote) => this.onSessionHandshake(s, remote),
+      batch: (s, frames, bytes) => { this.onSessionBatch(s, frames, bytes) },
+      malformed: (s, err, fatal) => { this.onSessionMalformed(s, err, fatal) },
+      closed: (s, err) => { this.onSessionClosed(s, err) }
+    }
+  }
+
+  readonly [Symbol.toStringTag] = 'lockmesh:transport'
+
+  isStarted (): boolean {
+    return this.started
+  }
+
+  async start (): Promise<void> {
+    if (this.started) return
+    this.started = true
+    this.counters = emptyStats()
+    const peers = [...new Set(this.init.roster)].filter(p => p !== this.self).sort()
+    for (const peer of peers) {
+      this.links.set(peer, new PeerLink({
+        peer,
+        peerId: peerIdFromString(peer),
+        dialer: this.self < peer,
+        limits: this.limits,
+        queueFramesMax: this.init.queueFramesMax ?? 65_536,
+        queueBytesMax: this.init.queueBytesMax ?? 32 * 1024 * 1024,
+        stats: this.counters
+      }))
+    }
+    try {
+      await this.components.registrar.handle(this.protocol, this.onInboundStream, {
+        maxInboundStreams: this.init.maxInboundStreams ?? 4,
+        maxOutboundStreams: 4,
+        runOnLimitedConnection: false
+      })
+    } catch (err) {
+      this.started = false
+      this.links.clear()
+      throw err
+    }
+    this.components.events.addEventListener('connection:open', this.onConnectionOpen)
+    let position = 0
+    for (const link of this.links.values()) {
+      // Dialers go first; the waiting side checks its connection one backoff later.
+      const delay = link.dialer ? position++ * this.dialStaggerMs : this.backoff.baseMs + position * this.dialStaggerMs
+      this.scheduleConnect(link, delay)
+    }
+    this.log('started: %d roster peers, protocol %s', this.links.size, this.protocol)
+  }
+
+  async stop (): Promise<void> {
+    if (!this.started) return
+    this.started = false
+    this.components.events.removeEventListener('connection:open', this.onConnectionOpen)
+    for (const timer of this.faultTimers) clearTimeout(timer)
+    this.faultTimers.clear()
+    const stopped = new TransportStoppedError()
+    for (const link of this.links.values()) {
+      link.dispose()
+      for (const s of [...link.pending]) s.abort(stopped)
+      link.session?.abort(stopped)
+    }
+    this.links.clear()
+    try {
+      await this.components.registrar.unhandle(this.protocol)
+    } catch (err) {
+      this.log.error('unhandle %s failed: %e', this.protocol, err)
+    }
+    this.log('stopped')
+  }
+
+  /**
+   * Queues `frame` for `to`; it leaves with the other frames of this event-loop
+   * turn. Dropped (counted) while no stream to `to` is up.
+   */
+  send (to: NodeId, frame: Frame): void {
+    const link = this.links.get(to)
+    if (!this.started || link === undefined || !link.isUp()) {
+      this.counters.droppedNoStream++
+      return
+    }
+    const hook = this.init.faultHook
+    if (hook?.dropOutbound?.(to) === true) {
+      this.counters.droppedByFault++
+      return
+    }
+    let entry: Uint8Array
+    try {
+      entry = encodeFrameEntry(frame, this.limits)
+    } catch (err) {
+      this.counters.droppedInvalid++
+      this.log.error('dropping an invalid %s frame to %s: %s', frame?.b?.t, to, (err as Error).message)
+      return
+    }
+    const queued = { entry, t: frame.b.t }
+    const delayMs = hook?.delayOutboundMs?.(to) ?? 0
+    if (delayMs > 0) {
+      this.counters.delayedByFault++
+      const timer = setTimeout(() => {
+        this.faultTimers.delete(timer)
+        const current = this.links.get(to)
+        if (current?.isUp() === true) current.enqueue(queued)
+        else this.counters.droppedNoStream++
+      }, delayMs)
+      this.faultTimers.add(timer)
+      return
+    }
+    link.enqueue(queued)
+  }
+
+  /** Counters (a copy). */
+  stats (): TransportStats {
+    return copyStats(this.counters)
+  }
+
+  /** Roster peers whose stream is up. */
+  peersUp (): NodeId[] {
+    return [...this.links.values()].filter(l => l.isUp()).map(l => l.peer)
+  }
+
+  /** Every roster peer's link state. */
+  peers (): PeerState[] {
+    return [...this.links.values()].map(l => ({
+      peer: l.peer,
+      up: l.isUp(),
+      dialer: l.dialer,
+      incarnation: l.isUp() ? l.session?.remote?.incarnation : undefined,
+      downs: l.downs,
+      lastError: l.lastError
+    }))
+  }
+
+  /** The incarnation served for `peer`, if its stream is up. */
+  incarnationOf (peer: NodeId): number | undefined {
+    const s = this.links.get(peer)?.session
+    return s?.state === 'up' ? s.remote?.incarnation : undefined
+  }
+
+  /** Redial every roster peer without a stream now (e.g. right after a partition heals). */
+  redialNow (): void {
+    for (const link of this.links.values()) {
+      if (link.isUp() || link.dialing !== null) continue
+      link.redialAttempt = 0
+      this.scheduleConnect(link, 0, true)
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // Streams
+
+  private onInboundStream (stream: Stream, connection: Connection): void {
+    const peer = connection.remotePeer.toString()
+    if (!this.started) {
+      stream.abort(new TransportStoppedError())
+      return
+    }
+    const link = this.links.get(peer)
+    if (link === undefined) {
+      // The gater should have refused the connection; refuse the stream anyway.
+      this.refused('not-on-roster', peer, `${peer} is not on the roster`)
+      stream.abort(new HandshakeRefusedError('not-on-roster', peer))
+      return
+    }
+    this.attach(link, stream, peer)
+  }
+
+  private attach (link: PeerLink, stream: Stream, opener: NodeId): void {
+    let local: HandshakeInfo
+    try {
+      local = localHandshakeInfo(this.init.localHandshake())
+    } catch (err) {
+      this.counters.callbackErrors++
+      this.log.error('localHandshake() threw: %e', err)
+      stream.abort(err as Error)
+      return
+    }
+    this.counters.streamsOpened++
+    const session = new Session({
+      peer: link.peer,
+      opener,
+      stream,
+      local,
+      limits: this.limits,
+      handshakeTimeoutMs: this.handshakeTimeoutMs,
+      handlers: this.handlers
+    })
+    if (session.state !== 'closed') link.pending.add(session)
+  }
+
+  /** The stream opened by the lower peer ID wins; between two of the same opener, the newer. */
+  private prefers (candidate: Session, current: Session): boolean {
+    const lower = this.self < candidate.peer ? this.self : candidate.peer
+    const candidateByLower = candidate.opener === lower
+    const currentByLower = current.opener === lower
+    if (candidateByLower !== currentByLower) return candidateByLower
+    return true
+  }
+
+  private onSessionHandshake (s: Session, remote: HandshakeInfo): boolean {
+    const link = this.links.get(s.peer)
+    if (!this.started || link === undefined) {
+      s.abort(new TransportStoppedError())
+      return false
+    }
+    link.pending.delete(s)
+    const verdict = judgeHandshake(s.local, remote, link.newestIncarnation)
+    if (!verdict.ok) {
+      this.refused(verdict.reason, s.peer, verdict.detail)
+      s.abort(new HandshakeRefusedError(verdict.reason, verdict.detail))
+      return false
+    }
+    const current = link.session
+    if (current !== null && current.state === 'up') {
+      const newer = remote.incarnation > (current.remote?.incarnation ?? -1)
+      if (!newer && !this.prefers(s, current)) {
+        this.counters.streamsReplaced++
+        s.abort(new StreamReplacedError(`keeping the stream opened by ${current.opener}`))
+        return false
+      }
+      this.counters.streamsReplaced++
+      link.session = null
+      this.counters.streamsUp--
+      current.abort(new StreamReplacedError(newer ? `incarnation ${remote.incarnation} replaces ${current.remote?.incarnation}` : `newer stream opened by ${s.opener}`))
+    }
+    if (link.newestIncarnation === undefined || remote.incarnation > link.newestIncarnation) link.newestIncarnation = remote.incarnation
+    s.markUp(remote)
+    link.session = s
+    link.redialAttempt = 0
+    if (link.redialTimer !== null) { clearTimeout(link.redialTimer); link.redialTimer = null }
+    this.counters.streamsUp++
+    this.counters.handshakes++
+    this.log('stream to %s up (incarnation %d, opened by %s)', s.peer, remote.incarnation, s.opener === this.self ? 'us' : 'them')
+    try {
+      this.init.onHandshake(s.peer, { incarnation: remote.incarnation, clock: remote.clock, quietRemainingMs: remote.quietRemainingMs })
+    } catch (err) {
+      this.counters.callbackErrors++
+      this.log.error('onHandshake threw: %e', err)
+    }
+    return true
+  }
+
+  private onSessionBatch (s: Session, frames: Frame[], bytes: number): void {
+    const link = this.links.get(s.peer)
+    if (link === undefined || link.session !== s || s.remote === null) return
+    const incarnation = s.remote.incarnation
+    this.counters.batchesIn++
+    this.counters.bytesIn += bytes
+    for (const frame of frames) {
+      // Only the incarnation that did the handshake speaks on this stream.
+      if (frame.h.inc !== incarnation) {
+        this.counters.malformedFrames++
+        this.log.error('dropping a %s frame from %s: header incarnation %d, stream incarnation %d', frame.b.t, s.peer, frame.h.inc, incarnation)
+        continue
+      }
+      this.counters.framesIn[frame.b.t]++
+      try {
+        this.init.onFrame(s.peer, frame)
+      } catch (err) {
+        this.counters.callbackErrors++
+        this.log.error('onFrame threw on a %s frame from %s: %e', frame.b.t, s.peer, err)
+      }
+      // onFrame may have stopped us or replaced the stream.
+      if (!this.started || link.session !== s) return
+    }
+  }
+
+  private onSessionMalformed (s: Session, err: MalformedFrameError, fatal: boolean): void {
+    this.counters.malformedFrames++
+    if (fatal && s.state === 'handshaking') this.refused('malformed', s.peer, err.message)
+    this.log.error('malformed message from %s%s: %s', s.peer, fatal ? ' (stream closed)' : ' (dropped)', err.message)
+  }
+
+  private onSessionClosed (s: Session, err: Error | undefined): void {
+    const link = this.links.get(s.peer)
+    if (link === undefined) return
+    link.pending.delete(s)
+    if (link.session === s) {
+      link.session = null
+      this.counters.streamsUp--
+      link.downs++
+      link.lastError = err?.message ?? 'closed'
+      link.dropQueued()
+      this.log('stream to %s down%s', s.peer, err !== undefined ? `: ${err.message}` : '')
+      if (this.started && this.init.onPeerDown !== undefined) {
+        try {
+          this.init.onPeerDown(s.peer)
+        } catch (e) {
+          this.counters.callbackErrors++
+          this.log.error('onPeerDown threw: %e', e)
+        }
+      }
+    } else if (err instanceof HandshakeRefusedError && err.reason === 'timeout') {
+      this.refused('timeout', s.peer, err.message)
+    }
+    if (this.started && link.session === null && link.pending.size === 0) this.scheduleConnect(link)
+  }
+
+  private refused (reason: HandshakeRefusedError['reason'], peer: NodeId, detail: string): void {
+    this.counters.handshakeRefusals++
+    this.counters.refusals[reason]++
+    this.log.error('refused a stream from %s (%s): %s', peer, reason, detail)
+  }
+
+  // -------------------------------------------------------------------------
+  // Dialling
+
+  private onConnectionOpen (evt: CustomEvent<Connection>): void {
+    const link = this.links.get(evt.detail.remotePeer.toString())
+    if (!this.started || link === undefined || !link.dialer) return
+    if (link.session !== null || link.pending.size > 0 || link.dialing !== null) return
+    // A connection came up (either side dialled): open our stream now.
+    this.scheduleConnect(link, 0, true)
+  }
+
+  private scheduleConnect (link: PeerLink, delayMs?: number, replace = false): void {
+    if (!this.started) return
+    if (link.redialTimer !== null) {
+      if (!replace) return
+      clearTimeout(link.redialTimer)
+    }
+    const delay = delayMs ?? backoffDelayMs(link.redialAttempt++, this.backoff)
+    link.redialTimer = setTimeout(() => {
+      link.redialTimer = null
+      void this.connect(link)
+    }, delay)
+  }
+
+  private async connect (link: PeerLink): Promise<void> {
+    if (!this.started || link.session !== null || link.pending.size > 0 || link.dialing !== null) return
+    const abort = new AbortController()
+    link.dialing = abort
+    const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(this.dialTimeoutMs)])
+    try {
+      const connected = this.components.connectionManager.getConnections(link.peerId).length > 0
+      // The lower peer opens the stream. The other one makes sure a connection
+      // exists (the lower peer may not know our address) and, if it stays
+      // connected without a stream, opens one itself: the lower peer may still
+      // hold a stream to our previous incarnation on a dead connection. A newer
+      // incarnation replaces that; a live stream of the lower peer wins the tie-break.
+      if (link.dialer || (connected && link.redialAttempt > 1)) {
+        const stream = await this.components.connectionManager.openStream(link.peerId, this.protocol, { signal, runOnLimitedConnection: false })
+        if (!this.started || abort.signal.aborted) {
+          stream.abort(new TransportStoppedError())
+          return
+        }
+        this.attach(link, stream, this.self)
+      } else if (!connected) {
+        await this.components.connectionManager.openConnection(link.peerId, { signal })
+      }
+    } catch (err) {
+      if (!this.started || abort.signal.aborted) return
+      this.counters.dialFailures++
+      link.lastError = `dial: ${(err as Error).message}`
+      this.log('dial %s failed: %s', link.peer, (err as Error).message)
+    } finally {
+      if (link.dialing === abort) link.dialing = null
+    }
+    // Keep trying for as long as the peer is on the roster and no stream is up.
+    if (this.started && link.session === null && link.pending.size === 0) this.scheduleConnect(link)
+  }
+}
+
+/** js-libp2p service factory: `services: { lockmesh: lockmeshTransport(init) }`. */
+export function lockmeshTransport (init: LockmeshTransportInit): (components: LockmeshTransportComponents) => LockmeshTransport {
+  return (components) => new LockmeshTransport(components, init)
+}

@@ -1,0 +1,171 @@
+/**
+ * One /lockmesh stream to one peer: sends our handshake at once, reads the
+ * peer's handshake and then batches of frames. Every error inside the stream's
+ * 'message' listener is caught here — a peer's bytes never crash the process.
+ *
+ * Framing errors (a length beyond the bound: the stream cannot resync) abort
+ * the stream; a batch that is well framed but malformed is dropped and the
+ * stream goes on.
+ */
+import { LengthPrefixedDecoder } from '@libp2p/utils'
+import type { Frame, NodeId } from '../core/types.js'
+import { decodeFrames, type CodecLimits } from './codec.js'
+import { HandshakeRefusedError, MalformedFrameError } from './errors.js'
+import { decodeHandshake, encodeHandshake, type HandshakeInfo } from './handshake.js'
+import { lengthPrefixed } from './varint.js'
+import type { Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export type SessionState = 'handshaking' | 'up' | 'closed'
+
+export interface SessionHandlers {
+  /** The peer's handshake arrived; return false after refusing (the handler aborts the session). */
+  handshake: (session: Session, remote: HandshakeInfo) => boolean
+  batch: (session: Session, frames: Frame[], bytes: number) => void
+  /** `fatal`: the stream was aborted (framing broken or bad handshake). */
+  malformed: (session: Session, err: MalformedFrameError, fatal: boolean) => void
+  /** Called once, whatever closed the stream. */
+  closed: (session: Session, err: Error | undefined) => void
+}
+
+export interface SessionInit {
+  peer: NodeId
+  /** Who opened the stream (a peer ID string): used to settle simultaneous opens. */
+  opener: NodeId
+  stream: Stream
+  local: HandshakeInfo
+  limits: CodecLimits
+  handshakeTimeoutMs: number
+  handlers: SessionHandlers
+}
+
+/** Slack above one message for the decoder's buffer: a chunk may hold the tail of one batch and the head of the next. */
+const DECODER_SLACK_BYTES = 1024 * 1024
+
+export class Session {
+  readonly peer: NodeId
+  readonly opener: NodeId
+  readonly stream: Stream
+  readonly local: HandshakeInfo
+  state: SessionState = 'handshaking'
+  remote: HandshakeInfo | null = null
+  private readonly limits: CodecLimits
+  private readonly handlers: SessionHandlers
+  private readonly decoder: LengthPrefixedDecoder
+  private handshakeTimer: ReturnType<typeof setTimeout> | undefined
+
+  constructor (init: SessionInit) {
+    this.peer = init.peer
+    this.opener = init.opener
+    this.stream = init.stream
+    this.local = init.local
+    this.limits = init.limits
+    this.handlers = init.handlers
+    this.decoder = new LengthPrefixedDecoder({
+      maxDataLength: init.limits.frameBytesMax,
+      maxBufferSize: 2 * init.limits.frameBytesMax + DECODER_SLACK_BYTES
+    })
+    this.onMessage = this.onMessage.bind(this)
+    this.onClose = this.onClose.bind(this)
+    this.onRemoteCloseWrite = this.onRemoteCloseWrite.bind(this)
+    this.stream.addEventListener('message', this.onMessage)
+    this.stream.addEventListener('close', this.onClose)
+    this.stream.addEventListener('remoteCloseWrite', this.onRemoteCloseWrite)
+    this.handshakeTimer = setTimeout(() => {
+      if (this.state === 'handshaking') this.abort(new HandshakeRefusedError('timeout', `no handshake within ${init.handshakeTimeoutMs} ms`))
+    }, init.handshakeTimeoutMs)
+    this.handshakeTimer.unref?.()
+    this.send(lengthPrefixed(encodeHandshake(init.local)))
+  }
+
+  /** Writes bytes; false = wait for `drained()` before the next write. Never throws. */
+  send (bytes: Uint8Array | Uint8ArrayList): boolean {
+    if (this.state === 'closed') return true
+    try {
+      return this.stream.send(bytes)
+    } catch (err) {
+      this.abort(err as Error)
+      return true
+    }
+  }
+
+  /** Resolves when the stream can take more, or when it closed (check `state`). */
+  async drained (): Promise<void> {
+    if (this.state === 'closed') return
+    try {
+      await this.stream.onDrain()
+    } catch {
+      // closed or reset: the close listener does the rest
+    }
+  }
+
+  /** Marks the handshake done (the transport accepted the peer). */
+  markUp (remote: HandshakeInfo): void {
+    this.remote = remote
+    this.state = 'up'
+    clearTimeout(this.handshakeTimer)
+  }
+
+  /** Closes the stream at once (idempotent). */
+  abort (err: Error): void {
+    if (this.state === 'closed') return
+    this.finish(err)
+    try { this.stream.abort(err) } catch { /* already gone */ }
+  }
+
+  private finish (err: Error | undefined): void {
+    if (this.state === 'closed') return
+    this.state = 'closed'
+    clearTimeout(this.handshakeTimer)
+    this.stream.removeEventListener('message', this.onMessage)
+    this.stream.removeEventListener('remoteCloseWrite', this.onRemoteCloseWrite)
+    this.handlers.closed(this, err)
+  }
+
+  private onClose (evt: StreamCloseEvent): void {
+    this.stream.removeEventListener('close', this.onClose)
+    this.finish(evt.error)
+  }
+
+  private onRemoteCloseWrite (): void {
+    // The peer will send nothing more: this stream is finished for us too.
+    this.abort(new Error('remote closed its end of the stream'))
+  }
+
+  private onMessage (evt: StreamMessageEvent): void {
+    try {
+      for (const message of this.decoder.decode(evt.data)) {
+        if (this.state === 'closed') return
+        if (this.state === 'handshaking') {
+          let remote: HandshakeInfo
+          try {
+            remote = decodeHandshake(message)
+          } catch (err) {
+            this.handlers.malformed(this, asMalformed(err), true)
+            this.abort(new HandshakeRefusedError('malformed', (err as Error).message))
+            return
+          }
+          if (!this.handlers.handshake(this, remote)) return
+          continue
+        }
+        let frames: Frame[]
+        try {
+          frames = decodeFrames(message, this.limits)
+        } catch (err) {
+          this.handlers.malformed(this, asMalformed(err), false)
+          continue
+        }
+        this.handlers.batch(this, frames, message.byteLength)
+      }
+    } catch (err) {
+      // The decoder threw: a length prefix beyond the bound, or a buffer overflow.
+      if (this.state === 'closed') return
+      this.handlers.malformed(this, new MalformedFrameError(`framing: ${(err as Error).message}`, { cause: err }), true)
+      this.abort(err as Error)
+    }
+  }
+}
+
+function asMalformed (err: unknown): MalformedFrameError {
+  return err instanceof MalformedFrameError ? err : new MalformedFrameError(String((err as Error)?.message ?? err), { cause: err })
+}
