@@ -153,13 +153,70 @@ describe('transport: real libp2p nodes on loopback', function () {
     // b never noticed.
     expect(b.transport.peersUp().sort()).to.deep.equal([a.id, c.id].sort())
 
+    // Heal without the gater's courtesy dial: the transport's own redial loop
+    // (backoff capped at redialMaxMs = 1000) must bring the stream back.
     const t1 = Date.now()
-    await Promise.all([a.gater.unblock(), c.gater.unblock()])
+    await Promise.all([a.gater.unblock(undefined, { redial: false }), c.gater.unblock(undefined, { redial: false })])
     await cluster.meshed([a, b, c])
     const healMs = Date.now() - t1
     a.transport.send(c.id, frameFrom(a, queued('healed', 1)))
     c.transport.send(a.id, frameFrom(c, queued('healed', 2)))
     await cluster.waitFor('frames after heal', () => receivedFrom(c, a).length === 1 && receivedFrom(a, c).length === 1)
-    console.log(`      partition applied in ${applyMs} ms; stream back ${healMs} ms after heal`)
+    console.log(`      partition applied in ${applyMs} ms; stream back ${healMs} ms after heal (redial loop only)`)
+
+    // Again, healed with the gater's dial.
+    await Promise.all([a.gater.block([c.id]), c.gater.block([a.id])])
+    await cluster.waitFor('down again', () => !a.transport.peersUp().includes(c.id) && !c.transport.peersUp().includes(a.id))
+    const t2 = Date.now()
+    await Promise.all([a.gater.unblock(), c.gater.unblock()])
+    await cluster.meshed([a, b, c])
+    console.log(`      with the gater's dial on heal: stream back ${Date.now() - t2} ms after heal`)
+  })
+
+  it('fault hook (test-only): drops and delays outbound frames per peer', async () => {
+    const specs = await sortedSpecs(3)
+    cluster = new TransportCluster(specs)
+    let dropToC = true
+    const a = await cluster.start(specs[0]!, {
+      transport: {
+        faultHook: {
+          dropOutbound: (to) => dropToC && to === cluster!.nodes[2]?.id,
+          delayOutboundMs: (to) => to === cluster!.nodes[1]?.id ? 300 : 0
+        }
+      }
+    })
+    const b = await cluster.start(specs[1]!)
+    const c = await cluster.start(specs[2]!)
+    await cluster.meshed([a, b, c])
+    const t0 = Date.now()
+    a.transport.send(b.id, frameFrom(a, queued('late', 1)))
+    a.transport.send(c.id, frameFrom(a, queued('lost', 1)))
+    await cluster.waitFor('the delayed frame', () => receivedFrom(b, a).length === 1)
+    expect(Date.now() - t0).to.be.at.least(290)
+    expect(a.transport.stats()).to.include({ droppedByFault: 1, delayedByFault: 1 })
+    await new Promise(resolve => setTimeout(resolve, 100))
+    expect(receivedFrom(c, a)).to.deep.equal([])
+    dropToC = false
+    a.transport.send(c.id, frameFrom(a, queued('through', 2)))
+    await cluster.waitFor('c gets frames again', () => receivedFrom(c, a).length === 1)
+  })
+
+  it('createMeshLibp2p: a pnet key keeps out nodes without it; gossipsub publishes with no topic peers', async () => {
+    const { generateKey } = await import('@libp2p/pnet')
+    const psk = new Uint8Array(95)
+    generateKey(psk)
+    const other = new Uint8Array(95)
+    generateKey(other)
+    const specs = await sortedSpecs(3)
+    cluster = new TransportCluster(specs)
+    const a = await cluster.start(specs[0]!, { psk })
+    const b = await cluster.start(specs[1]!, { psk })
+    const c = await cluster.start(specs[2]!, { psk: other })
+    await cluster.meshed([a, b])
+    await new Promise(resolve => setTimeout(resolve, 500))
+    expect(c.transport.peersUp()).to.deep.equal([])
+    expect(a.transport.peersUp()).to.deep.equal([b.id])
+    expect(c.transport.stats().dialFailures + a.transport.stats().dialFailures + b.transport.stats().dialFailures).to.be.at.least(1)
+    await a.libp2p.services.pubsub.publish('lockmesh/announce', new Uint8Array([1]))
   })
 })

@@ -80,15 +80,15 @@ export class RosterGater {
   }
 
   /**
-   * Lifts the block on `peers` (all when omitted) and dials them, so the mesh
-   * heals without waiting for a redial timer. Dial failures are ignored: the
-   * transport keeps redialling.
+   * Lifts the block on `peers` (all when omitted) and, unless `redial` is
+   * false, dials them so the mesh heals without waiting for a redial timer.
+   * Dial failures are ignored: the transport keeps redialling.
    */
-  async unblock (peers?: readonly NodeId[]): Promise<void> {
+  async unblock (peers?: readonly NodeId[], options: { redial?: boolean } = {}): Promise<void> {
     const lifted = peers === undefined ? [...this.blocked] : peers.filter(p => this.blocked.has(p))
     for (const peer of lifted) this.blocked.delete(peer)
     const node = this.node
-    if (node === null) return
+    if (node === null || options.redial === false) return
     await Promise.all(lifted.filter(p => this.roster.has(p)).map(async peer => {
       try { await node.dial(peerIdFromString(peer)) } catch { /* the transport redials */ }
     }))

@@ -1,8 +1,9 @@
 /**
  * lockmesh's libp2p transport: wire format, the per-peer stream service, the
- * roster gater and a libp2p node factory. Import `../polyfills.js` first on
- * Node 20 (create-libp2p.ts does).
+ * roster gater and a libp2p node factory. Loads the Promise.withResolvers
+ * shim first (libp2p 3 needs it on Node 20).
  */
+import '../polyfills.js'
 export { DEFAULT_CODEC_LIMITS, decodeFrames, encodeFrames, encodeFrameEntry, packBatches, validateFrame, type CodecLimits } from './codec.js'
 export { HandshakeRefusedError, MalformedFrameError, StreamReplacedError, TransportStoppedError, type HandshakeRefusal } from './errors.js'
 export { decodeHandshake, encodeHandshake, judgeHandshake, type HandshakeInfo, type LocalHandshake } from './handshake.js'

@@ -19,6 +19,7 @@
  * - Nothing a peer sends can throw out of a stream listener: malformed input is
  *   dropped and counted.
  */
+import '../polyfills.js'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { ComponentLogger, Connection, Libp2pEvents, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
 import type { Registrar } from '@libp2p/interface-internal'

@@ -44,6 +44,8 @@ export interface StartOptions {
   /** Roster override (defaults to the cluster's). */
   roster?: string[]
   transport?: Partial<LockmeshTransportInit>
+  /** pnet pre-shared key. */
+  psk?: Uint8Array
   /** Called for each frame received (after recording it). */
   onFrame?: (node: TestNode, from: string, frame: Frame) => void
 }
@@ -131,12 +133,12 @@ export class TransportCluster {
     // The port was free when drawn; if it was taken since, draw another.
     if (!(await canListen(spec.port))) spec.port = await freePort()
     if (options.asService === true) {
-      const { libp2p, gater } = await createMeshLibp2p({ privateKey: spec.key, listen: [`/ip4/127.0.0.1/tcp/${spec.port}`], roster, bootstrap, fast: true, services: { lockmesh: lockmeshTransport(init) } })
+      const { libp2p, gater } = await createMeshLibp2p({ privateKey: spec.key, listen: [`/ip4/127.0.0.1/tcp/${spec.port}`], roster, bootstrap, fast: true, psk: options.psk, services: { lockmesh: lockmeshTransport(init) } })
       node.libp2p = libp2p as unknown as Libp2p<MeshServices>
       node.gater = gater
       node.transport = libp2p.services.lockmesh
     } else {
-      const { libp2p, gater } = await createMeshLibp2p({ privateKey: spec.key, listen: [`/ip4/127.0.0.1/tcp/${spec.port}`], roster, bootstrap, fast: true })
+      const { libp2p, gater } = await createMeshLibp2p({ privateKey: spec.key, listen: [`/ip4/127.0.0.1/tcp/${spec.port}`], roster, bootstrap, fast: true, psk: options.psk })
       node.libp2p = libp2p
       node.gater = gater
       node.transport = new LockmeshTransport(transportComponents(libp2p), init)
