@@ -3,12 +3,13 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'chai'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import type { Stream } from '@libp2p/interface'
+import type { ComponentLogger, Stream } from '@libp2p/interface'
 import { PROTOCOL_VERSION } from '../src/core/config.js'
 import { createMeshLibp2p, type MeshLibp2p } from '../src/transport/create-libp2p.js'
 import { encodeFrames } from '../src/transport/codec.js'
 import { encodeHandshake } from '../src/transport/handshake.js'
-import { LOCKMESH_PROTOCOL } from '../src/transport/lockmesh-transport.js'
+import { LOCKMESH_PROTOCOL, LockmeshTransport } from '../src/transport/lockmesh-transport.js'
+import { TypedEventEmitter } from 'main-event'
 import * as pb from '../src/transport/pb/lockmesh.js'
 import { lengthPrefixed } from '../src/transport/varint.js'
 import { addrOf, CONFIG_HASH, freePort, frameFrom, idOf, sortedSpecs, TransportCluster, waitFor } from './helpers/transport-cluster.js'
@@ -20,6 +21,9 @@ async function bareNode (roster: string[]): Promise<MeshLibp2p & { id: string }>
   const node = await createMeshLibp2p({ privateKey: key, listen: [`/ip4/127.0.0.1/tcp/${await freePort()}`], roster: [...roster, id], bootstrap: [], fast: true })
   return { ...node, id }
 }
+
+const noop = (): void => {}
+const silentLogger = { forComponent: () => Object.assign(noop, { error: noop, trace: noop, enabled: false }) } as unknown as ComponentLogger
 
 function varint (value: number): number[] {
   const out: number[] = []
@@ -41,6 +45,22 @@ describe('transport: guards (roster, malformed input, simultaneous opens)', func
     await cluster?.stopAll()
     cluster = undefined
     await Promise.all(bare.splice(0).map(async n => { await n.libp2p.stop() }))
+  })
+
+  it('start() refuses a roster entry that is not a peer ID, with InvalidOptionsError', async () => {
+    const key = await generateKeyPair('Ed25519')
+    const unused = (): never => { throw new Error('not reached') }
+    const transport = new LockmeshTransport({
+      registrar: { handle: unused, unhandle: unused },
+      connectionManager: { openStream: unused, openConnection: unused, getConnections: () => [] },
+      peerId: peerIdFromPrivateKey(key),
+      events: new TypedEventEmitter(),
+      logger: silentLogger
+    }, { roster: ['n0', 'n1'], localHandshake: unused, onFrame: unused, onHandshake: unused })
+    let caught: unknown
+    try { await transport.start() } catch (err) { caught = err }
+    expect((caught as Error)?.name).to.equal('InvalidOptionsError')
+    expect(transport.isStarted()).to.equal(false)
   })
 
   it('a peer not on the roster cannot connect (gater), nor open a stream (transport)', async () => {

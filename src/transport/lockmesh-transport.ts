@@ -25,6 +25,7 @@ import type { ComponentLogger, Connection, Libp2pEvents, Logger, PeerId, Startab
 import type { Registrar } from '@libp2p/interface-internal'
 import type { TypedEventTarget } from 'main-event'
 import type { Frame, NodeId } from '../core/types.js'
+import { InvalidOptionsError } from '../errors.js'
 import { backoffDelayMs, type BackoffOptions } from './backoff.js'
 import { DEFAULT_CODEC_LIMITS, encodeFrameEntry, type CodecLimits } from './codec.js'
 import { HandshakeRefusedError, MalformedFrameError, StreamReplacedError, TransportStoppedError } from './errors.js'
@@ -162,13 +163,22 @@ export class LockmeshTransport implements Startable {
 
   async start (): Promise<void> {
     if (this.started) return
+    if (!Array.isArray(this.init.roster)) throw new InvalidOptionsError('roster', 'an array of peer ID strings', this.init.roster)
+    const peers = [...new Set(this.init.roster)].filter(p => p !== this.self).sort()
+    const peerIds = new Map<NodeId, PeerId>()
+    for (const peer of peers) {
+      try {
+        peerIds.set(peer, peerIdFromString(peer))
+      } catch {
+        throw new InvalidOptionsError('roster', 'libp2p peer ID strings', peer)
+      }
+    }
     this.started = true
     this.counters = emptyStats()
-    const peers = [...new Set(this.init.roster)].filter(p => p !== this.self).sort()
     for (const peer of peers) {
       this.links.set(peer, new PeerLink({
         peer,
-        peerId: peerIdFromString(peer),
+        peerId: peerIds.get(peer) as PeerId,
         dialer: this.self < peer,
         limits: this.limits,
         queueFramesMax: this.init.queueFramesMax ?? 65_536,
