@@ -92,6 +92,8 @@ interface PendingAcquire {
 
 interface PendingOp { resolve: () => void, reject: (err: Error) => void }
 
+/** Keys travel as UTF-8: an unpaired surrogate would not survive the trip. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 const DEFAULT_TTL_MS = 10_000
 const DEFAULT_WAIT_MS = 30_000
 
@@ -209,8 +211,8 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
   }
 
   private async request (key: string, options: AcquireOptions, noWait: boolean): Promise<Lock> {
-    if (typeof key !== 'string' || key.length === 0 || key.length > this.config.limits.keyLengthMax) {
-      throw new InvalidOptionsError('key', `a string of 1..${this.config.limits.keyLengthMax} characters`, key)
+    if (typeof key !== 'string' || key.length === 0 || key.length > this.config.limits.keyLengthMax || LONE_SURROGATE.test(key)) {
+      throw new InvalidOptionsError('key', `a well-formed string of 1..${this.config.limits.keyLengthMax} characters`, key)
     }
     if (typeof options !== 'object' || options === null) throw new InvalidOptionsError('options', 'an object', options)
     const mode = options.mode ?? 'exclusive'

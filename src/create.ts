@@ -1,0 +1,139 @@
+/**
+ * The two ways in:
+ * - `createLockMesh(options)`: builds and owns its libp2p node;
+ * - `lockMesh(init)`: a libp2p service for apps that already run libp2p.
+ */
+import './polyfills.js'
+import { mkdir, open, readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import type { PrivateKey } from '@libp2p/interface'
+import type { Libp2p } from 'libp2p'
+import type { NodeId } from './core/types.js'
+import { InvalidOptionsError } from './errors.js'
+import { LockMesh, type LockMeshInit } from './mesh.js'
+import type { FenceStore } from './store/fence-store.js'
+import { FileFenceStore } from './store/file-fence-store.js'
+import { createMeshLibp2p, transportComponents, type MeshServices } from './transport/create-libp2p.js'
+import type { RosterGater } from './transport/gater.js'
+import { LockmeshTransport, type LockmeshTransportComponents, type TransportFaultHook } from './transport/lockmesh-transport.js'
+
+export interface CreateLockMeshOptions extends Omit<LockMeshInit, 'self' | 'transport' | 'store'> {
+  /** This node's libp2p identity (see `lockmesh keygen` and `loadPrivateKey`). */
+  privateKey: PrivateKey
+  /** Peer ID strings of every voting member, this node included. */
+  roster: NodeId[]
+  /** Listen multiaddrs. Default `/ip4/127.0.0.1/tcp/0`. */
+  listen?: string[]
+  /** Multiaddrs of roster peers, each ending in `/p2p/<peer ID>`. */
+  bootstrap?: string[]
+  /** Directory for the fence store (created if missing; one running node per directory). */
+  dataDir?: string
+  /** Or any FenceStore (tests: MemoryFenceStore). One of `dataDir` / `store` is required. */
+  store?: FenceStore
+  /** pnet pre-shared key: the swarm key file's contents. */
+  psk?: Uint8Array
+  /** Test-only: drop / delay outbound frames (chaos harness). */
+  faultHook?: TransportFaultHook
+}
+
+/** A LockMesh that owns its libp2p node: `stop()` stops both. */
+export class OwnedLockMesh extends LockMesh {
+  constructor (init: LockMeshInit, readonly libp2p: Libp2p<MeshServices>, readonly gater: RosterGater, private readonly releaseDataDir: () => Promise<void>) {
+    super(init)
+  }
+
+  override async stop (): Promise<void> {
+    await super.stop()
+    await this.libp2p.stop()
+    await this.releaseDataDir()
+  }
+}
+
+/** Build a lockmesh node with its own libp2p node, start it, and return it (call `ready()` next). */
+export async function createLockMesh (options: CreateLockMeshOptions): Promise<OwnedLockMesh> {
+  if (typeof options !== 'object' || options === null) throw new InvalidOptionsError('options', 'an object', options)
+  if (options.privateKey === undefined) throw new InvalidOptionsError('privateKey', 'a libp2p PrivateKey (lockmesh keygen; loadPrivateKey(file))', options.privateKey)
+  const self = peerIdFromPrivateKey(options.privateKey).toString()
+  if (!Array.isArray(options.roster) || !options.roster.includes(self)) throw new InvalidOptionsError('roster', `an array of peer IDs that includes this node (${self})`, options.roster)
+  let store = options.store
+  let releaseDataDir = async (): Promise<void> => {}
+  if (store === undefined) {
+    if (typeof options.dataDir !== 'string') throw new InvalidOptionsError('dataDir', 'a directory path (or pass `store`)', options.dataDir)
+    releaseDataDir = await lockDataDir(options.dataDir)
+    store = new FileFenceStore(join(options.dataDir, 'fence-store.json'))
+  }
+  const { libp2p, gater } = await createMeshLibp2p({
+    privateKey: options.privateKey,
+    listen: options.listen ?? ['/ip4/127.0.0.1/tcp/0'],
+    roster: options.roster,
+    bootstrap: options.bootstrap ?? [],
+    ...(options.psk !== undefined ? { psk: options.psk } : {}),
+    fast: options.timing === 'fast'
+  })
+  const components = transportComponents(libp2p)
+  try {
+    const mesh = new OwnedLockMesh({
+      ...options,
+      self,
+      store,
+      transport: hooks => new LockmeshTransport(components, { roster: options.roster, ...hooks, ...(options.faultHook !== undefined ? { faultHook: options.faultHook } : {}) })
+    }, libp2p, gater, releaseDataDir)
+    await mesh.start()
+    return mesh
+  } catch (err) {
+    await libp2p.stop()
+    await releaseDataDir()
+    throw err
+  }
+}
+
+/**
+ * A libp2p service: `services: { lockmesh: lockMesh({ roster, store }) }`.
+ * The node's own peer ID is `self`. Start/stop follow libp2p's.
+ */
+export function lockMesh (init: Omit<LockMeshInit, 'self' | 'transport'>): (components: LockmeshTransportComponents) => LockMesh {
+  return components => {
+    const self = components.peerId.toString()
+    return new LockMesh({ ...init, self, transport: hooks => new LockmeshTransport(components, { roster: init.roster, ...hooks }) })
+  }
+}
+
+/** Read a key file written by `lockmesh keygen` (protobuf-encoded private key, hex or raw). */
+export async function loadPrivateKey (path: string): Promise<PrivateKey> {
+  const { privateKeyFromProtobuf } = await import('@libp2p/crypto/keys')
+  const raw = await readFile(path)
+  const text = raw.toString('utf8').trim()
+  const bytes = /^[0-9a-f]+$/i.test(text) ? Buffer.from(text, 'hex') : raw
+  try {
+    return privateKeyFromProtobuf(bytes)
+  } catch (err) {
+    throw new InvalidOptionsError('keyFile', 'a private key file written by `lockmesh keygen`', `${path} (${(err as Error).message})`)
+  }
+}
+
+/** One running node per data directory: a LOCK file with our pid (stale ones are taken over). */
+async function lockDataDir (dir: string): Promise<() => Promise<void>> {
+  await mkdir(dir, { recursive: true })
+  const lockPath = join(dir, 'LOCK')
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fh = await open(lockPath, 'wx')
+      await fh.writeFile(String(process.pid))
+      await fh.close()
+      return async () => { await rm(lockPath, { force: true }) }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      const pid = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim())
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+        throw new InvalidOptionsError('dataDir', 'a data directory no other running node uses', `${dir} (locked by pid ${pid})`)
+      }
+      await rm(lockPath, { force: true })
+    }
+  }
+  throw new InvalidOptionsError('dataDir', 'a lockable data directory', dir)
+}
+
+function isAlive (pid: number): boolean {
+  try { process.kill(pid, 0); return true } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM' }
+}
