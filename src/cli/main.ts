@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/**
+ * The `lockmesh` command.
+ *
+ *   lockmesh keygen [--out <file>]          write a private key, print its peer ID
+ *   lockmesh node --config <file.json>      run one node from a config file
+ *   lockmesh simulate [options]             a local multi-process mesh under chaos
+ *   lockmesh check <history.jsonl>          check a recorded history
+ */
+import '../polyfills.js'
+import { runKeygen } from './keygen.js'
+import { runNode } from './node.js'
+
+const USAGE = `usage: lockmesh <command> [options]
+
+commands:
+  keygen [--out <file>]        write a new private key file; print its peer ID
+  node --config <file.json>    run one lockmesh node from a JSON config file
+  simulate [options]           run a local mesh of real processes under a contended
+                               workload and chaos; record and check the history
+                               (lockmesh simulate --help)
+  check <history.jsonl>        check a recorded history (exit 1 on any violation)
+`
+
+async function main (argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  switch (command) {
+    case 'keygen': return await runKeygen(rest)
+    case 'node': return await runNode(rest)
+    case 'simulate': {
+      const { runSimulate } = await import('../../simulations/cluster/simulate.js')
+      return await runSimulate(rest)
+    }
+    case 'check': {
+      const { runCheck } = await import('../../simulations/cluster/check/cli-check.js')
+      return await runCheck(rest)
+    }
+    case undefined:
+    case '-h':
+    case '--help':
+      process.stdout.write(USAGE)
+      return command === undefined ? 2 : 0
+    default:
+      process.stderr.write(`lockmesh: unknown command '${command}'\n${USAGE}`)
+      return 2
+  }
+}
+
+main(process.argv.slice(2)).then(code => { process.exitCode = code }, (err: unknown) => {
+  const e = err as Error
+  process.stderr.write(`lockmesh: ${e.name === 'InvalidOptionsError' ? e.message : (e.stack ?? String(e))}\n`)
+  process.exitCode = 2
+})
