@@ -541,3 +541,22 @@ describe('core guards: commands', () => {
     expect(c.lastResult('n0', 1)?.type).to.equal('extended')
   })
 })
+
+describe('voter bookkeeping', () => {
+  it('the per-peer request count returns to what the voter holds after contention, releases and cancels', () => {
+    const c = new HandCluster({ nodes: 3 })
+    c.bootPastQuiet()
+    let handle = 100
+    for (let round = 0; round < 5; round++) {
+      for (const id of c.ids) c.acquire(id, { handle: handle++, key: `k${round % 2}`, ttlMs: 300 })
+      c.settle()
+      for (const id of c.ids) for (const r of c.results(id, 'granted')) c.release(id, (r as { handle: number }).handle)
+      c.cancel('n1', handle - 1)
+      c.advance(400)
+    }
+    for (const id of c.ids) {
+      const v = c.core(id).status().voter
+      expect(v.tracked).to.equal(v.votes + v.queued)
+    }
+  })
+})

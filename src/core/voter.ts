@@ -131,13 +131,15 @@ export class Voter {
     if (oldest !== null) { oldest.k.tombstones.delete(oldest.idk); this.tombstoneCount-- }
   }
 
-  private requestsOf (peer: NodeId): number {
-    let n = 0
-    for (const k of this.keys.values()) {
-      for (const v of k.votes.values()) if (v.requester === peer) n++
-      for (const w of k.queue) if (w.requester === peer) n++
-    }
-    return n
+  /** Queued + granted requests per peer (bounded by requestsPerPeerMax). */
+  private readonly entries = new Map<NodeId, number>()
+
+  private requestsOf (peer: NodeId): number { return this.entries.get(peer) ?? 0 }
+
+  private bump (peer: NodeId, delta: number): void {
+    const n = (this.entries.get(peer) ?? 0) + delta
+    if (n <= 0) this.entries.delete(peer)
+    else this.entries.set(peer, n)
   }
 
   private failed (to: NodeId, key: string, id: AttemptId, reason: Body<'FAILED'>['reason']): void {
@@ -195,9 +197,11 @@ export class Voter {
         this.maybeEvict(b.key, k)
         return
       }
+      this.bump(from, 1)
       this.grant(b.key, k, w)
       return
     }
+    this.bump(from, 1)
     this.enqueue(k, w)
     if (this.isQuiet(c.now.mono)) {
       // One FAILED each, so the requester may yield elsewhere (the yield rule).
@@ -247,6 +251,7 @@ export class Voter {
       if (this.deps.isSuspected(head.requester)) {
         // Normally dropPeer got it first; this catches a peer never trusted.
         k.queue.shift()
+        this.bump(head.requester, -1)
         this.c.count('suspicionDrops')
         this.c.event({ type: 'suspicion-drop', peer: head.requester, key, grants: 0, queued: 1 })
         continue
@@ -354,9 +359,9 @@ export class Voter {
   onRelease (from: NodeId, b: Body<'RELEASE'>): void {
     const k = this.key(b.key, true)!
     const idk = idKey(b.id)
-    k.votes.delete(idk)
+    if (k.votes.delete(idk)) this.bump(from, -1)
     const i = k.queue.findIndex(w => w.idk === idk)
-    if (i >= 0) k.queue.splice(i, 1)
+    if (i >= 0) { k.queue.splice(i, 1); this.bump(from, -1) }
     // The tombstone outlives retransmissions of this id still in flight.
     this.tombstone(k, idk)
     this.c.send(from, { t: 'RELEASED', key: b.key, id: b.id })
@@ -383,6 +388,7 @@ export class Voter {
       const before = k.queue.length
       k.queue = k.queue.filter(w => !matches(w))
       queued = before - k.queue.length
+      this.bump(peer, -(grants + queued))
       if (grants + queued > 0) {
         c.count('suspicionDrops', grants + queued)
         c.event({ type: 'suspicion-drop', peer, key, grants, queued })
@@ -404,6 +410,7 @@ export class Voter {
         if (!v.committed) continue
         if (now >= v.leaseEnd) {
           k.votes.delete(v.idk)
+          this.bump(v.requester, -1)
           this.tombstone(k, v.idk)
           changed = true
         }
@@ -424,7 +431,7 @@ export class Voter {
     return this.quietHandled ? this.dueAt : Math.min(this.dueAt, this.quietUntil)
   }
 
-  status (): { keys: number, votes: number, committed: number, queued: number, tombstones: number, perKey: Record<string, { fence: string, votes: number, committed: number, queued: number }> } {
+  status (): { keys: number, votes: number, committed: number, queued: number, tombstones: number, tracked: number, perKey: Record<string, { fence: string, votes: number, committed: number, queued: number }> } {
     let votes = 0; let committed = 0; let queued = 0
     const perKey: Record<string, { fence: string, votes: number, committed: number, queued: number }> = {}
     for (const [key, k] of this.keys) {
@@ -432,7 +439,9 @@ export class Voter {
       votes += k.votes.size; committed += com; queued += k.queue.length
       if (Object.keys(perKey).length < 100) perKey[key] = { fence: k.fence.toString(), votes: k.votes.size, committed: com, queued: k.queue.length }
     }
-    return { keys: this.keys.size, votes, committed, queued, tombstones: this.tombstoneCount, perKey }
+    let tracked = 0
+    for (const n of this.entries.values()) tracked += n
+    return { keys: this.keys.size, votes, committed, queued, tombstones: this.tombstoneCount, tracked, perKey }
   }
 
   /** Test hook: the fence a key has here (undefined for unknown keys). */
