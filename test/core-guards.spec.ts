@@ -560,3 +560,18 @@ describe('voter bookkeeping', () => {
     }
   })
 })
+
+describe('voter bounds', () => {
+  it('tombstones stay within limits.tombstonesMax (oldest evicted) and empty keys are forgotten', () => {
+    const c = new HandCluster({ nodes: 3, config: { limits: { tombstonesMax: 8 } as never } })
+    c.bootPastQuiet()
+    // A hostile or confused peer releases 50 attempts on 50 keys the voter never saw.
+    for (let i = 0; i < 50; i++) {
+      const id: AttemptId = { peer: 'n1', inc: 1, seq: 1000 + i }
+      c.inject([{ from: 'n1', to: 'n0', frame: { h: { clock: 1n, inc: 1, fn: 0, ack: 0, ackInc: 0 }, b: { t: 'RELEASE', key: `cold-${i}`, id } } }])
+    }
+    const v = c.core('n0').status().voter
+    expect(v.tombstones).to.equal(8)
+    expect(v.keys).to.equal(8)
+  })
+})

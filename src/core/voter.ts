@@ -62,6 +62,8 @@ export class Voter {
   private readonly keys = new Map<string, KeyState>()
   private grantCounter = 0
   private tombstoneCount = 0
+  /** Every tombstone as `key\0idk`, oldest first (bounded eviction in O(1)). */
+  private readonly tombOrder = new Map<string, string>()
   /** Persisted ceiling C and the highest fence set in this run. */
   ceiling: bigint
   highWater: bigint
@@ -115,20 +117,28 @@ export class Voter {
     }
   }
 
-  private tombstone (k: KeyState, idk: string): void {
+  private tombstone (k: KeyState, idk: string, key: string): void {
     if (!k.tombstones.has(idk)) this.tombstoneCount++
     const expiry = this.c.now.mono + this.c.config.tombstoneMs
     k.tombstones.set(idk, expiry)
+    // Expiries only grow, so insertion order is expiry order: the first entry is the oldest.
+    const ref = `${key}\u0000${idk}`
+    this.tombOrder.delete(ref)
+    this.tombOrder.set(ref, key)
     if (expiry < this.dueAt) this.dueAt = expiry
     if (this.tombstoneCount > this.c.config.limits.tombstonesMax) this.evictOldestTombstone()
   }
 
   private evictOldestTombstone (): void {
-    let oldest: { k: KeyState, idk: string, at: number } | null = null
-    for (const k of this.keys.values()) {
-      for (const [idk, at] of k.tombstones) if (oldest === null || at < oldest.at) oldest = { k, idk, at }
+    for (const [ref, key] of this.tombOrder) {
+      this.tombOrder.delete(ref)
+      const k = this.keys.get(key)
+      if (k?.tombstones.delete(ref.slice(key.length + 1)) === true) {
+        this.tombstoneCount--
+        this.maybeEvict(key, k)
+        return
+      }
     }
-    if (oldest !== null) { oldest.k.tombstones.delete(oldest.idk); this.tombstoneCount-- }
   }
 
   /** Queued + granted requests per peer (bounded by requestsPerPeerMax). */
@@ -363,7 +373,7 @@ export class Voter {
     const i = k.queue.findIndex(w => w.idk === idk)
     if (i >= 0) { k.queue.splice(i, 1); this.bump(from, -1) }
     // The tombstone outlives retransmissions of this id still in flight.
-    this.tombstone(k, idk)
+    this.tombstone(k, idk, b.key)
     this.c.send(from, { t: 'RELEASED', key: b.key, id: b.id })
     this.reconsider(b.key, k)
   }
@@ -411,12 +421,12 @@ export class Voter {
         if (now >= v.leaseEnd) {
           k.votes.delete(v.idk)
           this.bump(v.requester, -1)
-          this.tombstone(k, v.idk)
+          this.tombstone(k, v.idk, key)
           changed = true
         }
       }
       for (const [idk, at] of k.tombstones) {
-        if (now >= at) { k.tombstones.delete(idk); this.tombstoneCount--; changed = true }
+        if (now >= at) { k.tombstones.delete(idk); this.tombOrder.delete(`${key}\u0000${idk}`); this.tombstoneCount--; changed = true }
       }
       if (changed) this.reconsider(key, k)
       for (const v of k.votes.values()) if (v.committed && v.leaseEnd < due) due = v.leaseEnd
