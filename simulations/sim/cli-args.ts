@@ -4,7 +4,9 @@
  * Hidden, test-only flags: `--unsafe <rule>` (repeatable) switches a core
  * safety rule off; `--store-one-mark` switches the store's two-mark rule off;
  * `--faults a,b` forces fault kinds; `--fault-free`; `--full-budget`;
- * `--clock-scale x`; `--workers k`; `--no-measure` skips the message-count runs.
+ * `--clock-scale x`; `--workers k`; `--no-measure` skips the message-count runs;
+ * `--hold-to-expiry`, `--live-contention`, `--ping-ms`, `--suspicion-ms`,
+ * `--retransmit-ms` shape the workload and timings for the mutation suite.
  */
 import type { QuorumSystemName, SafetyRule } from '../../src/core/types.js'
 import { FAULT_KINDS, type FaultKind } from './fault-schedule.js'
@@ -31,6 +33,11 @@ export interface CliOptions {
   workers: number | undefined
   measure: boolean
   worker: boolean
+  holdToExpiry: boolean
+  liveContention: boolean
+  suspicionMs: number | undefined
+  pingMs: number | undefined
+  retransmitMs: number | undefined
 }
 
 export class UsageError extends Error {
@@ -50,7 +57,8 @@ function int (flag: string, value: string | undefined, min: number): number {
 export function parseArgs (argv: readonly string[]): CliOptions {
   const o: CliOptions = {
     seeds: 1, seed: 1, nodes: 9, quorum: 'auto', json: false, trace: false, unsafe: [], storeTwoMarks: true,
-    faults: undefined, faultFree: false, fullBudget: undefined, clockScale: undefined, workers: undefined, measure: true, worker: false
+    faults: undefined, faultFree: false, fullBudget: undefined, clockScale: undefined, workers: undefined, measure: true, worker: false,
+    holdToExpiry: false, liveContention: false, suspicionMs: undefined, pingMs: undefined, retransmitMs: undefined
   }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
@@ -91,6 +99,11 @@ export function parseArgs (argv: readonly string[]): CliOptions {
       case '--workers': o.workers = int(a, next(), 1); break
       case '--no-measure': o.measure = false; break
       case '--worker': o.worker = true; break
+      case '--hold-to-expiry': o.holdToExpiry = true; break
+      case '--live-contention': o.liveContention = true; break
+      case '--suspicion-ms': o.suspicionMs = int(a, next(), 1); break
+      case '--ping-ms': o.pingMs = int(a, next(), 1); break
+      case '--retransmit-ms': o.retransmitMs = int(a, next(), 1); break
       default: throw new UsageError(`unknown argument ${JSON.stringify(a)}\n${USAGE}`)
     }
   }
@@ -107,6 +120,11 @@ export function replayCommand (o: CliOptions, seed: number): string {
   if (o.faultFree) parts.push('--fault-free')
   if (o.fullBudget === true) parts.push('--full-budget')
   if (o.clockScale !== undefined) parts.push(`--clock-scale ${o.clockScale}`)
+  if (o.holdToExpiry) parts.push('--hold-to-expiry')
+  if (o.liveContention) parts.push('--live-contention')
+  if (o.pingMs !== undefined) parts.push(`--ping-ms ${o.pingMs}`)
+  if (o.suspicionMs !== undefined) parts.push(`--suspicion-ms ${o.suspicionMs}`)
+  if (o.retransmitMs !== undefined) parts.push(`--retransmit-ms ${o.retransmitMs}`)
   parts.push('--trace')
   return parts.join(' ')
 }

@@ -27,7 +27,14 @@ function runOptions (o: CliOptions, seed: number, workload: WorkloadKind, trace 
     ...(o.faults !== undefined ? { faults: o.faults } : {}),
     ...(o.faultFree ? { faultFree: true } : {}),
     ...(o.fullBudget !== undefined ? { fullBudget: o.fullBudget } : {}),
-    ...(o.clockScale !== undefined ? { clockScale: o.clockScale } : {})
+    ...(o.clockScale !== undefined ? { clockScale: o.clockScale } : {}),
+    holdToExpiry: o.holdToExpiry,
+    liveContention: o.liveContention,
+    timings: {
+      ...(o.pingMs !== undefined ? { pingIntervalMs: o.pingMs } : {}),
+      ...(o.suspicionMs !== undefined ? { suspicionTimeoutMs: o.suspicionMs } : {}),
+      ...(o.retransmitMs !== undefined ? { retransmitMs: o.retransmitMs } : {})
+    }
   }
 }
 

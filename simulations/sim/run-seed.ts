@@ -47,6 +47,12 @@ export interface RunOptions {
   short?: boolean
   /** Override core timings (tests). */
   coreOverrides?: Partial<CoreConfig>
+  /** Override the seed's detector / retransmission timings (mutation profiles). */
+  timings?: Partial<Timings>
+  /** Every safety-phase hold runs until its lock is lost (no release, no extend). */
+  holdToExpiry?: boolean
+  /** Liveness phase: every acquire on one key, up to 6 contenders. */
+  liveContention?: boolean
 }
 
 export interface SeedStats {
@@ -76,7 +82,7 @@ export interface SeedResult {
   trace?: string[]
 }
 
-interface Timings {
+export interface Timings {
   pingIntervalMs: number
   suspicionTimeoutMs: number
   retransmitMs: number
@@ -110,7 +116,7 @@ export function runSeed (options: RunOptions): SeedResult {
     ...(options.clockScale !== undefined ? { clockScale: options.clockScale } : {})
   })
   const cfgRng = rng.fork('config')
-  const timings = timingsFor(n, cfgRng)
+  const timings = { ...timingsFor(n, cfgRng), ...options.timings }
   const unsafe: Partial<Record<SafetyRule, boolean>> = {}
   for (const rule of options.unsafe ?? []) unsafe[rule] = true
   const marginMs = profile.fullBudget ? 0 : cfgRng.range(0, 5)
@@ -186,7 +192,9 @@ export function runSeed (options: RunOptions): SeedResult {
     ttlMsMin: 1000,
     ttlMsMax: TTL_MS_MAX,
     liveBoundMs: LIVE_BOUND_MS,
-    liveContendersMax: 3,
+    liveContendersMax: options.liveContention === true ? 6 : 3,
+    liveKeys: options.liveContention === true ? 1 : 6,
+    holdToExpiry: options.holdToExpiry === true,
     thinkMeanMs: 150 * Math.max(1, n / 9)
   })
   sim.workload = workload

@@ -49,6 +49,10 @@ export interface WorkloadOptions {
   ttlMsMax: number
   liveBoundMs: number
   liveContendersMax: number
+  /** How many keys the liveness phase uses (1 = everyone on one hot key). */
+  liveKeys: number
+  /** Safety phase: hold every lock until it is lost. */
+  holdToExpiry: boolean
   thinkMeanMs: number
 }
 
@@ -201,7 +205,7 @@ export class Workload {
     } else if (o.kind === 'heavy') {
       key = HOT_KEYS[0]
     } else if (this.phaseNow === 'live') {
-      const free = [...HOT_KEYS, ...COLD_KEYS.slice(0, 3)].filter(k => (this.liveActive.get(k) ?? 0) < o.liveContendersMax)
+      const free = [...HOT_KEYS, ...COLD_KEYS.slice(0, 3)].slice(0, o.liveKeys).filter(k => (this.liveActive.get(k) ?? 0) < o.liveContendersMax)
       if (free.length === 0) { this.think(c, r.range(20, 100)); return }
       key = r.pick(free)
       this.liveActive.set(key, (this.liveActive.get(key) ?? 0) + 1)
@@ -245,6 +249,8 @@ export class Workload {
       c.releaseAt = now + r.range(10, 150)
     } else if (this.phaseNow !== 'safety') {
       c.releaseAt = now + r.range(0, 100)
+    } else if (o.holdToExpiry) {
+      c.releaseAt = Infinity
     } else {
       const style = r.float()
       if (style < 0.55) c.releaseAt = now + r.range(5, Math.max(10, validMs * 0.8))
