@@ -192,7 +192,7 @@ export function runSeed (options: RunOptions): SeedResult {
     ttlMsMin: 1000,
     ttlMsMax: TTL_MS_MAX,
     liveBoundMs: LIVE_BOUND_MS,
-    liveContendersMax: options.liveContention === true ? 6 : 3,
+    liveContendersMax: options.liveContention === true ? 5 : 3,
     liveKeys: options.liveContention === true ? 1 : 6,
     holdToExpiry: options.holdToExpiry === true,
     thinkMeanMs: 150 * Math.max(1, n / 9)

@@ -105,7 +105,8 @@ export class Workload {
         if (c.state === 'acquiring') this.host.issue(c.node, { type: 'cancel', handle: c.handle })
         if (c.state === 'holding') this.planRelease(c, this.rng.range(0, 200))
       }
-      if ((phase === 'live' || phase === 'safety') && c.state === 'idle') this.think(c, this.rng.range(0, 100))
+      // Under live contention everyone starts at once: concurrent requests overtake each other.
+      if ((phase === 'live' || phase === 'safety') && c.state === 'idle') this.think(c, this.opts.liveKeys === 1 && phase === 'live' ? this.rng.range(0, 1) : this.rng.range(0, 100))
     }
   }
 
@@ -180,7 +181,8 @@ export class Workload {
     c.state = 'idle'
     this.byHandle.delete(c.handle)
     const k = this.opts.kind
-    this.think(c, k === 'heavy' ? this.rng.range(0.5, 5) : k === 'light' ? this.rng.range(50, 80) : this.rng.exp(this.opts.thinkMeanMs))
+    const burst = this.phaseNow === 'live' && this.opts.liveKeys === 1
+    this.think(c, k === 'heavy' || burst ? this.rng.range(0.5, 5) : k === 'light' ? this.rng.range(50, 80) : this.rng.exp(this.opts.thinkMeanMs))
   }
 
   private finishLive (c: Client): void {
