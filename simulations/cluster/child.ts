@@ -50,7 +50,9 @@ async function applyNet (state: NetState): Promise<void> {
 // Store requests waiting for the parent's answer.
 let nextId = 1
 const waiting = new Map<number, (reply: { accepted: boolean, value: number }) => void>()
-async function storeCall (msg: Omit<Extract<ChildMessage, { type: 'store' }>, 'id'>): Promise<{ accepted: boolean, value: number }> {
+type StoreRequest = Extract<ChildMessage, { type: 'store' }>
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never
+async function storeCall (msg: WithoutId<StoreRequest>): Promise<{ accepted: boolean, value: number }> {
   const id = nextId++
   return await new Promise(resolve => {
     waiting.set(id, resolve)

@@ -46,7 +46,7 @@ export class NodeProcess {
   private readonly holds = new Map<string, { worker: string, key: string }>()
   private lastT = 0
   private nextId = 1
-  private readonly statusWaiters = new Map<number, (s: ChildStatus) => void>()
+  private readonly statusWaiters = new Map<number, (s: ChildStatus | null) => void>()
   private net: NetState = { block: [], drop: [], delayMs: {} }
 
   constructor (private readonly init: NodeProcessInit) {
@@ -117,7 +117,7 @@ export class NodeProcess {
     this.child = null
     this.state = 'down'
     this.mode = 'starting'
-    for (const resolve of this.statusWaiters.values()) resolve(null as unknown as ChildStatus)
+    for (const resolve of this.statusWaiters.values()) resolve(null)
     this.statusWaiters.clear()
   }
 

@@ -27,6 +27,8 @@ export interface AcquireRec {
 export interface LifeRec { t: number, node: number, what: 'start' | 'crash' | 'exit' }
 export interface RequestRec { t: number, from: number, to: number, key: string, id: string, peer: string, inc: number, seq: number, ts: bigint, mode: LockMode, noWait: boolean }
 export interface ReleaseSendRec { t: number, from: number, id: string }
+/** A REQUEST sent to a voter for an attempt id the requester had already RELEASEd there. */
+export interface IdReuseRec { t: number, from: number, to: number, id: string, releasedAt: number }
 export interface ModeRec { t: number, node: number, mode: Mode, sharedLocks: boolean }
 export interface CountedEventRec { t: number, node: number, key: string, why: string }
 
@@ -75,6 +77,7 @@ export class Observer {
   readonly requestSends: RequestRec[] = []
   /** First RELEASE each requester sent for an id. */
   readonly releaseSends: ReleaseSendRec[] = []
+  readonly idReuses: IdReuseRec[] = []
   readonly modes: ModeRec[] = []
   readonly attemptRestarts: CountedEventRec[] = []
   readonly suspicionDrops: CountedEventRec[] = []

@@ -74,6 +74,8 @@ export class Simulation {
   private readonly firstRequest = new Set<string>()
   private readonly firstDelivery = new Set<string>()
   private readonly firstRelease = new Set<string>()
+  /** (id > voter) → when the requester first sent RELEASE there. */
+  private readonly releasedAt = new Map<string, number>()
 
   constructor (
     readonly ids: readonly string[],
@@ -303,6 +305,8 @@ export class Simulation {
       case 'REQUEST': {
         const id = idStr(b.id)
         const k = `${id}>${to}`
+        const released = this.releasedAt.get(k)
+        if (released !== undefined) this.observer.idReuses.push({ t: this.t, from, to, id, releasedAt: released })
         if (!this.firstRequest.has(k)) {
           this.firstRequest.add(k)
           this.observer.requestSends.push(requestRec(this.t, from, to, b))
@@ -322,6 +326,7 @@ export class Simulation {
       case 'RELEASE': case 'YIELD': {
         const id = idStr(b.id)
         this.votesHeld.get(id)?.voters.delete(to)
+        if (b.t === 'RELEASE' && !this.releasedAt.has(`${id}>${to}`)) this.releasedAt.set(`${id}>${to}`, this.t)
         if (b.t === 'RELEASE' && !this.firstRelease.has(id)) {
           this.firstRelease.add(id)
           this.observer.releaseSends.push({ t: this.t, from, id })

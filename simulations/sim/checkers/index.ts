@@ -4,6 +4,7 @@ import { beliefWindows, windowsByKey } from './belief-windows.js'
 import { checkFairness } from './fairness.js'
 import { checkFaultFreeQuiet } from './fault-free.js'
 import { checkStoreRule, checkTokenOrder, checkValidOpsAccepted } from './fencing.js'
+import { checkIdReuse } from './id-reuse.js'
 import { checkLiveness } from './liveness.js'
 import { checkLossReported } from './loss-reported.js'
 import { checkLostUpdate } from './lost-update.js'
@@ -25,6 +26,7 @@ export function checkAll (obs: Observer): Violation[] {
   checkFairness(obs, out)
   checkModes(obs, out)
   checkFaultFreeQuiet(obs, out)
+  checkIdReuse(obs, out)
   return out.items
 }
 

@@ -10,6 +10,7 @@ export type ViolationKind =
   | 'fairness'
   | 'mode'
   | 'fault-free-restart'
+  | 'id-reuse'
   | 'core-exception'
   | 'runaway'
 

@@ -1,0 +1,20 @@
+/** Shared geometry: the timeline and the grants chart use the same time axis. */
+import { linear, type Scale } from './scale.js'
+
+/** viewBox width of the full-width charts. */
+export const WIDTH = 1320
+/** Left edge of the plot area; node and key labels live left of it. */
+export const PLOT_X0 = 200
+export const PLOT_X1 = WIDTH - 24
+
+/** Height of one key lane inside a node row, and of a lock bar in it. */
+export const LANE_H = 12
+export const BAR_H = 8
+export const ROW_PAD = 6
+export const ROW_GAP = 4
+export const ROW_MIN_H = 40
+
+/** ns since the run's start → x on the shared time axis. */
+export function timeScale (endNs: number): Scale {
+  return linear(0, endNs, PLOT_X0, PLOT_X1)
+}
