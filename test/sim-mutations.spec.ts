@@ -1,0 +1,96 @@
+/**
+ * A checker that can fail: each safety rule switched off alone (the core's
+ * test-only `unsafe` flags; the store's two marks), and the simulator must
+ * report the expected violation kind within a stated number of seeds. The
+ * fault profile and workload of each case are shaped so the rule matters
+ * (SCENARIOS.md names the stories); the same profile with every rule on is
+ * clean (see the baselines at the end).
+ *
+ * Not here: `fenceCheck` (the voter's "token > fence" on COMMIT). A COMMIT
+ * is accepted only for the voter's live grant number, and nothing raises an
+ * exclusive-granted key's fence between GRANT and COMMIT, so no seed can get
+ * a low token past the grant-number check; the core's guard specs forge one.
+ */
+import { expect } from 'chai'
+import { runSeed, type RunOptions } from '../simulations/sim/run-seed.js'
+import type { ViolationKind } from '../simulations/sim/checkers/index.js'
+
+interface Case {
+  rule: string
+  options: Omit<RunOptions, 'seed'>
+  expect: ViolationKind
+  /** Seeds 1..within are tried, in order, until the violation shows. */
+  within: number
+  flags: string
+}
+
+const HOLD: Omit<RunOptions, 'seed'> = { holdToExpiry: true }
+
+const CASES: Case[] = [
+  { rule: 'quorumIntersection', options: { quorum: 'majority' }, expect: 'mutual-exclusion', within: 10, flags: '--quorum majority' },
+  { rule: 'quietPeriod', options: { nodes: 3, quorum: 'majority', faults: ['crash-restart'], ...HOLD }, expect: 'mutual-exclusion', within: 30, flags: '--nodes 3 --quorum majority --faults crash-restart --hold-to-expiry' },
+  { rule: 'fencePersistence', options: { nodes: 3, quorum: 'majority', faults: ['crash-restart'], ...HOLD }, expect: 'token-order', within: 10, flags: '--nodes 3 --quorum majority --faults crash-restart --hold-to-expiry' },
+  { rule: 'driftFormula', options: { faults: ['drift'], fullBudget: true, ...HOLD }, expect: 'mutual-exclusion', within: 15, flags: '--faults drift --full-budget --hold-to-expiry' },
+  { rule: 'validityFromFirstTransmission', options: { faults: ['loss', 'reorder'], ...HOLD }, expect: 'mutual-exclusion', within: 30, flags: '--faults loss,reorder --hold-to-expiry' },
+  { rule: 'extendMaxRule', options: {}, expect: 'mutual-exclusion', within: 25, flags: '' },
+  { rule: 'repeatedCommitMaxRule', options: { faults: ['pause'], timings: { suspicionTimeoutMs: 4000, pingIntervalMs: 300 }, ...HOLD }, expect: 'mutual-exclusion', within: 50, flags: '--faults pause --suspicion-ms 4000 --ping-ms 300 --hold-to-expiry' },
+  { rule: 'suspicionKeepsCommitted', options: { faults: ['pause', 'isolate'] }, expect: 'mutual-exclusion', within: 10, flags: '--faults pause,isolate' },
+  { rule: 'sharedRaisesFence', options: {}, expect: 'valid-op-rejected', within: 10, flags: '' },
+  { rule: 'failedOnOvertake', options: { quorum: 'grid', faultFree: true, timings: { retransmitMs: 5000 }, liveContention: true }, expect: 'liveness', within: 25, flags: '--quorum grid --fault-free --retransmit-ms 5000 --live-contention' },
+  { rule: 'noPartialRepick', options: {}, expect: 'id-reuse', within: 5, flags: '' },
+  { rule: 'freshSeqPerAttempt', options: {}, expect: 'id-reuse', within: 5, flags: '' },
+  { rule: 'cleanExitMarker', options: { nodes: 3, quorum: 'majority', faults: ['clean-restart'], ...HOLD }, expect: 'mutual-exclusion', within: 25, flags: '--nodes 3 --quorum majority --faults clean-restart --hold-to-expiry' },
+  { rule: 'wallClockCheck', options: { faults: ['suspend'] }, expect: 'late-loss', within: 10, flags: '--faults suspend' }
+]
+
+function firstSeedWith (options: Omit<RunOptions, 'seed'>, kind: ViolationKind, within: number): { seed: number | null, seen: string[] } {
+  const seen = new Set<string>()
+  for (let seed = 1; seed <= within; seed++) {
+    const r = runSeed({ seed, ...options })
+    for (const v of r.violations) seen.add(v.kind)
+    if (r.violations.some(v => v.kind === kind)) return { seed, seen: [...seen] }
+  }
+  return { seed: null, seen: [...seen] }
+}
+
+describe('sim: mutation suite (each safety rule off is caught)', () => {
+  for (const c of CASES) {
+    it(`${c.rule} off → ${c.expect} within ${c.within} seeds`, function () {
+      const { seed, seen } = firstSeedWith({ ...c.options, unsafe: [c.rule as never] }, c.expect, c.within)
+      expect(seed, `not caught in seeds 1..${c.within} (saw ${seen.join(', ') || 'nothing'}); try: npm run sim -- --seeds ${c.within} ${c.flags} --unsafe ${c.rule}`).to.not.equal(null)
+      this.test!.title += ` (seed ${String(seed)})`
+    })
+  }
+
+  it('the drift budget is where the arithmetic says: clocks at 1.5× ρ → mutual-exclusion within 15 seeds', function () {
+    const { seed, seen } = firstSeedWith({ faults: ['drift'], fullBudget: true, clockScale: 1.5, ...HOLD }, 'mutual-exclusion', 15)
+    expect(seed, `not caught (saw ${seen.join(', ') || 'nothing'}); try: npm run sim -- --seeds 15 --faults drift --full-budget --clock-scale 1.5 --hold-to-expiry`).to.not.equal(null)
+    this.test!.title += ` (seed ${String(seed)})`
+  })
+
+  it("the store's two marks off → store-two-marks and lost-update within 5 seeds", function () {
+    const { seed, seen } = firstSeedWith({ storeTwoMarks: false }, 'store-two-marks', 5)
+    expect(seed, `saw ${seen.join(', ')}`).to.not.equal(null)
+    expect(firstSeedWith({ storeTwoMarks: false }, 'lost-update', 5).seed).to.not.equal(null)
+    this.test!.title += ` (seed ${String(seed)})`
+  })
+
+  describe('baselines: the same shaped profiles with every rule on are clean', () => {
+    const PROFILES: Array<[string, Omit<RunOptions, 'seed'>]> = [
+      ['3 nodes, crash-restart, hold to expiry', { nodes: 3, quorum: 'majority', faults: ['crash-restart'], ...HOLD }],
+      ['3 nodes, clean-restart, hold to expiry', { nodes: 3, quorum: 'majority', faults: ['clean-restart'], ...HOLD }],
+      ['full drift budget, hold to expiry', { faults: ['drift'], fullBudget: true, ...HOLD }],
+      ['pause with slow suspicion, hold to expiry', { faults: ['pause'], timings: { suspicionTimeoutMs: 4000, pingIntervalMs: 300 }, ...HOLD }],
+      ['grid, single-key live contention, slow retransmission', { quorum: 'grid', faultFree: true, timings: { retransmitMs: 5000 }, liveContention: true }],
+      ['suspend', { faults: ['suspend'] }]
+    ]
+    for (const [name, options] of PROFILES) {
+      it(name, () => {
+        for (let seed = 1; seed <= 8; seed++) {
+          const r = runSeed({ seed, ...options })
+          expect(r.violations.map(v => `${v.kind}: ${v.details}`), `seed ${seed}`).to.deep.equal([])
+        }
+      })
+    }
+  })
+})
