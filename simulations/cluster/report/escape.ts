@@ -19,6 +19,7 @@ export function fmtAt (ns: number): string {
 /** A span in ms, readable: `850 ms`, `2.50 s`, `0.42 ms`. */
 export function fmtSpanMs (ms: number): string {
   if (!Number.isFinite(ms)) return '∞'
+  if (ms === 0) return '0 ms'
   if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`
   if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`
   if (ms >= 10) return `${Math.round(ms)} ms`

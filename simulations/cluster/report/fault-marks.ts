@@ -47,13 +47,15 @@ export function renderFaultMarks (faults: readonly FaultSpan[], x: Scale, trackT
     const x0 = x(f.start)
     const w = Math.max(2, x(f.end) - x0)
     const y = trackTop + lanes[i]! * TRACK_LANE_H
-    const label = faultLabel(f)
+    const full = faultLabel(f)
     const room = Math.floor((w - 10) / 6.3)
-    const text = room >= 3 ? `<text class="fault-label" x="${px(x0 + 5)}" y="${px(y + 12)}">${esc(clip(label, room))}</text>` : ''
-    const outside = room < 3 ? `<text class="fault-label-out" x="${px(x0 + w + 3)}" y="${px(y + 12)}" fill="${c}">${esc(clip(label, 24))}</text>` : ''
+    // The full label, else the kind alone, else the label beside the pill.
+    const inside = full.length <= room ? full : f.kind.length <= room ? f.kind : room >= 6 ? clip(f.kind, room) : null
+    const text = inside !== null ? `<text class="fault-label" x="${px(x0 + 5)}" y="${px(y + 12)}">${esc(inside)}</text>` : ''
+    const outside = inside === null ? `<text class="fault-label-out" x="${px(x0 + w + 3)}" y="${px(y + 12)}" fill="${c}">${esc(clip(full, 24))}</text>` : ''
     const nodes = esc(f.nodes.join(' '))
     return `<g class="fault-mark" data-fault="${esc(f.kind)}" data-nodes="${nodes}"><title>${esc(faultTitle(f))}</title>` +
-      `<rect class="fault-tint" x="${px(x0)}" y="${rowsTop}" width="${px(w)}" height="${px(rowsBottom - rowsTop)}" fill="${c}" fill-opacity="0.05"/>` +
+      `<rect class="fault-tint" x="${px(x0)}" y="${rowsTop}" width="${px(w)}" height="${px(rowsBottom - rowsTop)}" fill="${c}" fill-opacity="0.04"/>` +
       `<line x1="${px(x0)}" x2="${px(x0)}" y1="${y}" y2="${rowsBottom}" stroke="${c}" stroke-width="1.2" stroke-dasharray="4 3"/>` +
       `<line x1="${px(x0 + w)}" x2="${px(x0 + w)}" y1="${y}" y2="${rowsBottom}" stroke="${c}" stroke-width="1.2" stroke-dasharray="${f.open ? '1 4' : '4 3'}"/>` +
       `<rect class="fault-pill" x="${px(x0)}" y="${y + 1}" width="${px(w)}" height="${TRACK_LANE_H - 3}" rx="4" fill="${c}"${f.open ? ' fill-opacity="0.6"' : ''}/>` +

@@ -31,16 +31,17 @@ export function renderHeader (model: ReportModel, historyPath?: string): string 
   const faultTotal = faults.reduce((n, [, f]) => n + f.injected, 0)
 
   const facts = [
-    fact('nodes', fmtCount(s.nodes), c !== undefined ? `${esc(c.quorum)} quorum · TTL ${esc(fmtSpanMs(c.ttlMs))}` : 'no config record'),
+    fact('nodes', fmtCount(s.nodes), c !== undefined ? `${esc(c.quorum)} quorum<br>lease TTL ${fmtCount(c.ttlMs)} ms` : 'no config record'),
     fact('duration', esc(fmtSpanMs(s.durationMs)), `${fmtCount(s.records)} records${s.malformedLines > 0 ? ` · ${fmtCount(s.malformedLines)} malformed` : ''}`, s.malformedLines > 0),
-    fact('acquisitions', fmtCount(s.acquired), `${fmtCount(s.acquiredExclusive)} exclusive · ${fmtCount(s.acquiredShared)} shared · of ${fmtCount(s.acquireStarts)} acquires`),
-    fact('latency p50', ms(s.latencyMs.p50), `p99 ${ms(s.latencyMs.p99)} · max ${ms(s.latencyMs.max)}`),
+    fact('acquisitions', fmtCount(s.acquired), `${fmtCount(s.acquiredExclusive)} excl. · ${fmtCount(s.acquiredShared)} shared<br>of ${fmtCount(s.acquireStarts)} acquires`),
+    fact('latency p50', ms(s.latencyMs.p50), `p99 ${ms(s.latencyMs.p99)}<br>max ${ms(s.latencyMs.max)}`),
     fact('failed acquires', fmtCount(failedTotal),
       failures.length === 0 ? 'none' : failures.map(([r, n]) => `<span class="chip">${esc(clip(r, 24))} ${fmtCount(n)}</span>`).join('')),
     fact('faults', fmtCount(faultTotal),
       faults.length === 0 ? 'none' : faults.map(([k, f]) =>
-        `<span class="chip fault" style="background:${faultColor(k)}" title="${esc(`${k}: ${f.injected} injected, ${f.hitHolder} hit a holder or its voters`)}">${esc(clip(k, 16))} ${f.injected} · hit ${f.hitHolder}</span>`).join('')),
-    fact('counter', `${fmtCount(s.acceptedIncrements)}`, `accepted increments · <b>${fmtCount(s.lostUpdates)}</b> lost`, s.lostUpdates > 0),
+        `<span class="chip fault" style="background:${faultColor(k)}" title="${esc(`${k}: ${f.injected} injected, ${f.hitHolder} hit a holder or its voters`)}">${esc(clip(k, 16))} ${f.injected}</span>`).join('') +
+        `<br><span title="faults that hit a lock holder or one of its voters">${fmtCount(faults.reduce((n, [, f]) => n + f.hitHolder, 0))} of ${fmtCount(faultTotal)} hit a holder</span>`),
+    fact('counter', `${fmtCount(s.acceptedIncrements)}`, `accepted increments<br><b>${fmtCount(s.lostUpdates)}</b> lost updates`, s.lostUpdates > 0),
     fact('violations', fmtCount(total), total === 0 ? 'every property holds' : Object.entries(model.result.violationCounts).map(([k, n]) => `<span class="chip">${esc(k)} ${fmtCount(n ?? 0)}</span>`).join(''), total > 0)
   ]
   return `<header><div class="top"><h1>lockmesh chaos run</h1>${verdict}${where}</div><div class="facts">${facts.join('')}</div></header>`

@@ -13,6 +13,9 @@ import { DOWN_FILL, SHARED_FILL, faultPatternId } from './svg-defs.js'
 import { thinBars, type Bar } from './thin.js'
 import { nsToMs } from '../check/history.js'
 
+/** A lane with more holds than this merges narrow holds up to 3 px apart. */
+const CROWDED_LANE = (PLOT_X1 - PLOT_X0) / 4
+
 export interface RowBox { top: number, height: number }
 
 export interface RowsOut {
@@ -62,7 +65,7 @@ function failureMarks (fails: readonly FailedAcquire[], x: Scale, y: number): st
     for (const f of list) reasons.set(f.reason, (reasons.get(f.reason) ?? 0) + 1)
     const what = [...reasons].map(([r, n]) => `${r} ×${n}`).join(', ')
     const cx = x(list[0]!.t)
-    s += `<path class="fail-mark" d="M${px(cx - 2)} ${px(y - 2)}l4 4m0 -4l-4 4" stroke="${FAILURE_COLOR}" stroke-width="1.3"><title>${esc(`failed acquire of ${list[0]!.key} at ${fmtAt(list[0]!.t)}: ${what}`)}</title></path>`
+    s += `<path class="fail-mark" d="M${px(cx - 1.8)} ${px(y - 1.8)}l3.6 3.6m0 -3.6l-3.6 3.6" stroke="${FAILURE_COLOR}" stroke-width="1.1" stroke-opacity="0.85"><title>${esc(`failed acquire of ${list[0]!.key} at ${fmtAt(list[0]!.t)}: ${what}`)}</title></path>`
   }
   return s
 }
@@ -118,7 +121,8 @@ export function renderNodeRows (model: ReportModel, x: Scale, top: number, gridT
       if (lane > 0) p.push(`<line class="lane-sep" x1="${PLOT_X0}" x2="${PLOT_X1}" y1="${px(ly)}" y2="${px(ly)}"/>`)
       p.push(`<text class="key-label" x="${PLOT_X0 - 12}" y="${px(ly + LANE_H / 2 + 3)}">${esc(clip(key, 16))}<title>${esc(key)}</title></text>`)
       const k = `${node}\u0000${lane}`
-      for (const b of thinBars(holdsBy.get(k) ?? [], x)) p.push(barSvg(node, b, ly + (LANE_H - BAR_H) / 2))
+      const laneHolds = holdsBy.get(k) ?? []
+      for (const b of thinBars(laneHolds, x, 2, laneHolds.length > CROWDED_LANE ? 3 : 1)) p.push(barSvg(node, b, ly + (LANE_H - BAR_H) / 2))
       p.push(failureMarks(failsBy.get(k) ?? [], x, ly + LANE_H / 2))
     })
     p.push('</g>')

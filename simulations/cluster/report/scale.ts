@@ -31,13 +31,22 @@ export function ticks (max: number, count: number): number[] {
   return out
 }
 
-/** `5 s`, `1.5 s`, `1 min 30 s` for an axis label in ms. */
-export function axisLabelMs (ms: number): string {
-  const s = ms / 1000
-  if (s >= 120 && Number.isInteger(s)) {
-    const m = Math.floor(s / 60)
-    const r = s % 60
-    return r === 0 ? `${m} min` : `${m} min ${r} s`
+const TIME_STEPS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000]
+
+/** Tick instants (ms) over [0, maxMs]: steps of 1-2-5 below a second, then 1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10, 15, 30, 60 min. */
+export function timeTicksMs (maxMs: number, count = 12): number[] {
+  const step = TIME_STEPS_MS.find(s => maxMs / s <= count) ?? niceStep(maxMs, count)
+  const out: number[] = []
+  for (let v = 0; v <= maxMs + step * 1e-9; v += step) out.push(Math.round(v / step) * step)
+  return out
+}
+
+/** An axis label: `1.5 s`, `45 s`, `2 min`, `2:30` (min:s). */
+export function axisLabelMs (ms: number, stepMs: number): string {
+  if (stepMs >= 60_000) return `${Number((ms / 60_000).toFixed(2))} min`
+  if (stepMs >= 1000 && ms >= 120_000) {
+    const s = Math.round(ms / 1000)
+    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
   }
-  return `${Number(s.toFixed(3))} s`
+  return `${Number((ms / 1000).toFixed(3))} s`
 }

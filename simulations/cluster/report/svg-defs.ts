@@ -16,8 +16,8 @@ export function faultPatternId (kinds: readonly string[], kind: string): string 
 
 export function svgDefs (faultKinds: readonly string[]): string {
   const faults = faultKinds.map((k, i) =>
-    `<pattern id="lm-fault-${i}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">` +
-    `<rect width="6" height="6" fill="${faultColor(k)}" fill-opacity="0.10"/><rect width="2" height="6" fill="${faultColor(k)}" fill-opacity="0.35"/></pattern>`).join('')
+    `<pattern id="lm-fault-${i}" width="7" height="7" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">` +
+    `<rect width="1.6" height="7" fill="${faultColor(k)}" fill-opacity="0.45"/></pattern>`).join('')
   return '<svg class="defs" width="0" height="0" aria-hidden="true" focusable="false"><defs>' +
     `<pattern id="lm-shared" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">` +
     `<rect width="5" height="5" fill="${LOCK_COLOR.shared}"/><rect width="2" height="5" fill="#ffffff" fill-opacity="0.55"/></pattern>` +

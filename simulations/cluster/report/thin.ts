@@ -24,7 +24,11 @@ export interface Bar {
   lost: boolean
 }
 
-export function thinBars (holds: readonly Hold[], x: (ns: number) => number, minPx = 2): Bar[] {
+/**
+ * `gapPx`: narrow holds closer than this merge (1 px keeps every visible gap;
+ * a crowded lane passes more, so it draws as busy stretches).
+ */
+export function thinBars (holds: readonly Hold[], x: (ns: number) => number, minPx = 2, gapPx = 1): Bar[] {
   const sorted = [...holds].sort((a, b) => a.start - b.start || a.end - b.end)
   const out: Bar[] = []
   const open: Partial<Record<LockMode, Bar>> = {}
@@ -33,7 +37,7 @@ export function thinBars (holds: readonly Hold[], x: (ns: number) => number, min
     const x1 = Math.max(x(h.end), x0)
     const cur = open[h.mode]
     const narrow = x1 - x0 < minPx
-    if (cur !== undefined && x0 - cur.x1 < 1 && narrow && (cur.count > 1 || cur.x1 - cur.x0 < minPx)) {
+    if (cur !== undefined && x0 - cur.x1 < gapPx && narrow && (cur.count > 1 || cur.x1 - cur.x0 < minPx)) {
       cur.x1 = Math.max(cur.x1, x1)
       cur.end = Math.max(cur.end, h.end)
       cur.count++

@@ -7,16 +7,18 @@ import { TRACK_LANE_H, renderFaultMarks, trackLanes } from './fault-marks.js'
 import { PLOT_X0, PLOT_X1, WIDTH, timeScale } from './layout.js'
 import type { ReportModel } from './model.js'
 import { renderNodeRows } from './node-rows.js'
-import { axisLabelMs, ticks, type Scale } from './scale.js'
+import { axisLabelMs, timeTicksMs, type Scale } from './scale.js'
 import { onTimeline, renderViolationMarks } from './violation-marks.js'
 import { msToNs, nsToMs } from '../check/history.js'
 
 /** Tick marks and labels under a chart that uses the shared time axis. */
 export function timeAxis (x: Scale, endNs: number, y: number): string {
   const parts = [`<line class="axis" x1="${PLOT_X0}" x2="${PLOT_X1}" y1="${y}" y2="${y}"/>`]
-  for (const ms of ticks(nsToMs(endNs), 12)) {
+  const at = timeTicksMs(nsToMs(endNs))
+  const step = at.length > 1 ? at[1]! - at[0]! : 1000
+  for (const ms of at) {
     const tx = x(msToNs(ms))
-    parts.push(`<line class="axis" x1="${px(tx)}" x2="${px(tx)}" y1="${y}" y2="${y + 4}"/><text class="tick" x="${px(tx)}" y="${y + 16}">${esc(axisLabelMs(ms))}</text>`)
+    parts.push(`<line class="axis" x1="${px(tx)}" x2="${px(tx)}" y1="${y}" y2="${y + 4}"/><text class="tick" x="${px(tx)}" y="${y + 16}">${esc(axisLabelMs(ms, step))}</text>`)
   }
   return parts.join('')
 }
@@ -28,7 +30,7 @@ export function cursor (top: number, bottom: number): string {
 
 export function renderTimeline (model: ReportModel, faultKinds: readonly string[]): string {
   const x = timeScale(model.endNs)
-  const gridNs = ticks(nsToMs(model.endNs), 12).map(msToNs)
+  const gridNs = timeTicksMs(nsToMs(model.endNs)).map(msToNs)
   const marked = model.violations.some(v => onTimeline(v, model.endNs))
   const markerY = 2
   const trackTop = marked ? 16 : 4
