@@ -6,6 +6,7 @@
  *   lockmesh node --config <file.json>      run one node from a config file
  *   lockmesh simulate [options]             a local multi-process mesh under chaos
  *   lockmesh check <history.jsonl>          check a recorded history
+ *   lockmesh report <history.jsonl>         render report.html from a history
  */
 import '../polyfills.js'
 import { runKeygen } from './keygen.js'
@@ -20,6 +21,7 @@ commands:
                                workload and chaos; record and check the history
                                (lockmesh simulate --help)
   check <history.jsonl>        check a recorded history (exit 1 on any violation)
+  report <history.jsonl>       render report.html (timeline, modes, faults, latency)
 `
 
 async function main (argv: string[]): Promise<number> {
@@ -34,6 +36,10 @@ async function main (argv: string[]): Promise<number> {
     case 'check': {
       const { runCheck } = await import('../../simulations/cluster/check/cli-check.js')
       return await runCheck(rest)
+    }
+    case 'report': {
+      const { runReport } = await import('../../simulations/cluster/report/cli-report.js')
+      return await runReport(rest)
     }
     case undefined:
     case '-h':
