@@ -6,6 +6,7 @@
  */
 import { TypedEventEmitter } from 'main-event'
 import { configHash, defaultCoreConfig, validateCoreConfig } from './core/config.js'
+import type { QuorumFigures } from './core/quorum.js'
 import type { CoreConfig, CoreEvent, Frame, LockMode, Mode, NodeId, QuorumSystemName, Result } from './core/types.js'
 import {
   AbortError, InvalidOptionsError, LockBusyError, LockLostError, LockTimeoutError, NoQuorumError,
@@ -15,12 +16,15 @@ import { Lock, type LockOwner } from './lock.js'
 import { CoreDriver, type RealClock } from './runtime/core-driver.js'
 import { TIMING_PRESETS, type TimingPreset } from './runtime/presets.js'
 import type { FenceStore } from './store/fence-store.js'
+import type { TransportStats } from './transport/stats.js'
 
 /** What the transport must offer the mesh (libp2p in production, in-memory in tests). */
 export interface MeshTransport {
   start: () => Promise<void>
   stop: () => Promise<void>
   send: (to: NodeId, frame: Frame) => void
+  /** Counters (frames by type, handshake refusals, malformed input, …), when the transport keeps them. */
+  stats?: () => TransportStats
 }
 
 export interface MeshTransportHooks {
@@ -111,7 +115,6 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
   private currentMode: ModeEventDetail = { mode: 'starting', sharedLocks: false, reachable: [] }
   private readonly readyWaiters: Array<() => void> = []
   private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new'
-  private readonly handshakeRefusals = 0
 
   constructor (init: LockMeshInit) {
     super()
@@ -324,18 +327,21 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
   /** Peers, mode, quorum figures, held locks, queue depths and counters. */
   status (): MeshStatus {
     const core = this.driver.status()
+    const transport = this.transport.stats?.() ?? null
     return {
       self: this.config.self,
       state: this.state,
       configHash: this.configHash,
       mode: this.currentMode.mode,
       sharedLocks: this.currentMode.sharedLocks,
-      reachable: this.currentMode.reachable,
+      // Live: the mode event's set is only refreshed when the mode changes.
+      reachable: core === null ? [] : [this.config.self, ...core.peers.filter(p => p.reachable).map(p => p.peer)].sort(),
       quorum: core?.quorum ?? null,
       incarnation: this.driver.getIncarnation(),
       locks: [...this.locks.values()].map(l => ({ key: l.key, mode: l.mode, token: l.token.toString(), remainingMs: Math.round(l.remainingMs()) })),
       core,
-      handshakeRefusals: this.handshakeRefusals
+      transport,
+      handshakeRefusals: transport?.handshakeRefusals ?? 0
     }
   }
 
@@ -369,11 +375,16 @@ export interface MeshStatus {
   configHash: string
   mode: Mode
   sharedLocks: boolean
+  /** Peers reachable both ways right now, this node included (sorted). */
   reachable: NodeId[]
-  quorum: unknown
+  /** Quorum system figures for this roster (sizes, worst-case crashes survived). */
+  quorum: QuorumFigures | null
   incarnation: number
   locks: Array<{ key: string, mode: LockMode, token: string, remainingMs: number }>
   core: ReturnType<CoreDriver['status']>
+  /** The transport's counters (null when it keeps none). */
+  transport: TransportStats | null
+  /** Streams refused during their handshake (config hash, version, stale incarnation, …). */
   handshakeRefusals: number
 }
 
