@@ -281,7 +281,12 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
         this.pending.delete(r.handle)
         if (p === undefined) return
         p.cleanup()
-        p.reject(failureError(r, p.waitMs))
+        // Rejected on a later turn of the event loop: a refusal comes back within
+        // the acquire() call (read-only, busy), and an app retrying in a loop
+        // would otherwise spin on microtasks and starve the node's own I/O —
+        // it could then never hear its peers again to leave read-only.
+        const err = failureError(r, p.waitMs)
+        setImmediate(() => { p.reject(err) })
         return
       }
       case 'lost': {
