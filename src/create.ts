@@ -5,7 +5,7 @@
  */
 import './polyfills.js'
 import { mkdir, open, readFile, rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Libp2p } from 'libp2p'
@@ -112,26 +112,47 @@ export async function loadPrivateKey (path: string): Promise<PrivateKey> {
   }
 }
 
-/** One running node per data directory: a LOCK file with our pid (stale ones are taken over). */
+/** Data directories held by running nodes of this process (the LOCK file's pid cannot tell them apart). */
+const heldDataDirs = new Set<string>()
+
+/**
+ * One running node per data directory: a LOCK file with our pid. A LOCK of a
+ * dead process is stale and taken over; one of a live process — this one
+ * included, while a node of ours holds the directory — is refused.
+ */
 async function lockDataDir (dir: string): Promise<() => Promise<void>> {
-  await mkdir(dir, { recursive: true })
-  const lockPath = join(dir, 'LOCK')
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fh = await open(lockPath, 'wx')
-      await fh.writeFile(String(process.pid))
-      await fh.close()
-      return async () => { await rm(lockPath, { force: true }) }
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-      const pid = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim())
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new InvalidOptionsError('dataDir', 'a data directory no other running node uses', `${dir} (locked by pid ${pid})`)
+  const abs = resolve(dir)
+  const refuse = (by: string): InvalidOptionsError => new InvalidOptionsError('dataDir', 'a data directory no other running node uses', `${dir} (locked by ${by})`)
+  if (heldDataDirs.has(abs)) throw refuse(`another node in this process, pid ${process.pid}`)
+  heldDataDirs.add(abs)
+  try {
+    await mkdir(abs, { recursive: true })
+    const lockPath = join(abs, 'LOCK')
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const fh = await open(lockPath, 'wx')
+        await fh.writeFile(String(process.pid))
+        await fh.close()
+        let released = false
+        return async () => {
+          if (released) return
+          released = true
+          await rm(lockPath, { force: true })
+          heldDataDirs.delete(abs)
+        }
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+        const pid = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim())
+        // Our own pid without an entry in heldDataDirs: left by an earlier run that reused our pid.
+        if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw refuse(`pid ${pid}`)
+        await rm(lockPath, { force: true })
       }
-      await rm(lockPath, { force: true })
     }
+    throw new InvalidOptionsError('dataDir', 'a lockable data directory', dir)
+  } catch (err) {
+    heldDataDirs.delete(abs)
+    throw err
   }
-  throw new InvalidOptionsError('dataDir', 'a lockable data directory', dir)
 }
 
 function isAlive (pid: number): boolean {
