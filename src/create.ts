@@ -7,6 +7,7 @@ import './polyfills.js'
 import { mkdir, open, readFile, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { ping } from '@libp2p/ping'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Libp2p } from 'libp2p'
 import type { NodeId } from './core/types.js'
@@ -69,7 +70,15 @@ export async function createLockMesh (options: CreateLockMeshOptions): Promise<O
     roster: options.roster,
     bootstrap: options.bootstrap ?? [],
     ...(options.psk !== undefined ? { psk: options.psk } : {}),
-    fast: options.timing === 'fast'
+    fast: options.timing === 'fast',
+    // libp2p's connection monitor opens a ping stream every interval whether
+    // or not the last one has finished, and aborts the connection when that
+    // fails. With @libp2p/ping's one outbound stream per connection, a ping
+    // slower than the interval (a loaded host; the ping timeout is longer than
+    // the interval) failed with "Too many outbound protocol streams" and took
+    // a healthy connection — and every lockmesh stream on it — down. Allow a
+    // few overlapping pings: only the monitor's own timeout clears a connection.
+    services: { ping: ping({ maxOutboundStreams: 4, maxInboundStreams: 8 }) }
   })
   const components = transportComponents(libp2p)
   try {
