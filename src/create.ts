@@ -6,6 +6,7 @@
 import './polyfills.js'
 import { mkdir, open, readFile, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { ping } from '@libp2p/ping'
 import type { PrivateKey } from '@libp2p/interface'
@@ -55,7 +56,7 @@ export class OwnedLockMesh extends LockMesh {
 export async function createLockMesh (options: CreateLockMeshOptions): Promise<OwnedLockMesh> {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionsError('options', 'an object', options)
   if (options.privateKey === undefined) throw new InvalidOptionsError('privateKey', 'a libp2p PrivateKey (lockmesh keygen; loadPrivateKey(file))', options.privateKey)
-  const self = peerIdFromPrivateKey(options.privateKey).toString()
+  const self = peerIdOf(options.privateKey)
   if (!Array.isArray(options.roster) || !options.roster.includes(self)) throw new InvalidOptionsError('roster', `an array of peer IDs that includes this node (${self})`, options.roster)
   let store = options.store
   let releaseDataDir = async (): Promise<void> => {}
@@ -105,6 +106,20 @@ export function lockMesh (init: Omit<LockMeshInit, 'self' | 'transport'>): (comp
   return components => {
     const self = components.peerId.toString()
     return new LockMesh({ ...init, self, transport: hooks => new LockmeshTransport(components, { roster: init.roster, ...hooks }) })
+  }
+}
+
+/** A new Ed25519 node identity (what `lockmesh keygen` writes to a file). */
+export async function generatePrivateKey (): Promise<PrivateKey> {
+  return await generateKeyPair('Ed25519')
+}
+
+/** The peer ID string of a node's private key: what goes in every node's `roster`. */
+export function peerIdOf (privateKey: PrivateKey): NodeId {
+  try {
+    return peerIdFromPrivateKey(privateKey).toString()
+  } catch (err) {
+    throw new InvalidOptionsError('privateKey', 'a libp2p PrivateKey (generatePrivateKey(); loadPrivateKey(file))', `${String(privateKey)} (${(err as Error).message})`)
   }
 }
 
