@@ -16,12 +16,10 @@
  *   npx tsx simulations/acceptance/counter-app.ts [--seconds 10] [--nodes 5] [--workers 8] [--timing lan|fast]
  */
 import '../../src/polyfills.js'
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import { createLockMesh, type OwnedLockMesh } from '../../src/create.js'
 import type { TimingPreset } from '../../src/runtime/presets.js'
-import { MemoryFenceStore } from '../../src/store/memory-fence-store.js'
+import { LagMonitor, loadAverage, percentile, sleep, startMesh, type AppMesh } from './mesh.js'
 
 /** The fenced resource: one counter per key and its two marks. */
 export class FencedCounterStore {
@@ -94,41 +92,24 @@ export interface CounterAppResult {
 
 const HOT_KEY = 'counter'
 
-function percentile (sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!
-}
-
 function strictlyIncreasing (xs: bigint[]): boolean {
   return xs.every((x, i) => i === 0 || x > xs[i - 1]!)
 }
 
 export async function runCounterApp (opts: Partial<CounterAppOptions> = {}): Promise<CounterAppResult> {
   const o: CounterAppOptions = { seconds: 10, nodes: 5, workers: 8, timing: 'lan', ttlMs: 2_000, log: line => { console.log(line) }, ...opts }
-  const keys = await Promise.all(Array.from({ length: o.nodes }, async () => await generateKeyPair('Ed25519')))
-  const roster = keys.map(k => peerIdFromPrivateKey(k).toString())
-  const meshes: OwnedLockMesh[] = []
+  let app: (AppMesh & { startupMs: number }) | undefined
   const store = new FencedCounterStore()
   const grantTokens: bigint[] = []
   const latencies: number[] = []
   const acquireErrors: Record<string, number> = {}
   let increments = 0
   let abandoned = 0
-  const t0 = performance.now()
+  const lag = new LagMonitor().start()
   try {
-    // Node 0 first: the others bootstrap from the addresses of those already up.
-    for (let i = 0; i < o.nodes; i++) {
-      const bootstrap = meshes.map(m => m.libp2p.getMultiaddrs()[0]!.toString())
-      meshes.push(await createLockMesh({ privateKey: keys[i]!, roster, bootstrap, store: new MemoryFenceStore(), timing: o.timing, ttlMsMax: 10_000 }))
-    }
-    await Promise.all(meshes.map(async m => await m.ready({ signal: AbortSignal.timeout(30_000) })))
-    const deadline = performance.now() + 30_000
-    while (!meshes.every(m => m.mode === 'read-write')) {
-      if (performance.now() > deadline) throw new Error(`not read-write after 30 s: ${meshes.map(m => m.mode).join(', ')}`)
-      await new Promise(resolve => setTimeout(resolve, 20))
-    }
-    const startupMs = performance.now() - t0
-    o.log(`${o.nodes} nodes read-write after ${startupMs.toFixed(0)} ms (quorum ${JSON.stringify(meshes[0]!.status().quorum)})`)
+    app = await startMesh(o.nodes, { timing: o.timing, ttlMsMax: 10_000 })
+    const { meshes, startupMs } = app
+    o.log(`${o.nodes} nodes read-write after ${startupMs.toFixed(0)} ms (quorum ${JSON.stringify(meshes[0]!.status().quorum)}); load average ${loadAverage()} (2 cores); ${lag.take()}`)
 
     const start = performance.now()
     const end = start + o.seconds * 1_000
@@ -142,6 +123,9 @@ export async function runCounterApp (opts: Partial<CounterAppOptions> = {}): Pro
         } catch (err) {
           const name = (err as Error).name
           acquireErrors[name] = (acquireErrors[name] ?? 0) + 1
+          // Read-only: wait for the mode to come back (bounded) instead of retrying hot.
+          if (name === 'ReadOnlyError' || name === 'NoQuorumError') await Promise.race([once(mesh, 'mode'), sleep(1_000)])
+          else await sleep(10)
           continue
         }
         latencies.push(performance.now() - a0)
@@ -188,10 +172,12 @@ export async function runCounterApp (opts: Partial<CounterAppOptions> = {}): Pro
     o.log(`fenced ops rejected ${result.rejectedOps}; abandoned (lease lost before the write) ${abandoned}; acquire errors ${JSON.stringify(acquireErrors)}${restarts > 0 ? `; attempt restarts ${restarts}` : ''}`)
     o.log(`throughput ${result.incrementsPerSec.toFixed(1)} increments/s`)
     o.log(`acquire latency p50 ${result.latencyMs.p50.toFixed(2)} ms, p99 ${result.latencyMs.p99.toFixed(2)} ms, max ${result.latencyMs.max.toFixed(2)} ms (${result.latencyMs.count} acquires)`)
+    o.log(`during the run: ${lag.take()}; load average ${loadAverage()}`)
     o.log(result.violations.length === 0 ? 'OK' : `VIOLATIONS: ${result.violations.join('; ')}`)
     return result
   } finally {
-    await Promise.all(meshes.map(async m => { await m.stop().catch(() => {}) }))
+    lag.stop()
+    await app?.stop()
   }
 }
 

@@ -31,7 +31,7 @@ const GLOBAL: ReadonlySet<ChaosKind> = new Set(['partition', 'bridge'])
 const DOWN: ReadonlySet<ChaosKind> = new Set(['kill', 'pause', 'isolate'])
 const WIDTH: Record<ChaosKind, number> = { partition: 0, bridge: 0, isolate: 1, 'one-way': 2, kill: 1, pause: 1, slow: 1 }
 /** Time a killed node needs to come back (process start, node listening). */
-const RESTART_ALLOWANCE_MS = 2500
+const RESTART_ALLOWANCE_MS = 4000
 const GAP_MS: [number, number] = [600, 1200]
 
 function durationRange (kind: ChaosKind, ttlMs: number): { lo: number, hi: number, min: number } {
@@ -89,22 +89,33 @@ function place (kinds: readonly ChaosKind[], opts: PlanOptions, rng: Rng, scale:
  */
 export function planChaos (kinds: readonly ChaosKind[], opts: PlanOptions, rng: Rng): { faults: PlannedFault[], dropped: ChaosKind[] } {
   if (kinds.length === 0 || opts.windowMs <= 0) return { faults: [], dropped: [...kinds] }
-  const order = rng.shuffle(kinds)
+  const makespan = (p: { placed: Placed[] }): number => Math.max(0, ...p.placed.map(x => x.end))
+  // The longest durations that fit, in the best of several random orders.
+  const bestOf = (list: readonly ChaosKind[], scale: number, label: string): { placed: Placed[], cursor: number } | null => {
+    let best: { placed: Placed[], cursor: number } | null = null
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const r = rng.fork(`${label}/${scale.toFixed(1)}/${attempt}`)
+      const p = place(r.shuffle(list), opts, r, scale, [], 0)
+      if (p !== null && (best === null || makespan(p) < makespan(best))) best = p
+    }
+    return best
+  }
   let first: { placed: Placed[], cursor: number } | null = null
-  for (let scale = 1; scale >= 0.3 && first === null; scale -= 0.1) first = place(order, opts, rng.fork(`scale${scale.toFixed(1)}`), scale, [], 0)
+  for (let scale = 1; scale >= 0.29 && first === null; scale -= 0.1) first = bestOf(kinds, scale, 'all')
   let dropped: ChaosKind[] = []
   if (first === null) {
-    // Not even the minimum durations fit: keep the longest prefix that does.
-    let best: { placed: Placed[], cursor: number } = { placed: [], cursor: 0 }
-    for (let n = order.length - 1; n > 0; n--) {
-      const p = place(order.slice(0, n), opts, rng.fork(`prefix${n}`), 0.3, [], 0)
-      if (p !== null) { best = p; dropped = order.slice(n); break }
+    // Not even the shortest durations fit: drop kinds (the last of a random order) until the rest do.
+    const order = rng.fork('drop').shuffle(kinds)
+    for (let n = order.length - 1; n > 0 && first === null; n--) {
+      first = bestOf(order.slice(0, n), 0.3, `prefix${n}`)
+      if (first !== null) dropped = order.slice(n)
     }
-    if (best.placed.length === 0) dropped = [...order]
-    first = best
+    if (first === null) return { faults: [], dropped: [...kinds] }
   }
-  let { placed, cursor } = first
+  let { placed } = first
+  // Then more faults of the chosen kinds while they fit.
   const extra = rng.fork('extra')
+  let cursor = first.cursor
   for (let tries = 0; tries < 50; tries++) {
     const next = place([extra.pick(kinds)], opts, extra, 1, placed, cursor)
     if (next === null) continue

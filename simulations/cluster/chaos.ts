@@ -42,7 +42,7 @@ export interface ChaosInit {
 }
 
 /** One acquire seen in a node's status: a holder, or a requester holding votes. */
-interface Activity extends AcquireView { node: NodeName }
+interface Activity extends AcquireView { node: NodeName, midIncrement: number }
 
 const sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
   if (ms <= 0 || signal?.aborted === true) return
@@ -58,19 +58,44 @@ export class Chaos {
   readonly injected = new Map<ChaosKind, { injected: number, hitHolder: number }>()
   private nextId = 1
   private readonly running = new Set<Promise<void>>()
+  /** The fault choosing its targets (not yet in `active`), if any: one at a time. */
+  private starting: number | null = null
+  private nextStart = 1
 
   constructor (private readonly init: ChaosInit) {}
 
-  /** Runs every planned fault at its time (ms after `t0`, a Date.now() instant) and waits until all are healed. */
-  async run (plan: readonly PlannedFault[], t0: number): Promise<void> {
+  /**
+   * Runs the planned faults in order, each no earlier than its time (ms after
+   * `t0`, a Date.now() instant) and once it is admitted: a partition or
+   * bridge when every node runs and no other fault is in force, any other
+   * fault when enough nodes are free and at most `maxDown` would be down. A
+   * fault that cannot start in time to end by `windowEnd` is skipped.
+   * Resolves when every fault has been healed.
+   */
+  async run (plan: readonly PlannedFault[], t0: number, windowEnd: number, maxDown: number): Promise<void> {
     for (const f of plan) {
       await sleep(t0 + f.at - Date.now(), this.init.signal)
       if (this.init.signal.aborted) break
+      const deadline = windowEnd - f.slotMs
+      while (!this.admits(f.kind, maxDown) && Date.now() < deadline && !this.init.signal.aborted) await sleep(100, this.init.signal)
+      if (this.init.signal.aborted) break
+      if (!this.admits(f.kind, maxDown)) { this.init.log(`chaos: ${f.kind} skipped (no room before the window closes)`); continue }
       const p = this.inject(f).catch(err => { this.init.log(`chaos: ${f.kind} failed: ${(err as Error).stack ?? String(err)}`) })
       this.running.add(p)
       void p.finally(() => this.running.delete(p))
+      // Let the fault take its nodes before the next one is admitted.
+      while (this.starting !== null) await sleep(20)
     }
     while (this.running.size > 0) await Promise.all([...this.running])
+  }
+
+  private admits (kind: ChaosKind, maxDown: number): boolean {
+    const allUp = this.init.roster.every(n => this.init.nodes.get(n)!.state === 'up')
+    if (kind === 'partition' || kind === 'bridge') return allUp && this.active.size === 0
+    if ([...this.active.values()].some(f => f.kind === 'partition' || f.kind === 'bridge')) return false
+    const down = [...this.active.values()].filter(f => f.kind === 'kill' || f.kind === 'pause' || f.kind === 'isolate').length
+    if ((kind === 'kill' || kind === 'pause' || kind === 'isolate') && down >= maxDown) return false
+    return this.active.size < 3 && this.free().length >= (kind === 'one-way' ? 2 : 1)
   }
 
   private busy (): Set<NodeName> {
@@ -88,7 +113,7 @@ export class Chaos {
     const statuses = await Promise.all(up.map(async n => ({ n, s: await this.init.nodes.get(n)!.status() })))
     return statuses.flatMap(({ n, s }) => (s?.acquires ?? [])
       .filter(a => a.phase === 'held' || a.votes > 0)
-      .map(a => ({ ...a, node: n })))
+      .map(a => ({ ...a, node: n, midIncrement: s?.midIncrement ?? 0 })))
   }
 
   /** Holders and requesters with votes, and their voters. */
@@ -117,6 +142,7 @@ export class Chaos {
   }
 
   private begin (kind: ChaosKind, nodes: NodeName[], links: Link[], hitHolder: boolean, label: string, extra: Record<string, unknown> = {}): ActiveFault {
+    this.starting = null
     const id = `f${this.nextId++}`
     const f: ActiveFault = { id, kind, nodes, label }
     this.active.set(id, f)
@@ -136,15 +162,32 @@ export class Chaos {
   }
 
   private async inject (p: PlannedFault): Promise<void> {
+    const me = this.nextStart++
+    this.starting = me
+    try {
+      await this.injectOne(p)
+    } finally {
+      // A fault that gave up before begin() no longer holds the next one back.
+      if (this.starting === me) this.starting = null
+    }
+  }
+
+  private async injectOne (p: PlannedFault): Promise<void> {
     const { rng } = this.init
     switch (p.kind) {
       case 'kill':
       case 'pause': {
-        // The holder of a hot key, or one of its voters.
-        const { found, acts } = await this.await(1500, acts => {
+        // The holder of a hot key, or one of its voters; a pause prefers a
+        // holder caught between the read and the write of an increment (its
+        // write then comes with a stale token after SIGCONT).
+        const { found, acts } = await this.await(3000, acts => {
           const free = new Set(this.free())
           const hot = acts.filter(a => a.phase === 'held' && this.init.hotKeys.includes(a.key))
-          const cands = [...new Set(hot.flatMap(a => rng.chance(0.5) ? [a.node] : [a.node, ...a.quorum]))].filter(n => free.has(n))
+          if (p.kind === 'pause') {
+            const mid = hot.filter(a => a.mode === 'exclusive' && a.midIncrement > 0 && free.has(a.node))
+            if (mid.length > 0) return rng.pick(mid).node
+          }
+          const cands = [...new Set(hot.flatMap(a => rng.chance(p.kind === 'pause' ? 0.7 : 0.4) ? [a.node] : [a.node, ...a.quorum]))].filter(n => free.has(n))
           return cands.length > 0 ? rng.pick(cands) : null
         })
         const free = this.free()
@@ -172,7 +215,6 @@ export class Chaos {
         return
       }
       case 'partition': {
-        if (!await this.allUp()) { this.init.log('chaos: partition skipped (a node is down)'); return }
         const splits = this.partitionSplits()
         const { found: split, acts } = await this.await(1200, acts => splits.find(s => Chaos.separates(acts, cross(s[0], s[1]))) ?? null)
         const [minority, majority] = split ?? rng.pick(splits)
@@ -182,7 +224,6 @@ export class Chaos {
         return
       }
       case 'bridge': {
-        if (!await this.allUp()) { this.init.log('chaos: bridge skipped (a node is down)'); return }
         const splits = this.bridgeSplits()
         const { found: split, acts } = await this.await(1200, acts => splits.find(s => Chaos.separates(acts, cross(s.left, s.right))) ?? null)
         const { left, bridge, right } = split ?? rng.pick(splits)
@@ -237,16 +278,6 @@ export class Chaos {
     await sleep(p.durationMs)
     await this.init.net.heal(fault)
     this.end(f, fault.links)
-  }
-
-  /** Waits (a little) until every node runs: partitions and bridges cut the whole mesh. */
-  private async allUp (): Promise<boolean> {
-    for (let i = 0; i < 40; i++) {
-      if (this.init.roster.every(n => this.init.nodes.get(n)!.state === 'up') && this.active.size === 0) return true
-      await sleep(100, this.init.signal)
-      if (this.init.signal.aborted) return false
-    }
-    return false
   }
 
   /** Candidate [minority, majority] splits, shuffled: grid rows on a grid, else minorities of every size. */

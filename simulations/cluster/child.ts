@@ -10,7 +10,9 @@
  */
 import '../../src/polyfills.js'
 import { readFile } from 'node:fs/promises'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createLockMesh, loadPrivateKey, type OwnedLockMesh } from '../../src/create.js'
+import { SIM_TIMING, STALL_MS } from './timings.js'
 import type { ChildConfig, ChildMessage, ChildStatus, HistoryEvent, NetState, ParentMessage } from './protocol.js'
 import { Workload } from './workload.js'
 
@@ -67,12 +69,38 @@ function status (): ChildStatus {
     mode: s.mode,
     sharedLocks: s.sharedLocks,
     quietRemainingMs: s.core?.quietRemainingMs ?? 0,
+    midIncrement: workload?.midIncrement ?? 0,
     acquires: (s.core?.acquires ?? []).map(a => ({ key: a.key, mode: a.mode, phase: a.phase, quorum: a.quorum.map(nameOf), votes: a.votes }))
   }
 }
 
+// Event-loop delay, reported in output.log at the end (a loaded host shows here first).
+const loopDelay = monitorEventLoopDelay({ resolution: 10 })
+loopDelay.enable()
+
+// Stalls: when this process could not run for STALL_MS or more (host
+// overload, SIGSTOP), its frames were held that long, which breaks the
+// checker's assumption that delays stay below the suspicion timeout. Each one
+// is reported as a `stall` fault naming no links (reachability unknown while
+// it lasts), after the fact, with its true start and end.
+const TICK_MS = 50
+let lastTick = now()
+let stalls = 0
+setInterval(() => {
+  const t = now()
+  if (t - lastTick - TICK_MS * 1e6 >= STALL_MS * 1e6 && stopping === null) {
+    const id = `stall-${cfg.name}#${cfg.incarnation}-${++stalls}`
+    const stalledMs = Math.round((t - lastTick) / 1e6)
+    emit({ t: lastTick, type: 'fault-start', fault: 'stall', id, node: cfg.name, nodes: [cfg.name], links: [], hitHolder: false, stalledMs })
+    emit({ t, type: 'fault-end', fault: 'stall', id, node: cfg.name, nodes: [cfg.name], links: [] })
+  }
+  lastTick = t
+}, TICK_MS).unref()
+
 async function stop (): Promise<void> {
   stopping ??= (async () => {
+    const ms = (ns: number): string => (ns / 1e6).toFixed(1)
+    process.stderr.write(`${cfg.name}#${cfg.incarnation}: event-loop delay p50 ${ms(loopDelay.percentile(50))} ms, p99 ${ms(loopDelay.percentile(99))} ms, max ${ms(loopDelay.max)} ms\n`)
     try {
       await workload?.stop(4000)
       await mesh?.stop()
@@ -130,7 +158,11 @@ mesh = await createLockMesh({
   ttlMsMax: cfg.ttlMsMax,
   defaultTtlMs: cfg.workload.ttlMs,
   defaultWaitMs: cfg.workload.waitMs,
-  timing: 'fast',
+  // Timings as an object, never 'fast': `timing: 'fast'` also gives libp2p
+  // a 1 s connection-monitor ping, which aborts healthy connections on a
+  // loaded host (a ping still in flight makes the next one fail: ping allows
+  // one outbound stream).
+  timing: { ...SIM_TIMING },
   faultHook: {
     dropOutbound: to => dropTo.has(to),
     delayOutboundMs: to => delayTo.get(to) ?? 0

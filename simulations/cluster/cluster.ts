@@ -106,16 +106,29 @@ export class Cluster {
     }
   }
 
-  /** Starts every node (all at once) and resolves when each listens. */
-  async spawnAll (): Promise<void> {
+  /**
+   * Starts the nodes one after the other (each once the previous one
+   * listens): a whole mesh loading its modules at once on a small machine
+   * leaves the last nodes too busy to connect in good time.
+   */
+  async spawnAll (signal: AbortSignal): Promise<void> {
     if (!this.setUp) throw new Error('setup() first')
-    await Promise.all([...this.nodes.values()].map(async n => { await n.spawn() }))
+    for (const n of this.nodes.values()) {
+      if (signal.aborted) throw new Error('interrupted')
+      await n.spawn()
+    }
   }
 
-  /** Resolves once every node reports `read-write` (or rejects after `timeoutMs`). */
+  /** Resolves once every node reports `read-write` and its start-up quiet period is over (or rejects after `timeoutMs`). */
   async waitForMesh (timeoutMs: number, signal: AbortSignal): Promise<void> {
     const until = Date.now() + timeoutMs
-    while (![...this.nodes.values()].every(n => n.mode === 'read-write')) {
+    const ready = async (): Promise<boolean> => {
+      const nodes = [...this.nodes.values()]
+      if (!nodes.every(n => n.mode === 'read-write')) return false
+      const statuses = await Promise.all(nodes.map(async n => await n.status(1000)))
+      return statuses.every(s => s !== null && s.mode === 'read-write' && s.quietRemainingMs <= 0)
+    }
+    while (!await ready()) {
       if (signal.aborted) throw new Error('interrupted')
       if (Date.now() > until) {
         const modes = [...this.nodes.values()].map(n => `${n.name} ${n.state}/${n.mode}`).join(', ')

@@ -70,7 +70,9 @@ export class NodeProcess {
     const log = openSync(join(this.init.dir, 'output.log'), 'a')
     let child: ChildProcess
     try {
-      child = spawn(process.execPath, [this.init.childScript, cfgPath], { stdio: ['ignore', log, log, 'ipc'], env: process.env })
+      // LOCKMESH_SIMULATE_NODE_ARGS: extra node flags for the node processes (e.g. --cpu-prof).
+      const extra = (process.env.LOCKMESH_SIMULATE_NODE_ARGS ?? '').split(' ').filter(a => a !== '')
+      child = spawn(process.execPath, [...extra, this.init.childScript, cfgPath], { stdio: ['ignore', log, log, 'ipc'], env: process.env })
     } finally {
       closeSync(log)
     }

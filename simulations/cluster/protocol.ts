@@ -36,6 +36,8 @@ export interface WorkloadConfig {
   tryShare: number
   /** Fraction of exclusive holds that extend once. */
   extendShare: number
+  /** Pause between one hold (or failed acquire) and the next acquire, uniform in [lo, hi] ms. */
+  thinkMs: [number, number]
   /** waitMs of every blocking acquire. */
   waitMs: number
   ttlMs: number
@@ -84,6 +86,8 @@ export interface ChildStatus {
   sharedLocks: boolean
   quietRemainingMs: number
   acquires: AcquireView[]
+  /** Workers between the read and the write of an increment. */
+  midIncrement: number
 }
 
 export type ParentMessage =

@@ -24,7 +24,6 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { resolveQuorumName } from '../../src/core/quorum.js'
 import { InvalidOptionsError } from '../../src/errors.js'
-import { TIMING_PRESETS } from '../../src/runtime/presets.js'
 import { planChaos } from './chaos-plan.js'
 import { Chaos } from './chaos.js'
 import { checkHistory, violationTotal } from './check/check-history.js'
@@ -37,6 +36,7 @@ import { IpcNetworkControl, type NetworkControl } from './network.js'
 import { parseSimulateArgs, USAGE, type ChaosKind, type SimulateOptions } from './options.js'
 import { Progress } from './progress.js'
 import { Rng } from './rng.js'
+import { runTimings, SIM_TIMING } from './timings.js'
 
 export interface SimulateIo {
   out: (line: string) => void
@@ -46,25 +46,6 @@ export interface SimulateIo {
 const defaultIo: SimulateIo = {
   out: line => { process.stdout.write(line + '\n') },
   err: line => { process.stderr.write(line + '\n') }
-}
-
-/** The `fast` timings every node runs with, and the figures the history states. */
-export function runTimings (ttlMs: number): { ttlMsMax: number, detectionMs: number, stableMs: number, drift: number, livenessBoundMs: number, waitMs: number } {
-  const fast = TIMING_PRESETS.fast
-  const ping = fast.pingIntervalMs!
-  const suspicion = fast.suspicionTimeoutMs!
-  const livenessBoundMs = Math.max(5000, 3 * ttlMs)
-  return {
-    ttlMsMax: Math.max(3000, ttlMs),
-    // A lapse is noticed within the suspicion timeout after the last frame (one
-    // ping interval late at worst); a node that was itself stalled re-probes
-    // for one more timeout before accusing.
-    detectionMs: 2 * suspicion + 2 * ping,
-    stableMs: fast.stableMs!,
-    drift: 0.01,
-    livenessBoundMs,
-    waitMs: livenessBoundMs + 3000
-  }
 }
 
 /** The compiled child entry point (a TS loader would run the parent from source: use dist/). */
@@ -136,6 +117,8 @@ export async function runSimulate (argv: string[], io: SimulateIo = defaultIo): 
       sharedShare: 0.3,
       tryShare: 0.15,
       extendShare: 0.1,
+      // Paced so the mesh's CPU stays well below two cores at 9 nodes.
+      thinkMs: [50 * Math.max(1, opts.nodes / 5), 300 * Math.max(1, opts.nodes / 5)],
       waitMs: timings.waitMs,
       ttlMs: opts.ttlMs
     },
@@ -192,7 +175,7 @@ export async function runSimulate (argv: string[], io: SimulateIo = defaultIo): 
       hotKeys,
       workers: opts.workers,
       chaos: opts.chaos,
-      timing: 'fast',
+      timing: SIM_TIMING,
       peers: Object.fromEntries(cluster.ids.map(i => [i.name, i.peerId])),
       ports: Object.fromEntries(cluster.ids.map(i => [i.name, i.port])),
       startedAt: new Date(startMs).toISOString()
@@ -225,7 +208,7 @@ export async function runSimulate (argv: string[], io: SimulateIo = defaultIo): 
 
     phase = 'starting'
     log(`lockmesh simulate: ${opts.nodes} nodes (${quorum}), ${(opts.durationMs / 1000).toFixed(0)} s, chaos ${opts.chaos.length === 0 ? 'none' : opts.chaos.join(',')}, seed ${opts.seed}, out ${dir}`)
-    await cluster.spawnAll()
+    await cluster.spawnAll(abort.signal)
     await cluster.waitForMesh(60_000, abort.signal)
 
     phase = 'workload'
@@ -235,11 +218,12 @@ export async function runSimulate (argv: string[], io: SimulateIo = defaultIo): 
     const settle = timings.detectionMs + timings.stableMs
     const tailMs = settle + (opts.chaos.includes('kill') ? timings.ttlMsMax : 0) + Math.max(3000, opts.durationMs * 0.1)
     const windowMs = opts.durationMs - 1000 - tailMs
-    const plan = planChaos(opts.chaos, { windowMs, nodes: opts.nodes, ttlMs: opts.ttlMs, maxDown: Math.max(1, Math.min(2, Math.floor((opts.nodes - 1) / 2))) }, rng.fork('plan'))
+    const maxDown = Math.max(1, Math.min(2, Math.floor((opts.nodes - 1) / 2)))
+    const plan = planChaos(opts.chaos, { windowMs, nodes: opts.nodes, ttlMs: opts.ttlMs, maxDown }, rng.fork('plan'))
     planned = plan.faults
     dropped = plan.dropped
     if (dropped.length > 0) log(`lockmesh simulate: no room for ${dropped.join(', ')} in a ${opts.durationMs} ms run (try a longer --duration)`)
-    await chaos.run(plan.faults, workloadStart + 1000)
+    await chaos.run(plan.faults, workloadStart + 1000, workloadStart + 1000 + windowMs, maxDown)
     await net.heal()
     history.event({ t: history.now(), type: 'heal' })
     phase = 'settle'

@@ -47,6 +47,8 @@ export class Workload {
   private readonly abort = new AbortController()
   private readonly loops: Array<Promise<void>> = []
   private readonly cold: string[]
+  /** Exclusive holds between their read and their write right now. */
+  midIncrement = 0
 
   constructor (
     private readonly mesh: LockMesh,
@@ -88,7 +90,7 @@ export class Workload {
         lock = noWait ? await this.mesh.tryAcquire(key, opts) : await this.mesh.acquire(key, { ...opts, waitMs: this.cfg.waitMs })
       } catch (err) {
         io.emit({ t: io.now(), type: 'acquire-failed', node: this.node, worker, key, reason: failureReason(err, this.stopping) })
-        if (!this.stopping) await sleep(rng.range(50, 250))
+        if (!this.stopping) await sleep(rng.range(this.cfg.thinkMs[0], this.cfg.thinkMs[1]) + 100)
         continue
       }
       const t = io.now()
@@ -116,7 +118,7 @@ export class Workload {
           onAbort()
         }
       }
-      if (!this.stopping) await sleep(rng.range(0, 40))
+      if (!this.stopping) await sleep(rng.range(this.cfg.thinkMs[0], this.cfg.thinkMs[1]))
     }
   }
 
@@ -124,17 +126,24 @@ export class Workload {
   private async increment (lock: Lock, worker: string, rng: Rng): Promise<void> {
     const r = await this.io.read(lock.key, lock.token, worker)
     if (!r.accepted || lock.signal.aborted) return
-    await sleep(rng.range(2, 25))
-    if (rng.chance(this.cfg.extendShare) && !this.stopping) {
-      // Hold past 2/3 of the validity, extending once on the way.
-      await sleep(lock.remainingMs() * 0.5)
-      if (lock.signal.aborted) return
-      try {
-        await lock.extend(this.cfg.ttlMs)
-        const t = this.io.now()
-        this.io.emit({ t, type: 'extended', node: this.node, worker, key: lock.key, validUntil: t + Math.floor(lock.remainingMs() * 1e6) })
-      } catch { /* the old validity stands */ }
-      await sleep(rng.range(0, 30))
+    // The pause of read-pause-write; now and then a long one (a slow
+    // computation), where a SIGSTOP is most likely to land.
+    this.midIncrement++
+    try {
+      await sleep(rng.chance(0.2) ? rng.range(50, 250) : rng.range(2, 25))
+      if (rng.chance(this.cfg.extendShare) && !this.stopping) {
+        // Hold past 2/3 of the validity, extending once on the way.
+        await sleep(lock.remainingMs() * 0.5)
+        if (lock.signal.aborted) return
+        try {
+          await lock.extend(this.cfg.ttlMs)
+          const t = this.io.now()
+          this.io.emit({ t, type: 'extended', node: this.node, worker, key: lock.key, validUntil: t + Math.floor(lock.remainingMs() * 1e6) })
+        } catch { /* the old validity stands */ }
+        await sleep(rng.range(0, 30))
+      }
+    } finally {
+      this.midIncrement--
     }
     if (lock.signal.aborted) return
     await this.io.write(lock.key, lock.token, worker, r.value, r.value + 1)

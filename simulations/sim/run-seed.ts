@@ -94,7 +94,7 @@ function timingsFor (n: number, r: Rng): Timings {
     // Modelling for big meshes: slow probes keep PING/PONG traffic small.
     return { pingIntervalMs: 2000, suspicionTimeoutMs: 5000, retransmitMs: 200, stableMs: 300 }
   }
-  const ping = n <= 9 ? r.range(100, 200) : r.range(200, 300)
+  const ping = n <= 9 ? r.range(100, 200) : r.range(250, 350)
   return { pingIntervalMs: ping, suspicionTimeoutMs: ping * 4 + r.range(0, 200), retransmitMs: r.range(100, 200), stableMs: 300 }
 }
 
@@ -151,7 +151,9 @@ export function runSeed (options: RunOptions): SeedResult {
   const swarm = kind === 'swarm'
   const settleMs = detectMs + timings.stableMs * 1.5 + 100
   // Big meshes (slow probes) reach their first mode later: the safety phase starts counting there.
-  const safetyMs = options.short === true ? phaseRng.range(3000, 4500) : n > 25 ? timings.suspicionTimeoutMs + phaseRng.range(3000, 4000) : phaseRng.range(6000, 10000)
+  const safetyMs = options.short === true ? phaseRng.range(3000, 4500)
+    : n > 25 ? timings.suspicionTimeoutMs + phaseRng.range(3000, 4000)
+      : n > 9 ? phaseRng.range(5000, 8000) : phaseRng.range(6000, 10000)
   const healAt = swarm ? safetyMs : settleMs + 3000
   const liveAt = swarm ? healAt + detectMs + timings.stableMs * 1.5 + TTL_MS_MAX + 300 : Infinity
   const liveStop = swarm ? liveAt + (n > 25 || options.short === true ? 1500 : phaseRng.range(2000, 3000)) : Infinity

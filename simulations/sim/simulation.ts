@@ -19,7 +19,7 @@ import type { Network } from './network.js'
 import type { Observer } from './observer.js'
 import type { Rng } from './rng.js'
 import { type CoreFactory, type NodeInput, type PendingItem, SimNode } from './sim-node.js'
-import { describeBody, fmtTime, type Trace } from './trace.js'
+import { fmtTime, type Trace } from './trace.js'
 import type { ClientCommand, Workload } from './workload.js'
 import { FAULT_KINDS } from './fault-schedule.js'
 
@@ -254,7 +254,7 @@ export class Simulation {
       }
     }
     if (!ping) this.noteSent(n.index, to, frame)
-    this.trace.add(`${fmtTime(this.t)} ${n.id} -> ${toId} ${describeBody(b)} c=${frame.h.clock} i=${frame.h.inc} fn=${frame.h.fn} ack=${frame.h.ack}/${frame.h.ackInc}`)
+    this.trace.frame(this.t, n.id, toId, frame)
     const plan = this.network.plan(n.index, to, this.t)
     if (plan.lost) this.countFrameFault('loss', frame)
     if (plan.duplicated) this.countFrameFault('duplicate', frame)

@@ -3,7 +3,7 @@
  * (inputs, frames, results, events, faults) is folded into a 64-bit FNV-1a
  * style hash (two 32-bit lanes); the same seed must give the same hash.
  */
-import type { FrameBody } from '../../src/core/types.js'
+import type { Frame, FrameBody } from '../../src/core/types.js'
 
 export class Trace {
   private h1 = 0x811c9dc5
@@ -24,6 +24,55 @@ export class Trace {
     this.h1 = Math.imul(a ^ 10, 0x01000193)
     this.h2 = b
     if (this.keepLines) this.lines.push(line)
+  }
+
+  /** Fold one number (an integer below 2^53) into the hash. */
+  mix (x: number): void {
+    const lo = x >>> 0
+    const hi = Math.floor(x / 0x100000000) >>> 0
+    this.h1 = Math.imul(this.h1 ^ lo, 0x01000193) ^ hi
+    let b = Math.imul(this.h2 ^ lo ^ Math.imul(hi, 0x27d4eb2f), 0x5bd1e995)
+    b ^= b >>> 15
+    this.h2 = b
+  }
+
+  mixStr (s: string): void {
+    let a = this.h1
+    for (let i = 0; i < s.length; i++) a = Math.imul(a ^ s.charCodeAt(i), 0x01000193)
+    this.h1 = a
+    this.mix(s.length)
+  }
+
+  /**
+   * A frame sent at true time `t` (µs resolution): every field is hashed
+   * without building a string; the readable line only when it is kept.
+   */
+  frame (t: number, from: string, to: string, f: Frame): void {
+    this.mix(Math.round(t * 1000))
+    this.mixStr(from)
+    this.mixStr(to)
+    const h = f.h
+    this.mix(Number(h.clock)); this.mix(h.inc); this.mix(h.fn); this.mix(h.ack); this.mix(h.ackInc)
+    const b = f.b
+    this.mixStr(b.t)
+    if (b.t !== 'PING' && b.t !== 'PONG') {
+      this.mixStr(b.key)
+      this.mixStr(b.id.peer); this.mix(b.id.inc); this.mix(b.id.seq)
+      switch (b.t) {
+        case 'REQUEST': this.mix(Number(b.ts)); this.mixStr(b.mode); this.mix(b.ttlMs); this.mix(b.noWait ? 1 : 0); break
+        case 'GRANT': this.mix(b.grantNo.inc); this.mix(b.grantNo.n); this.mix(Number(b.fence)); break
+        case 'FAILED': this.mixStr(b.reason); this.mix(b.supersedes?.n ?? -1); this.mix(Math.round((b.quietRemainingMs ?? -1) * 1000)); break
+        case 'INQUIRE': case 'YIELD': this.mix(b.grantNo.inc); this.mix(b.grantNo.n); break
+        case 'COMMIT': this.mix(b.grantNo.inc); this.mix(b.grantNo.n); this.mix(b.attempt); this.mix(Number(b.token)); break
+        case 'COMMITTED': case 'EXTENDED': this.mix(b.attempt); break
+        case 'REFUSED': this.mixStr(b.phase); this.mix(b.attempt); this.mixStr(b.reason); break
+        case 'EXTEND': this.mix(b.grantNo.n); this.mix(b.attempt); this.mix(b.ttlMs); break
+        default: break
+      }
+    }
+    if (this.keepLines) {
+      this.lines.push(`${fmtTime(t)} ${from} -> ${to} ${describeBody(b)} c=${h.clock} i=${h.inc} fn=${h.fn} ack=${h.ack}/${h.ackInc}`)
+    }
   }
 
   /** A transcript-only line (not hashed, so `--trace` never changes the hash). */
