@@ -100,6 +100,8 @@ interface PendingOp { resolve: () => void, reject: (err: Error) => void }
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 const DEFAULT_TTL_MS = 10_000
 const DEFAULT_WAIT_MS = 30_000
+/** Acquires rejected within one event-loop turn before the next ones wait for the next turn. */
+const REFUSALS_PER_TURN = 64
 
 export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockOwner {
   readonly config: CoreConfig
@@ -115,6 +117,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
   private currentMode: ModeEventDetail = { mode: 'starting', sharedLocks: false, reachable: [] }
   private readonly readyWaiters: Array<() => void> = []
   private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new'
+  private refusalsThisTurn = 0
 
   constructor (init: LockMeshInit) {
     super()
@@ -281,12 +284,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
         this.pending.delete(r.handle)
         if (p === undefined) return
         p.cleanup()
-        // Rejected on a later turn of the event loop: a refusal comes back within
-        // the acquire() call (read-only, busy), and an app retrying in a loop
-        // would otherwise spin on microtasks and starve the node's own I/O —
-        // it could then never hear its peers again to leave read-only.
-        const err = failureError(r, p.waitMs)
-        setImmediate(() => { p.reject(err) })
+        this.rejectFailure(p, failureError(r, p.waitMs))
         return
       }
       case 'lost': {
@@ -316,6 +314,21 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
       case 'not-holder':
         return
     }
+  }
+
+  /**
+   * A refusal (read-only, busy, no quorum) is decided inside the acquire()
+   * call, so its promise rejects through microtasks only: an app retrying in
+   * a loop without a delay would never yield to timers or I/O, its node could
+   * not hear its peers any more and would stay read-only for good. Refusals
+   * reject at once, but past REFUSALS_PER_TURN in one event-loop turn they
+   * wait for the next turn (setImmediate), so such a loop lets I/O through.
+   */
+  private rejectFailure (p: PendingAcquire, err: Error): void {
+    if (this.refusalsThisTurn === 0) setImmediate(() => { this.refusalsThisTurn = 0 })
+    this.refusalsThisTurn++
+    if (this.refusalsThisTurn <= REFUSALS_PER_TURN) p.reject(err)
+    else setImmediate(() => { p.reject(err) })
   }
 
   private onEvent (e: CoreEvent): void {
