@@ -198,16 +198,16 @@ export class Chaos {
         if (p.kind === 'pause') {
           node.pause()
           const f = this.begin('pause', [target], [], hit, `pause ${target} for ${p.durationMs} ms`, { durationMs: p.durationMs })
-          await sleep(p.durationMs)
+          await sleep(p.durationMs, this.init.signal)
           node.resume()
           this.end(f, [])
         } else {
           const f = this.begin('kill', [target], [], hit, `kill -9 ${target}, restart in ${p.durationMs} ms`, { downMs: p.durationMs })
           const t = await node.kill('killed')
           this.init.history.event({ t: Math.max(t, this.init.history.now()), type: 'node-exit', node: target, reason: 'killed' })
-          await sleep(p.durationMs)
+          await sleep(p.durationMs, this.init.signal)
           try {
-            await this.init.restart(node)
+            if (!this.init.signal.aborted) await this.init.restart(node)
           } finally {
             this.end(f, [])
           }
@@ -275,7 +275,7 @@ export class Chaos {
   }
 
   private async holdNet (p: PlannedFault, f: ActiveFault, fault: NetFault): Promise<void> {
-    await sleep(p.durationMs)
+    await sleep(p.durationMs, this.init.signal)
     await this.init.net.heal(fault)
     this.end(f, fault.links)
   }

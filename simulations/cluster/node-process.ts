@@ -48,6 +48,9 @@ export class NodeProcess {
   private nextId = 1
   private readonly statusWaiters = new Map<number, (s: ChildStatus | null) => void>()
   private net: NetState = { block: [], drop: [], delayMs: {} }
+  /** SIGSTOP intervals (ns); a stall the node reports inside one is the pause itself, already a fault. */
+  private readonly pauses: Array<{ start: number, end: number }> = []
+  private readonly droppedStalls = new Set<string>()
 
   constructor (private readonly init: NodeProcessInit) {
     this.name = init.name
@@ -152,6 +155,7 @@ export class NodeProcess {
 
   pause (): void {
     if (this.state !== 'up' || this.child === null) return
+    this.pauses.push({ start: this.init.history.now(), end: Infinity })
     this.child.kill('SIGSTOP')
     this.state = 'paused'
   }
@@ -160,6 +164,8 @@ export class NodeProcess {
     if (this.state !== 'paused' || this.child === null) return
     this.child.kill('SIGCONT')
     this.state = 'up'
+    const last = this.pauses[this.pauses.length - 1]
+    if (last !== undefined) last.end = this.init.history.now()
   }
 
   /**
@@ -243,6 +249,10 @@ export class NodeProcess {
 
   private onEvent (e: HistoryEvent): void {
     this.lastT = Math.max(this.lastT, e.t)
+    if (e.fault === 'stall' && typeof e.id === 'string') {
+      if (e.type === 'fault-start' && this.pauses.some(p => p.start <= e.t + 200e6 && e.t <= p.end)) this.droppedStalls.add(e.id)
+      if (this.droppedStalls.has(e.id)) return
+    }
     const worker = typeof e.worker === 'string' ? e.worker : undefined
     const key = typeof e.key === 'string' ? e.key : undefined
     if (worker !== undefined && key !== undefined) {

@@ -6,8 +6,8 @@
  * - At least `hotShare` of the acquires go to the ≤ 3 hot keys.
  * - Exclusive holds do a read-pause-write counter increment on the parent's
  *   fenced store; shared holds read it. The write is not preceded by a lease
- *   check beyond `lock.signal`: a process paused between its read and its
- *   write writes with a stale token, which is what fencing is for.
+ *   check: a process paused between its read and its write writes with a
+ *   stale token after SIGCONT, which is what fencing is for.
  * - Some acquires are `tryAcquire`, some exclusive holds extend once.
  * - `released` is logged before `release()` is called; `lost` when the
  *   lock's signal aborts for any reason but our own release.
@@ -134,7 +134,6 @@ export class Workload {
       if (rng.chance(this.cfg.extendShare) && !this.stopping) {
         // Hold past 2/3 of the validity, extending once on the way.
         await sleep(lock.remainingMs() * 0.5)
-        if (lock.signal.aborted) return
         try {
           await lock.extend(this.cfg.ttlMs)
           const t = this.io.now()
@@ -145,7 +144,10 @@ export class Workload {
     } finally {
       this.midIncrement--
     }
-    if (lock.signal.aborted) return
+    // No lease check here: however late an application checks, a pause can
+    // land between its check and its write. Writing unchecked makes every
+    // pause of a holder mid-increment such a write; the store's marks must
+    // turn it away when a newer holder has been there.
     await this.io.write(lock.key, lock.token, worker, r.value, r.value + 1)
   }
 
