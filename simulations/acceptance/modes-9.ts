@@ -24,6 +24,12 @@
  *
  *   npx tsx simulations/acceptance/modes-9.ts [--timing lan|fast] [--rounds 1]
  *
+ * `lan` (the default, production timings) is the measurement. With `fast`
+ * (600 ms suspicion, a PING every 100 ms per idle link) the nine nodes of one
+ * process load their shared event loop enough that, on a busy host, it stalls
+ * past the suspicion timeout and every node suspects every peer at once —
+ * the script prints the event-loop lag and load average to read numbers by.
+ *
  * Bounds (from the timing preset): detection = suspicionTimeoutMs +
  * pingIntervalMs (the simulator's modes checker uses the same base); heal =
  * detection + stableMs + 1000 ms for the reconnect (reported, not enforced).
@@ -92,6 +98,10 @@ function sameMode (m: OwnedLockMesh, want: ModeState): boolean {
   return m.mode === want.mode && m.sharedLocks === want.sharedLocks
 }
 
+function failed (name: string, why: string): ScenarioReport {
+  return { name, detectionMs: NaN, reachableMs: NaN, applyMs: NaN, readOnlyErrorMs: { max: NaN, values: [] }, inFlightFailMs: { max: NaN, values: [] }, sharedOk: 0, noQuorumOk: 0, healMs: NaN, flaps: 0, violations: [why] }
+}
+
 export async function runScenario (app: AppMesh, sc: Scenario, timing: TimingPreset, round: number, events: ModeEvent[]): Promise<ScenarioReport> {
   const preset = TIMING_PRESETS[timing]
   const detectBound = preset.suspicionTimeoutMs! + preset.pingIntervalMs!
@@ -115,7 +125,17 @@ export async function runScenario (app: AppMesh, sc: Scenario, timing: TimingPre
   // for a key held (before the cut) by a node that keeps writing if any does.
   const key = `story6-${round}-${sc.name.slice(1, 2)}`
   const holderNode = [...want].find(([, m]) => m.mode === 'read-write')?.[0] ?? 0
-  const holder = await meshes[holderNode]!.acquire(key, { ttlMs: 5_000, waitMs: 10_000 })
+  try {
+    await waitUntil('every node read-write, reaching all 9, before the cut', () => meshes.every(m => m.mode === 'read-write' && m.status().reachable.length === 9), 60_000)
+  } catch (err) {
+    return failed(sc.name, `${(err as Error).message}: ${meshes.map((m, i) => `#${i} ${m.mode} reaches ${m.status().reachable.length}`).join(', ')}`)
+  }
+  let holder: Awaited<ReturnType<OwnedLockMesh['acquire']>>
+  try {
+    holder = await meshes[holderNode]!.acquire(key, { ttlMs: 5_000, waitMs: 10_000 })
+  } catch (err) {
+    return failed(sc.name, `the holder's acquire before the cut failed: ${(err as Error).name}: ${(err as Error).message}`)
+  }
   const waiting = new Map<number, { settledAt: Promise<{ t: number, err: Error | null }> }>()
   for (const i of downgraded) {
     if (i === holderNode) continue
@@ -228,7 +248,6 @@ export async function runScenario (app: AppMesh, sc: Scenario, timing: TimingPre
   } catch (err) {
     violations.push((err as Error).message)
   }
-  await waitUntil('every node reaching all 9', () => meshes.every(m => m.status().reachable.length === 9), 30_000).catch(() => {})
   return {
     name: sc.name,
     detectionMs,
