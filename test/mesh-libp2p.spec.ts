@@ -19,7 +19,8 @@ import type { Stream } from '@libp2p/interface'
 import { expect } from 'chai'
 import { PROTOCOL_VERSION } from '../src/core/config.js'
 import type { FrameBody, QuorumSystemName } from '../src/core/types.js'
-import { createLockMesh } from '../src/create.js'
+import { createLockMesh, lockMesh } from '../src/create.js'
+import type { LockMesh } from '../src/mesh.js'
 import { TIMING_PRESETS } from '../src/runtime/presets.js'
 import { MemoryFenceStore } from '../src/store/memory-fence-store.js'
 import { encodeFrames } from '../src/transport/codec.js'
@@ -29,7 +30,7 @@ import { LOCKMESH_PROTOCOL } from '../src/transport/lockmesh-transport.js'
 import * as pb from '../src/transport/pb/lockmesh.js'
 import { lengthPrefixed } from '../src/transport/varint.js'
 import { Libp2pMesh, rejection, sleep, type Libp2pMeshOptions } from './helpers/libp2p-mesh.js'
-import { freePort } from './helpers/transport-cluster.js'
+import { addrOf, freePort, idOf, sortedSpecs, waitFor } from './helpers/transport-cluster.js'
 
 /** Detection (suspicion 600 ms + a ping interval + the gater's hang-up) on a loaded host, loosely. */
 const DETECT_MS = 8_000
@@ -552,6 +553,34 @@ describe('LockMesh over real libp2p (loopback TCP, createLockMesh)', function ()
       expect(result).to.equal(42)
       await waiter
       expect(waiterToken > token).to.equal(true)
+    })
+
+    it('majority 3: lockMesh() as a service of the app\'s own libp2p nodes grants locks; libp2p.stop() stops it', async () => {
+      const specs = await sortedSpecs(3)
+      const roster = specs.map(idOf)
+      const nodes: MeshLibp2p[] = []
+      cleanups.push(async () => { await Promise.all(nodes.map(async n => { await n.libp2p.stop() })) })
+      for (const spec of specs) {
+        nodes.push(await createMeshLibp2p({
+          privateKey: spec.key,
+          listen: [`/ip4/127.0.0.1/tcp/${spec.port}`],
+          roster,
+          bootstrap: specs.filter(s => s !== spec).map(addrOf),
+          fast: true,
+          services: { lockmesh: lockMesh({ roster, store: new MemoryFenceStore(), timing: 'fast' }) }
+        }))
+      }
+      const meshes = nodes.map(n => (n.libp2p.services as unknown as { lockmesh: LockMesh }).lockmesh)
+      expect(meshes.map(m => m.status().state)).to.deep.equal(['running', 'running', 'running'])
+      await Promise.all(meshes.map(async m => await m.ready({ signal: AbortSignal.timeout(20_000) })))
+      await waitFor('read-write', () => meshes.every(m => m.mode === 'read-write'), HEAL_MS)
+      const lock = await meshes[2]!.acquire('svc', { waitMs: 10_000 })
+      await lock.release()
+      const next = await meshes[0]!.acquire('svc', { waitMs: 10_000 })
+      expect(next.token > lock.token).to.equal(true)
+      await next.release()
+      await Promise.all(nodes.map(async n => { await n.libp2p.stop() }))
+      expect(meshes.map(m => m.status().state)).to.deep.equal(['stopped', 'stopped', 'stopped'])
     })
 
     it('majority 3: an app retrying acquire() in a tight loop on ReadOnlyError does not starve its node — it reads read-write again after heal', async () => {
