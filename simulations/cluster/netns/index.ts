@@ -1,0 +1,10 @@
+/** `lockmesh simulate --net netns`: nodes in network namespaces, faults as kernel DROP rules. */
+export { NetnsSession, type Placement } from './session.js'
+export { NetnsNetwork, ONE_WAY_NOTE, type Endpoint, type NetnsFault } from './netns-network.js'
+export { NetnsTopology } from './topology.js'
+export { checkNetns, NetnsUnavailableError, type NetnsTools } from './preflight.js'
+export { sweep } from './sweep.js'
+export { createFirewall } from './create-firewall.js'
+export type { DropRule, Firewall } from './firewall.js'
+export { netnsExecPrefix } from './spawn.js'
+export { runPrefix, PREFIX_RE } from './names.js'
