@@ -25,9 +25,11 @@ export interface ClusterInit {
   history: HistoryWriter
   store: FencedStore
   onCrash: (node: NodeProcess, code: number | null, signal: NodeJS.Signals | null) => void
+  /** Where node i listens and what runs it (`--net netns`); default 127.0.0.1, plain `node`. */
+  placement?: (index: number) => { host: string, commandPrefix: string[] }
 }
 
-export interface Identity { name: NodeName, peerId: string, port: number, keyFile: string, dir: string }
+export interface Identity { name: NodeName, peerId: string, host: string, port: number, keyFile: string, dir: string }
 
 /** Free TCP ports on 127.0.0.1 (all held open until every one is known, so they differ). */
 async function freePorts (n: number): Promise<number[]> {
@@ -69,10 +71,10 @@ export class Cluster {
       mkdirSync(join(dir, 'data'), { recursive: true })
       const keyFile = join(dir, 'key')
       writeFileSync(keyFile, Buffer.from(privateKeyToProtobuf(k)).toString('hex') + '\n', { mode: 0o600 })
-      this.ids.push({ name, peerId, port: ports[i]!, keyFile, dir })
+      this.ids.push({ name, peerId, host: this.init.placement?.(i).host ?? '127.0.0.1', port: ports[i]!, keyFile, dir })
       this.names[peerId] = name
     })
-    for (const id of this.ids) {
+    for (const [i, id] of this.ids.entries()) {
       this.nodes.set(id.name, new NodeProcess({
         name: id.name,
         peerId: id.peerId,
@@ -81,7 +83,8 @@ export class Cluster {
         history: this.init.history,
         store: this.init.store,
         config: inc => this.childConfig(id, inc),
-        onCrash: this.init.onCrash
+        onCrash: this.init.onCrash,
+        commandPrefix: this.init.placement?.(i).commandPrefix
       }))
     }
     this.setUp = true
@@ -95,8 +98,8 @@ export class Cluster {
       keyFile: id.keyFile,
       roster: this.ids.map(i => i.peerId),
       names: { ...this.names },
-      listen: `/ip4/127.0.0.1/tcp/${id.port}`,
-      bootstrap: this.ids.filter(i => i !== id).map(i => `/ip4/127.0.0.1/tcp/${i.port}/p2p/${i.peerId}`),
+      listen: `/ip4/${id.host}/tcp/${id.port}`,
+      bootstrap: this.ids.filter(i => i !== id).map(i => `/ip4/${i.host}/tcp/${i.port}/p2p/${i.peerId}`),
       dataDir: join(id.dir, 'data'),
       quorum: this.init.quorum,
       ttlMsMax: this.init.ttlMsMax,

@@ -24,6 +24,8 @@ export interface NodeProcessInit {
   config: (incarnation: number) => ChildConfig
   /** The process exited when nobody asked it to. */
   onCrash: (node: NodeProcess, code: number | null, signal: NodeJS.Signals | null) => void
+  /** Command put before `node …` (`--net netns`: `ip netns exec <ns>`, which execs in place: same pid, IPC kept). */
+  commandPrefix?: string[]
 }
 
 type State = 'down' | 'starting' | 'up' | 'paused' | 'stopping'
@@ -75,7 +77,8 @@ export class NodeProcess {
     try {
       // LOCKMESH_SIMULATE_NODE_ARGS: extra node flags for the node processes (e.g. --cpu-prof).
       const extra = (process.env.LOCKMESH_SIMULATE_NODE_ARGS ?? '').split(' ').filter(a => a !== '')
-      child = spawn(process.execPath, [...extra, this.init.childScript, cfgPath], { stdio: ['ignore', log, log, 'ipc'], env: process.env })
+      const [command, ...args] = [...(this.init.commandPrefix ?? []), process.execPath, ...extra, this.init.childScript, cfgPath]
+      child = spawn(command!, args, { stdio: ['ignore', log, log, 'ipc'], env: process.env })
     } finally {
       closeSync(log)
     }

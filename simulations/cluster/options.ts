@@ -25,13 +25,16 @@ export interface SimulateOptions {
   out: string | undefined
   json: boolean
   help: boolean
+  /** `loopback`: faults inside the nodes (gater, transport hook); `netns`: a network namespace per node, faults as kernel DROP rules (root). */
+  net: 'loopback' | 'netns'
 }
 
 export const USAGE = `usage: lockmesh simulate [options]
 
-Runs a lockmesh mesh of real OS processes on 127.0.0.1 under a contended
-workload and a seeded chaos schedule, records every event in
-<out>/history.jsonl, checks it (lockmesh check) and prints a summary.
+Runs a lockmesh mesh of real OS processes on 127.0.0.1 (or in network
+namespaces: --net netns) under a contended workload and a seeded chaos
+schedule, records every event in <out>/history.jsonl, checks it (lockmesh
+check) and prints a summary.
 Exit status: 0 clean, 1 any violation (or a node crashed), 2 usage or harness error.
 
 options:
@@ -47,6 +50,10 @@ options:
   --ttl <time>           lease of every acquire (default 2s)
   --out <dir>            output directory (default: a fresh directory under ./out/)
   --json                 print the summary JSON as the last stdout line
+  --net <kind>           loopback | netns (default loopback). netns (root, ip netns,
+                         iptables or nft): each node in its own network namespace
+                         on 198.18.0.0/24; partition, isolate, bridge and one-way
+                         are kernel DROP rules (slow stays in the transport)
   -h, --help             this text
 `
 
@@ -92,7 +99,8 @@ export function parseSimulateArgs (argv: readonly string[]): SimulateOptions {
     ttlMs: 2000,
     out: undefined,
     json: false,
-    help: false
+    help: false,
+    net: 'loopback'
   }
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!
@@ -120,6 +128,12 @@ export function parseSimulateArgs (argv: readonly string[]): SimulateOptions {
         break
       }
       case '--json': o.json = true; break
+      case '--net': {
+        const v = value()
+        if (v !== 'loopback' && v !== 'netns') throw new InvalidOptionsError(name, 'loopback | netns', v)
+        o.net = v
+        break
+      }
       case '-h':
       case '--help': o.help = true; break
       default: throw new InvalidOptionsError('simulate', `one of the options below\n\n${USAGE}`, raw)

@@ -33,6 +33,7 @@ import { Cluster } from './cluster.js'
 import { FencedStore } from './fenced-store.js'
 import { HistoryWriter } from './history-writer.js'
 import { IpcNetworkControl, type NetworkControl } from './network.js'
+import { NetnsSession } from './netns/index.js'
 import { parseSimulateArgs, USAGE, type ChaosKind, type SimulateOptions } from './options.js'
 import { Progress } from './progress.js'
 import { Rng } from './rng.js'
@@ -81,6 +82,10 @@ const sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
 export async function runSimulate (argv: string[], io: SimulateIo = defaultIo): Promise<number> {
   const opts = parseSimulateArgs(argv)
   if (opts.help) { io.out(USAGE); return 0 }
+  // --net netns: refused (exit 2) before anything is made when root, `ip netns` or a packet filter is missing.
+  const netnsCheck = opts.net === 'netns' ? await NetnsSession.check().catch((err: unknown) => err as Error) : null
+  if (netnsCheck instanceof Error) { io.err(`lockmesh simulate: ${netnsCheck.message}`); return 2 }
+  const netns = netnsCheck
   const startNs = process.hrtime.bigint()
   const startMs = Date.now()
   const script = childScript()
@@ -109,6 +114,7 @@ export async function runSimulate (argv: string[], io: SimulateIo = defaultIo): 
     seed: opts.seed,
     history,
     store,
+    placement: netns === null ? undefined : i => netns.placement(i),
     workload: {
       workers: opts.workers,
       keys,
@@ -158,6 +164,7 @@ export async function runSimulate (argv: string[], io: SimulateIo = defaultIo): 
   try {
     await cluster.setup()
     const roster = cluster.roster
+    await netns?.setup(roster, log)
     history.config({
       roster,
       quorum,
@@ -178,9 +185,12 @@ export async function runSimulate (argv: string[], io: SimulateIo = defaultIo): 
       timing: SIM_TIMING,
       peers: Object.fromEntries(cluster.ids.map(i => [i.name, i.peerId])),
       ports: Object.fromEntries(cluster.ids.map(i => [i.name, i.port])),
-      startedAt: new Date(startMs).toISOString()
+      startedAt: new Date(startMs).toISOString(),
+      net: opts.net,
+      ...(netns === null ? {} : { netns: netns.describe() })
     })
-    const net: NetworkControl = new IpcNetworkControl(roster, (n, state) => { cluster.nodes.get(n)!.setNet(state) })
+    const ipc = new IpcNetworkControl(roster, (n, state) => { cluster.nodes.get(n)!.setNet(state) })
+    const net: NetworkControl = netns?.network(ipc) ?? ipc
     chaos = new Chaos({
       nodes: cluster.nodes,
       roster,
@@ -235,6 +245,7 @@ export async function runSimulate (argv: string[], io: SimulateIo = defaultIo): 
     const t = history.now()
     for (const n of cluster.nodes.values()) if (n.running) history.event({ t, type: 'node-exit', node: n.name, reason: 'run-end' })
     await cluster.stopAll(8000).catch(() => { cluster.killAllNow() })
+    await netns?.teardown().catch((err: unknown) => { io.err(`lockmesh simulate: removing the network namespaces failed: ${(err as Error).message}`) })
     progress?.stop()
     await history.close()
     process.off('SIGINT', onSignal)
@@ -258,7 +269,7 @@ export async function runSimulate (argv: string[], io: SimulateIo = defaultIo): 
   const missing = opts.chaos.filter(k => (summary.faults[k]?.injected ?? 0) === 0)
   if (missing.length > 0) io.out(`  not injected: ${missing.map(k => `${k}${plannedKinds.has(k) ? ' (no target)' : ' (no room in the schedule)'}`).join(', ')}`)
   if (crashes.length > 0) io.out(`  ✗ node crashes: ${crashes.join('; ')}`)
-  io.out(`  rerun: lockmesh simulate --nodes ${opts.nodes} --duration ${opts.durationMs}ms --quorum ${opts.quorum} --chaos ${opts.chaos.length === 0 ? 'none' : opts.chaos.join(',')} --seed ${opts.seed} --keys ${opts.keys} --workers ${opts.workers} --ttl ${opts.ttlMs}ms`)
+  io.out(`  rerun: lockmesh simulate --nodes ${opts.nodes} --duration ${opts.durationMs}ms --quorum ${opts.quorum} --chaos ${opts.chaos.length === 0 ? 'none' : opts.chaos.join(',')} --seed ${opts.seed} --keys ${opts.keys} --workers ${opts.workers} --ttl ${opts.ttlMs}ms${opts.net === 'netns' ? ' --net netns' : ''}`)
   if (opts.json) {
     io.out(JSON.stringify({ ...summary, seed: opts.seed, quorum, out: dir, notInjected: missing, crashes, interrupted: abort.signal.aborted }))
   }
