@@ -36,11 +36,13 @@ const GAP_MS: [number, number] = [600, 1200]
 
 function durationRange (kind: ChaosKind, ttlMs: number): { lo: number, hi: number, min: number } {
   switch (kind) {
+    // Long enough, where the window allows, to outlast detection + stable
+    // period, so the modes check sees the degraded modes too.
     case 'partition':
-    case 'bridge': return { lo: 3000, hi: 5000, min: 2000 }
+    case 'bridge': return { lo: 7000, hi: 11000, min: 2500 }
     case 'isolate':
     case 'one-way':
-    case 'slow': return { lo: 2500, hi: 4000, min: 2000 }
+    case 'slow': return { lo: 5000, hi: 9000, min: 2500 }
     // SIGSTOP past the lease.
     case 'pause': return { lo: ttlMs + 600, hi: ttlMs + 1500, min: ttlMs + 400 }
     case 'kill': return { lo: 800, hi: 2000, min: 500 }

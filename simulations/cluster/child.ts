@@ -128,6 +128,8 @@ process.on('message', (raw: ParentMessage) => {
       resolve?.({ accepted: raw.accepted, value: raw.value })
       return
     }
+    case 'go':
+      return
     case 'stop':
       void stop().then(() => {
         if (process.connected) process.send!({ type: 'stopped' } satisfies ChildMessage, () => { process.exit(0) })
@@ -146,7 +148,15 @@ process.on('uncaughtException', err => {
   process.exit(1)
 })
 
+let go: () => void = () => {}
+const goSignal = new Promise<void>(resolve => { go = resolve })
+process.on('message', (msg: ParentMessage) => { if (msg.type === 'go') go() })
+
 const privateKey = await loadPrivateKey(cfg.keyFile)
+if (cfg.waitForGo) {
+  send({ type: 'loaded' })
+  await goSignal
+}
 await applyNet(cfg.net)
 mesh = await createLockMesh({
   privateKey,

@@ -104,22 +104,40 @@ export class Cluster {
       quorum: this.init.quorum,
       ttlMsMax: this.init.ttlMsMax,
       parentStartNs: this.init.history.startNs.toString(),
+      waitForGo: false,
       workload: { ...this.init.workload, seed: this.init.seed },
       net: { block: [], drop: [], delayMs: {} }
     }
   }
 
   /**
-   * Starts the nodes one after the other (each once the previous one
-   * listens): a whole mesh loading its modules at once on a small machine
-   * leaves the last nodes too busy to connect in good time.
+   * Starts every node: all processes load their modules at once (the heavy
+   * part of a start), and once every one has loaded, the nodes start one
+   * after the other, each when the previous one listens (a whole mesh doing
+   * its Noise handshakes at once on a small, busy machine forms slowly).
    */
   async spawnAll (signal: AbortSignal): Promise<void> {
     if (!this.setUp) throw new Error('setup() first')
-    for (const n of this.nodes.values()) {
-      if (signal.aborted) throw new Error('interrupted')
-      await n.spawn()
+    const nodes = [...this.nodes.values()]
+    let loaded = 0
+    let allLoaded!: () => void
+    const everyoneLoaded = new Promise<void>(resolve => { allLoaded = resolve })
+    const onAbort = (): void => { allLoaded() }
+    signal.addEventListener('abort', onAbort, { once: true })
+    // Node i goes once all have loaded and node i-1 listens.
+    let previous: Promise<unknown> = everyoneLoaded
+    const spawns = nodes.map(n => {
+      const go = previous.then(() => {})
+      const p = n.spawn(120_000, { onLoaded: () => { if (++loaded === nodes.length) allLoaded() }, go })
+      previous = Promise.all([go, p.catch(() => {})])
+      return p
+    })
+    try {
+      await Promise.all(spawns)
+    } finally {
+      signal.removeEventListener('abort', onAbort)
     }
+    if (signal.aborted) throw new Error('interrupted')
   }
 
   /** Resolves once every node reports `read-write` and its start-up quiet period is over (or rejects after `timeoutMs`). */
@@ -128,7 +146,7 @@ export class Cluster {
     const ready = async (): Promise<boolean> => {
       const nodes = [...this.nodes.values()]
       if (!nodes.every(n => n.mode === 'read-write')) return false
-      const statuses = await Promise.all(nodes.map(async n => await n.status(1000)))
+      const statuses = await Promise.all(nodes.map(async n => await n.status(3000)))
       return statuses.every(s => s !== null && s.mode === 'read-write' && s.quietRemainingMs <= 0)
     }
     while (!await ready()) {

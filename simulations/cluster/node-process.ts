@@ -62,14 +62,18 @@ export class NodeProcess {
   get pid (): number | undefined { return this.child?.pid }
   get running (): boolean { return this.state === 'up' || this.state === 'starting' || this.state === 'paused' }
 
-  /** Start a new process (a new incarnation); resolves once its node listens. */
-  async spawn (timeoutMs = 60_000): Promise<void> {
+  /**
+   * Start a new process (a new incarnation); resolves once its node listens.
+   * With `gate`, the process loads, calls `onLoaded`, and starts its node only
+   * when `gate` resolves.
+   */
+  async spawn (timeoutMs = 60_000, gate?: { onLoaded: () => void, go: Promise<void> }): Promise<void> {
     if (this.child !== null) throw new Error(`${this.name} is already running`)
     this.incarnation++
     this.state = 'starting'
     this.mode = 'starting'
     this.expectExit = false
-    const cfg = { ...this.init.config(this.incarnation), net: this.net }
+    const cfg: ChildConfig = { ...this.init.config(this.incarnation), net: this.net, waitForGo: gate !== undefined }
     const cfgPath = join(this.init.dir, `config-${this.incarnation}.json`)
     writeFileSync(cfgPath, JSON.stringify(cfg, null, 2))
     const log = openSync(join(this.init.dir, 'output.log'), 'a')
@@ -93,6 +97,11 @@ export class NodeProcess {
     const up = new Promise<void>((resolve, reject) => { upResolve = resolve; upReject = reject })
     child.on('message', (msg: ChildMessage) => {
       if (msg.type === 'up') { this.state = this.state === 'starting' ? 'up' : this.state; upResolve?.(); upResolve = null; return }
+      if (msg.type === 'loaded' && gate !== undefined) {
+        gate.onLoaded()
+        void gate.go.then(() => { this.send({ type: 'go' }) })
+        return
+      }
       this.onMessage(msg)
     })
     child.on('disconnect', () => { gotDisconnect = true; done() })

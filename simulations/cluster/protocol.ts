@@ -61,6 +61,8 @@ export interface ChildConfig {
   ttlMsMax: number
   /** process.hrtime.bigint() of the parent at the run's start, as a decimal string. */
   parentStartNs: string
+  /** Load, say `loaded`, and start the node only on `go` (the first start: every node starts at once, modules already loaded). */
+  waitForGo: boolean
   workload: WorkloadConfig
   net: NetState
 }
@@ -92,6 +94,7 @@ export interface ChildStatus {
 
 export type ParentMessage =
   | { type: 'net', state: NetState }
+  | { type: 'go' }
   | { type: 'start' }
   | { type: 'status', id: number }
   | { type: 'store-reply', id: number, accepted: boolean, value: number }
@@ -102,6 +105,7 @@ export type ChildMessage =
   | { type: 'store', id: number, op: 'read', key: string, token: string, worker: string }
   | { type: 'store', id: number, op: 'write', key: string, token: string, worker: string, before: number, value: number }
   | { type: 'status-reply', id: number, status: ChildStatus }
+  | { type: 'loaded' }
   | { type: 'up', listen: string[] }
   | { type: 'stopped' }
   | { type: 'fatal', message: string }

@@ -219,7 +219,7 @@ export async function runSimulate (argv: string[], io: SimulateIo = defaultIo): 
     phase = 'starting'
     log(`lockmesh simulate: ${opts.nodes} nodes (${quorum}), ${(opts.durationMs / 1000).toFixed(0)} s, chaos ${opts.chaos.length === 0 ? 'none' : opts.chaos.join(',')}, seed ${opts.seed}, out ${dir}`)
     await cluster.spawnAll(abort.signal)
-    await cluster.waitForMesh(60_000, abort.signal)
+    await cluster.waitForMesh(180_000, abort.signal)
 
     phase = 'workload'
     reachedWorkload = true
