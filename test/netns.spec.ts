@@ -371,9 +371,11 @@ describe('netns: kernel namespaces, DROP rules, teardown (root)', function () {
       expect((await client.stats()).got).to.be.greaterThan(0)
       expect((await server.stats()).got).to.be.greaterThan(0)
       // SIGSTOP reaches the node process itself.
+      const state = (): string => readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(' ')[2]!
       server.child.kill('SIGSTOP')
-      expect(readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(' ')[2]).to.equal('T')
+      expect(await within(2000, async () => state() === 'T')).to.not.equal(null)
       server.child.kill('SIGCONT')
+      expect(await within(2000, async () => state() !== 'T')).to.not.equal(null)
     } finally {
       for (const p of peers) p.stop()
       await topo.teardown()
@@ -513,9 +515,11 @@ describe('netns: kernel namespaces, DROP rules, teardown (root)', function () {
   it('lockmesh simulate --net netns --nodes 5 --duration 20s --chaos all: no violations, nothing left behind', async function () {
     if (QUICK) { console.log('      (skipped: LOCKMESH_QUICK=1 — the run happens in the full suite)'); this.skip() }
     ensureBuilt()
-    const r = await runCli(['simulate', '--net', 'netns', '--nodes', '5', '--duration', '20s', '--chaos', 'all', '--json'], { timeoutMs: 240_000 })
+    const out = mkdtempSync(join(tmpdir(), 'lockmesh-netns-'))
+    const r = await runCli(['simulate', '--net', 'netns', '--nodes', '5', '--duration', '20s', '--chaos', 'all', '--json', '--out', out], { timeoutMs: 240_000 })
     const last = r.stdout.trim().split('\n').pop() ?? ''
     const summary = JSON.parse(last) as { violations: unknown[], acquired: number, out: string, faults: Record<string, { injected: number }>, crashes: string[] }
+    expect(leftovers(runPrefix(r.pid))).to.deep.equal([]) // whatever the outcome
     if (r.code !== 0) console.log(r.stdout, r.stderr)
     expect(r.code).to.equal(0)
     expect(summary.violations).to.deep.equal([])
@@ -525,6 +529,7 @@ describe('netns: kernel namespaces, DROP rules, teardown (root)', function () {
     expect(config.net).to.equal('netns')
     expect(config.netns.addresses.n1).to.equal('198.18.0.1')
     expect(leftovers(runPrefix(r.pid))).to.deep.equal([])
+    rmSync(out, { recursive: true, force: true })
   })
 
   it('lockmesh simulate --net netns stopped by Ctrl-C mid-run: exit 130, every node reaped, nothing left behind', async function () {
