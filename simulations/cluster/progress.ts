@@ -55,7 +55,7 @@ export class Progress {
     const modes = this.src.nodes().map(n => `${n.name} ${glyph(n)}`).join(' ')
     const faults = this.src.faults().map(f => f.label).join('; ')
     let line = `[${s}s ${this.src.phase()}] ${this.grants.length} grants/s | ${modes}${faults === '' ? '' : ` | ${faults}`}`
-    const width = this.stream.columns ?? 120
+    const width = this.stream.columns > 20 ? this.stream.columns : 160
     if (line.length > width - 1) line = line.slice(0, width - 2) + '…'
     this.stream.write(`\r\x1b[2K${line}`)
   }

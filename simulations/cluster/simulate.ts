@@ -133,7 +133,7 @@ export async function runSimulate (argv: string[], io: SimulateIo = defaultIo): 
       crashes.push(`${node.name} (${signal ?? `exit ${String(code)}`} at ${(t / 1e9).toFixed(1)} s; see ${join(dir, 'nodes', node.name, 'output.log')})`)
       history.event({ t, type: 'node-exit', node: node.name, reason: 'crashed' })
       log(`lockmesh simulate: ${node.name} crashed (${signal ?? `exit ${String(code)}`})`)
-      if (phase === 'workload' && !abort.signal.aborted) {
+      if ((phase === 'chaos' || phase === 'tail') && !abort.signal.aborted) {
         void sleep(500).then(async () => { await node.spawn() }).catch(err => { log(`lockmesh simulate: restarting ${node.name} failed: ${(err as Error).message}`) })
       }
     }
@@ -221,7 +221,7 @@ export async function runSimulate (argv: string[], io: SimulateIo = defaultIo): 
     await cluster.spawnAll(abort.signal)
     await cluster.waitForMesh(180_000, abort.signal)
 
-    phase = 'workload'
+    phase = 'chaos'
     reachedWorkload = true
     const workloadStart = Date.now()
     for (const n of cluster.nodes.values()) n.startWorkload()
@@ -236,7 +236,7 @@ export async function runSimulate (argv: string[], io: SimulateIo = defaultIo): 
     await chaos.run(plan.faults, workloadStart + 1000, workloadStart + 1000 + windowMs, maxDown)
     await net.heal()
     history.event({ t: history.now(), type: 'heal' })
-    phase = 'settle'
+    phase = 'tail'
     await sleep(workloadStart + opts.durationMs - Date.now(), abort.signal)
   } catch (err) {
     harnessError = err as Error

@@ -61,9 +61,7 @@ export class Simulation {
   windowFrames = 0
 
   private readonly idToIndex = new Map<string, number>()
-  private readonly rng: Rng
   private readonly diskRng: Rng
-  private readonly localRng: Rng
   private readonly storeRng: Rng
   private events = 0
   // Live bookkeeping for "did this fault hit a holder or one of its voters".
@@ -87,9 +85,7 @@ export class Simulation {
     clocks: SimNode['clock'][],
     storeTwoMarks: boolean
   ) {
-    this.rng = rng
     this.diskRng = rng.fork('disk')
-    this.localRng = rng.fork('local')
     this.storeRng = rng.fork('store')
     this.nodes = ids.map((id, i) => new SimNode(i, id, clocks[i]!))
     ids.forEach((id, i) => this.idToIndex.set(id, i))
@@ -578,9 +574,6 @@ export class Simulation {
     }
     this.countFault(kind, hit)
   }
-
-  get localHopRng (): Rng { return this.localRng }
-  get worldRng (): Rng { return this.rng }
 }
 
 export function idStr (id: AttemptId): string {
