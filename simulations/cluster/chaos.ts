@@ -204,7 +204,7 @@ export class Chaos {
         } else {
           const f = this.begin('kill', [target], [], hit, `kill -9 ${target}, restart in ${p.durationMs} ms`, { downMs: p.durationMs })
           const t = await node.kill('killed')
-          this.init.history.event({ t: Math.max(t, this.init.history.now()), type: 'node-exit', node: target, reason: 'killed' })
+          this.init.history.event({ t, type: 'node-exit', node: target, reason: 'killed' })
           await sleep(p.durationMs, this.init.signal)
           try {
             if (!this.init.signal.aborted) await this.init.restart(node)

@@ -27,6 +27,7 @@ import { InvalidOptionsError } from '../../src/errors.js'
 import { planChaos } from './chaos-plan.js'
 import { Chaos } from './chaos.js'
 import { checkHistory, violationTotal } from './check/check-history.js'
+import { faultIntervals } from './check/faults.js'
 import { readHistoryFile } from './check/history.js'
 import { formatSummary, summaryJson } from './check/summary.js'
 import { Cluster } from './cluster.js'
@@ -37,7 +38,7 @@ import { NetnsSession } from './netns/index.js'
 import { parseSimulateArgs, USAGE, type ChaosKind, type SimulateOptions } from './options.js'
 import { Progress } from './progress.js'
 import { Rng } from './rng.js'
-import { runTimings, SIM_TIMING } from './timings.js'
+import { runTimings, SIM_TIMING, STALL_MS } from './timings.js'
 
 export interface SimulateIo {
   out: (line: string) => void
@@ -268,6 +269,11 @@ export async function runSimulate (argv: string[], io: SimulateIo = defaultIo): 
   const plannedKinds = new Set(planned.map(p => p.kind))
   const missing = opts.chaos.filter(k => (summary.faults[k]?.injected ?? 0) === 0)
   if (missing.length > 0) io.out(`  not injected: ${missing.map(k => `${k}${plannedKinds.has(k) ? ' (no target)' : ' (no room in the schedule)'}`).join(', ')}`)
+  const stalls = faultIntervals(records).filter(f => f.kind === 'stall')
+  if (stalls.length > 0) {
+    const longest = Math.max(...stalls.map(f => f.end - f.start)) / 1e6
+    io.out(`  host stalls: ${stalls.length} times a node process could not run for ≥ ${STALL_MS} ms (longest ${longest.toFixed(0)} ms): a busy host; reachability is unknown while they last`)
+  }
   if (crashes.length > 0) io.out(`  ✗ node crashes: ${crashes.join('; ')}`)
   io.out(`  rerun: lockmesh simulate --nodes ${opts.nodes} --duration ${opts.durationMs}ms --quorum ${opts.quorum} --chaos ${opts.chaos.length === 0 ? 'none' : opts.chaos.join(',')} --seed ${opts.seed} --keys ${opts.keys} --workers ${opts.workers} --ttl ${opts.ttlMs}ms${opts.net === 'netns' ? ' --net netns' : ''}`)
   if (opts.json) {
