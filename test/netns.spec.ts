@@ -19,7 +19,7 @@ import type { NetFault, NetworkControl } from '../simulations/cluster/network.js
 import { createFirewall } from '../simulations/cluster/netns/create-firewall.js'
 import type { DropRule, Firewall } from '../simulations/cluster/netns/firewall.js'
 import { iptablesLines } from '../simulations/cluster/netns/iptables.js'
-import { nodeSlot, ownerPid, PREFIX_RE, runPrefix } from '../simulations/cluster/netns/names.js'
+import { nextPrefix, nodeSlot, ownerPid, PREFIX_RE, runPrefix } from '../simulations/cluster/netns/names.js'
 import { NetnsNetwork, ONE_WAY_NOTE, type Endpoint, type NetnsFault } from '../simulations/cluster/netns/netns-network.js'
 import { nftAddScript, nftRemoveScript } from '../simulations/cluster/netns/nft.js'
 import { checkNetns, which, type FirewallTool } from '../simulations/cluster/netns/preflight.js'
@@ -198,12 +198,21 @@ function runCli (args: string[], opts: { timeoutMs: number, onStderr?: (all: str
 describe('netns: names, rules and fault bookkeeping', () => {
   it('names every object lm<pid>-…, interface names within 15 characters, addresses in 198.18.0.0/15', () => {
     expect(runPrefix(4194304)).to.equal('lm4194304-')
-    const s = nodeSlot(runPrefix(4194304), 24)
-    expect(s).to.deep.equal({ index: 24, ns: 'lm4194304-n25', address: '198.18.0.25', hubIf: 'lm4194304-h25', nodeIf: 'lm4194304-e25' })
-    expect(s.hubIf.length).to.be.at.most(15)
+    const s = nodeSlot(`${runPrefix(4194304)}a`, 24)
+    expect(s).to.deep.equal({ index: 24, ns: 'lm4194304-an25', address: '198.18.0.25', hubIf: 'lm4194304-ah25', nodeIf: 'lm4194304-ae25' })
+    expect(nodeSlot(`${runPrefix(4194304)}zz`, 24).hubIf).to.have.length(15)
+    expect(() => nodeSlot(`${runPrefix(4194304)}aaa`, 24)).to.throw(/15 characters/)
     expect(ownerPid('lm123-hub')).to.equal(123)
     expect(ownerPid('eth0')).to.equal(null)
     expect(PREFIX_RE.test('lmx-n1')).to.equal(false)
+    const [p1, p2] = [nextPrefix(), nextPrefix()]
+    expect(p1).to.match(new RegExp(`^${runPrefix()}[a-z]+$`))
+    expect(p2).to.not.equal(p1)
+    expect(p2.startsWith(p1) || p1.startsWith(p2)).to.equal(false)
+    // A topology owns its own names only, not those of one whose prefix extends its own.
+    const t = new NetnsTopology({ prefix: 'lm7-a' })
+    expect(['lm7-ahub', 'lm7-an1', 'lm7-ah12', 'lm7-ae3'].every(n => t.owns(n))).to.equal(true)
+    expect(['lm7-aan1', 'lm7-aahub', 'lm7-bn1', 'lm7-an', 'lm7-ax1'].some(n => t.owns(n))).to.equal(false)
     expect(parseNetnsList('lm1-n1 (id: 3)\nlm1-hub\n')).to.deep.equal(['lm1-n1', 'lm1-hub'])
     expect(parseLinkNames('1: lo: <LOOPBACK,UP>\n7: lm1-h1@if2: <BROADCAST>\n')).to.deep.equal(['lo', 'lm1-h1'])
   })
@@ -328,7 +337,7 @@ describe('netns: kernel namespaces, DROP rules, teardown (root)', function () {
   })
 
   it('setup creates a hub with a bridge and one namespace per node joined by veth pairs; teardown removes them', async () => {
-    const topo = new NetnsTopology({ prefix: `${runPrefix()}t` })
+    const topo = new NetnsTopology()
     try {
       await topo.setup(3)
       await topo.setup(3) // idempotent
@@ -357,7 +366,7 @@ describe('netns: kernel namespaces, DROP rules, teardown (root)', function () {
   })
 
   it('nodes in two namespaces reach each other over TCP; `ip netns exec` keeps the IPC channel and the pid', async () => {
-    const topo = new NetnsTopology({ prefix: `${runPrefix()}c` })
+    const topo = new NetnsTopology()
     const peers: Peer[] = []
     try {
       await topo.setup(2)
@@ -386,7 +395,7 @@ describe('netns: kernel namespaces, DROP rules, teardown (root)', function () {
   for (const tool of ['iptables', 'nft'] as const) {
     it(`${tool}: a DROP partition cuts TCP (new and established) and heal restores it, removing every rule`, async function () {
       if (!tools.includes(tool)) { console.log(`      (skipped: ${tool} not installed)`); this.skip() }
-      const topo = new NetnsTopology({ prefix: `${runPrefix()}${tool[0]}` })
+      const topo = new NetnsTopology()
       const peers: Peer[] = []
       try {
         await topo.setup(3)
@@ -424,7 +433,7 @@ describe('netns: kernel namespaces, DROP rules, teardown (root)', function () {
   }
 
   it('one-way: dropping n1→n2 at n2 stalls n2→n1 on the same TCP connection too (what the fault records)', async () => {
-    const topo = new NetnsTopology({ prefix: `${runPrefix()}o` })
+    const topo = new NetnsTopology()
     const peers: Peer[] = []
     try {
       await topo.setup(2)
@@ -466,15 +475,16 @@ describe('netns: kernel namespaces, DROP rules, teardown (root)', function () {
       const prefix = runPrefix(child.pid)
       expect(await within(20_000, async () => out.includes('ready') || child.exitCode !== null)).to.not.equal(null)
       if (how.startsWith('SIG')) {
-        expect(out).to.include(`ready ${prefix}`)
-        expect(leftovers(prefix).sort()).to.deep.equal([`${prefix}hub`, `${prefix}n1`, `${prefix}n2`])
+        const made = /ready (\S+)/.exec(out)![1]!
+        expect(made.startsWith(prefix)).to.equal(true)
+        expect(leftovers(prefix).sort()).to.deep.equal([`${made}hub`, `${made}n1`, `${made}n2`])
         child.kill(how as NodeJS.Signals)
       }
       const end = await exited
       if (how === 'exit') expect(end.code).to.equal(0)
       if (how === 'throw') { expect(end.code).to.equal(1); expect(err).to.include('uncaught on purpose') }
       if (how.startsWith('SIG')) expect(end.signal).to.equal(how) // died of the signal, as without the hook
-      expect(out).to.include(`ready ${prefix}`)
+      expect(out).to.match(new RegExp(`ready ${prefix}[a-z]+`))
       expect(leftovers(prefix)).to.deep.equal([])
     })
   }

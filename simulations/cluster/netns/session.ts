@@ -11,7 +11,7 @@ import type { NetworkControl } from '../network.js'
 import type { NodeName } from '../protocol.js'
 import { createFirewall } from './create-firewall.js'
 import type { Firewall } from './firewall.js'
-import { nodeSlot, runPrefix } from './names.js'
+import { nextPrefix, nodeSlot } from './names.js'
 import { NetnsNetwork, ONE_WAY_NOTE, type Endpoint } from './netns-network.js'
 import { checkNetns, type NetnsTools } from './preflight.js'
 import { netnsExecPrefix } from './spawn.js'
@@ -36,7 +36,7 @@ export class NetnsSession {
   }
 
   /** Checks root, `ip netns` and a packet filter; throws NetnsUnavailableError naming what is missing. */
-  static async check (prefix: string = runPrefix()): Promise<NetnsSession> {
+  static async check (prefix: string = nextPrefix()): Promise<NetnsSession> {
     return new NetnsSession(await checkNetns(), prefix)
   }
 

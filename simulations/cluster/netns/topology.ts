@@ -17,13 +17,13 @@
  */
 import { existsSync } from 'node:fs'
 import { onEveryExit } from './exit-hooks.js'
-import { BRIDGE, hubName, nodeSlot, runPrefix, SUBNET_BITS, type NodeSlot } from './names.js'
+import { BRIDGE, hubName, nextPrefix, nodeSlot, SUBNET_BITS, type NodeSlot } from './names.js'
 import { run, runSync } from './run.js'
 
 export interface TopologyOptions {
   /** The `ip` executable. */
   ip?: string
-  /** Name prefix (default `lm<pid>-`). */
+  /** Name prefix (default `lm<pid>-<letter>`, unique in this process). */
   prefix?: string
   /** Cap of TCP's retransmission timeout in the node namespaces (ms); null leaves the kernel's. Default 1000. */
   rtoMaxMs?: number | null
@@ -52,13 +52,19 @@ export class NetnsTopology {
   private slots: NodeSlot[] = []
   private up = false
   private unhook: (() => void) | null = null
+  /** Names this topology makes (and nothing of a topology whose prefix merely starts with ours). */
+  private readonly ours: RegExp
 
   constructor (opts: TopologyOptions = {}) {
     this.ip = opts.ip ?? 'ip'
-    this.prefix = opts.prefix ?? runPrefix()
+    this.prefix = opts.prefix ?? nextPrefix()
     this.hub = hubName(this.prefix)
     this.rtoMaxMs = opts.rtoMaxMs === undefined ? 1000 : opts.rtoMaxMs
+    this.ours = new RegExp(`^${this.prefix.replace(/[^A-Za-z0-9]/g, c => `\\${c}`)}(hub|[nhe]\\d+)$`)
   }
+
+  /** Whether `name` (a namespace or an interface) is one this topology makes. */
+  owns (name: string): boolean { return this.ours.test(name) }
 
   get nodes (): readonly NodeSlot[] { return this.slots }
 
@@ -100,7 +106,7 @@ export class NetnsTopology {
 
   /** This run's namespaces that exist now. */
   async namespaces (): Promise<string[]> {
-    return parseNetnsList(await run(this.ip, ['netns', 'list'])).filter(n => n.startsWith(this.prefix))
+    return parseNetnsList(await run(this.ip, ['netns', 'list'])).filter(n => this.owns(n))
   }
 
   /** Kills what still runs in this run's namespaces and deletes them (their links and rules go with them). */
@@ -114,19 +120,19 @@ export class NetnsTopology {
         if ((await this.namespaces().catch(() => [ns])).includes(ns)) throw err
       })
     }))
-    const links = parseLinkNames(await run(this.ip, ['-o', 'link']).catch(() => '')).filter(l => l.startsWith(this.prefix))
+    const links = parseLinkNames(await run(this.ip, ['-o', 'link']).catch(() => '')).filter(l => this.owns(l))
     for (const l of links) await run(this.ip, ['link', 'del', l]).catch(() => {})
     this.done()
   }
 
   /** teardown() for the 'exit' path. */
   teardownSync (): void {
-    const names = parseNetnsList(runSync(this.ip, ['netns', 'list']) ?? '').filter(n => n.startsWith(this.prefix))
+    const names = parseNetnsList(runSync(this.ip, ['netns', 'list']) ?? '').filter(n => this.owns(n))
     for (const ns of names) {
       killAll(runSync(this.ip, ['netns', 'pids', ns]) ?? '')
       runSync(this.ip, ['netns', 'del', ns])
     }
-    for (const l of parseLinkNames(runSync(this.ip, ['-o', 'link']) ?? '').filter(l => l.startsWith(this.prefix))) runSync(this.ip, ['link', 'del', l])
+    for (const l of parseLinkNames(runSync(this.ip, ['-o', 'link']) ?? '').filter(l => this.owns(l))) runSync(this.ip, ['link', 'del', l])
     this.done()
   }
 
