@@ -168,7 +168,7 @@ describe('cluster: lockmesh simulate with real processes', function () {
     this.timeout(400_000)
     const out = join(dir, 'run')
     const chaos = QUICK ? 'kill,pause,partition' : 'all'
-    const duration = QUICK ? '22s' : '35s'
+    const duration = QUICK ? '28s' : '35s'
     const r = await runCli(['simulate', '--nodes', '5', '--duration', duration, '--chaos', chaos, '--seed', '11', '--out', out, '--json'], { timeoutMs: 360_000 })
     const lines = r.stdout.trim().split('\n')
     const summary = JSON.parse(lines.at(-1)!) as {
