@@ -17,6 +17,10 @@ export interface PlannedFault {
   durationMs: number
   /** How long the fault occupies its nodes (kill: + the restart). */
   slotMs: number
+  /** The shortest it may be cut to when it starts late. */
+  minDurationMs: number
+  /** The first fault of its kind (every chosen kind is injected at least once). */
+  first: boolean
 }
 
 export interface PlanOptions {
@@ -79,7 +83,7 @@ function place (kinds: readonly ChaosKind[], opts: PlanOptions, rng: Rng, scale:
     const candidates = [cursor, ...out.map(p => p.end + gap).filter(t => t > cursor)].sort((a, b) => a - b)
     const start = candidates.find(t => fits(out, kind, t, slotMs, opts, GLOBAL.has(kind) ? gap : 0))
     if (start === undefined) return null
-    out.push({ kind, at: Math.round(start), durationMs, slotMs, end: start + slotMs })
+    out.push({ kind, at: Math.round(start), durationMs, slotMs, minDurationMs: r.min, first: false, end: start + slotMs })
     cursor = GLOBAL.has(kind) ? start + slotMs + gap : start + rng.range(300, 900)
   }
   return { placed: out, cursor }
@@ -125,5 +129,13 @@ export function planChaos (kinds: readonly ChaosKind[], opts: PlanOptions, rng: 
     cursor = next.cursor
   }
   placed.sort((a, b) => a.at - b.at)
-  return { faults: placed.map(({ kind, at, durationMs, slotMs }) => ({ kind, at, durationMs, slotMs })), dropped }
+  const seen = new Set<ChaosKind>()
+  return {
+    faults: placed.map(({ kind, at, durationMs, slotMs, minDurationMs }) => {
+      const first = !seen.has(kind)
+      seen.add(kind)
+      return { kind, at, durationMs, slotMs, minDurationMs, first }
+    }),
+    dropped
+  }
 }

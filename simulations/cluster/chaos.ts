@@ -69,17 +69,23 @@ export class Chaos {
    * `t0`, a Date.now() instant) and once it is admitted: a partition or
    * bridge when every node runs and no other fault is in force, any other
    * fault when enough nodes are free and at most `maxDown` would be down. A
-   * fault that cannot start in time to end by `windowEnd` is skipped.
-   * Resolves when every fault has been healed.
+   * fault that starts late is cut short to end by `windowEnd` (the first of
+   * its kind may run up to `graceMs` past it), but never below its minimum;
+   * one that cannot start in time is skipped. Resolves when every fault has
+   * been healed.
    */
-  async run (plan: readonly PlannedFault[], t0: number, windowEnd: number, maxDown: number): Promise<void> {
-    for (const f of plan) {
-      await sleep(t0 + f.at - Date.now(), this.init.signal)
+  async run (plan: readonly PlannedFault[], t0: number, windowEnd: number, maxDown: number, graceMs = 2000): Promise<void> {
+    for (const planned of plan) {
+      await sleep(t0 + planned.at - Date.now(), this.init.signal)
       if (this.init.signal.aborted) break
-      const deadline = windowEnd - f.slotMs
-      while (!this.admits(f.kind, maxDown) && Date.now() < deadline && !this.init.signal.aborted) await sleep(100, this.init.signal)
+      const end = windowEnd + (planned.first ? graceMs : 0)
+      const restartMs = planned.slotMs - planned.durationMs
+      const deadline = end - restartMs - planned.minDurationMs
+      while (!this.admits(planned.kind, maxDown) && Date.now() < deadline && !this.init.signal.aborted) await sleep(100, this.init.signal)
       if (this.init.signal.aborted) break
-      if (!this.admits(f.kind, maxDown)) { this.init.log(`chaos: ${f.kind} skipped (no room before the window closes)`); continue }
+      if (!this.admits(planned.kind, maxDown) || Date.now() > deadline) { this.init.log(`chaos: ${planned.kind} skipped (no room before the window closes)`); continue }
+      const durationMs = Math.max(planned.minDurationMs, Math.min(planned.durationMs, end - restartMs - Date.now()))
+      const f = { ...planned, durationMs, slotMs: durationMs + restartMs }
       const p = this.inject(f).catch(err => { this.init.log(`chaos: ${f.kind} failed: ${(err as Error).stack ?? String(err)}`) })
       this.running.add(p)
       void p.finally(() => this.running.delete(p))
