@@ -74,7 +74,8 @@ export class LockCore {
       reachable: () => this.detector.reachableSet(this.now.mono),
       isQuiet: v => v === config.self ? this.voter.isQuiet(this.now.mono) : this.detector.isQuiet(v, this.now.mono),
       mode: () => this.detector.mode,
-      nextTs: () => this.clock.tick()
+      nextTs: () => this.clock.tick(),
+      noteQuiet: (voter, until) => { this.detector.setQuiet(voter, until) }
     })
   }
 

@@ -79,6 +79,8 @@ export interface RequesterDeps {
   isQuiet: (voter: NodeId) => boolean
   mode: () => ModeState
   nextTs: () => bigint
+  /** A voter said how long it stays quiet (our monotonic ms when it ends). */
+  noteQuiet: (voter: NodeId, untilMono: number) => void
 }
 
 export class Requester {
@@ -406,8 +408,11 @@ export class Requester {
   }
 
   /** A quiet voter while a non-quiet quorum is reachable: re-pick (whole attempt). */
-  private onQuietVoter (acq: Acquire, voter: NodeId, _remainingMs: number): void {
+  private onQuietVoter (acq: Acquire, voter: NodeId, remainingMs: number): void {
     if (voter === this.c.self) return
+    // Its own word beats the handshake's estimate (its clock may have stopped
+    // meanwhile): without it we would pick it again and again (a re-pick livelock).
+    this.deps.noteQuiet(voter, this.c.now.mono + Math.max(0, remainingMs))
     const kind = acq.mode === 'exclusive' ? 'write' : 'read'
     const nonQuiet = new Set([...this.deps.reachable()].filter(v => !this.deps.isQuiet(v)))
     if (this.deps.quorum.pick(kind, nonQuiet, this.c.self, keySpread(acq.key)) !== null) this.restart(acq, `voter ${voter} is quiet`)
