@@ -37,6 +37,7 @@ import { IpcNetworkControl, type NetworkControl } from './network.js'
 import { NetnsSession } from './netns/index.js'
 import { parseSimulateArgs, USAGE, type ChaosKind, type SimulateOptions } from './options.js'
 import { Progress } from './progress.js'
+import { reportLink, reportPathFor, writeReportFor } from './report/write-report.js'
 import { Rng } from './rng.js'
 import { runTimings, SIM_TIMING, STALL_MS } from './timings.js'
 
@@ -275,6 +276,11 @@ export async function runSimulate (argv: string[], io: SimulateIo = defaultIo): 
     io.out(`  host stalls: ${stalls.length} times a node process could not run for ≥ ${STALL_MS} ms (longest ${longest.toFixed(0)} ms): a busy host; reachability is unknown while they last`)
   }
   if (crashes.length > 0) io.out(`  ✗ node crashes: ${crashes.join('; ')}`)
+  try {
+    io.out(`  ${reportLink(await writeReportFor(records, result, reportPathFor(historyPath), historyPath))}`)
+  } catch (err) {
+    io.err(`lockmesh simulate: writing the report failed: ${(err as Error).message}`)
+  }
   io.out(`  rerun: lockmesh simulate --nodes ${opts.nodes} --duration ${opts.durationMs}ms --quorum ${opts.quorum} --chaos ${opts.chaos.length === 0 ? 'none' : opts.chaos.join(',')} --seed ${opts.seed} --keys ${opts.keys} --workers ${opts.workers} --ttl ${opts.ttlMs}ms${opts.net === 'netns' ? ' --net netns' : ''}`)
   if (opts.json) {
     io.out(JSON.stringify({ ...summary, seed: opts.seed, quorum, out: dir, notInjected: missing, crashes, interrupted: abort.signal.aborted }))
