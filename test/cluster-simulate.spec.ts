@@ -10,7 +10,7 @@
  */
 import { expect } from 'chai'
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { planChaos } from '../simulations/cluster/chaos-plan.js'
@@ -20,28 +20,12 @@ import { CHAOS_KINDS, parseSimulateArgs, parseTime } from '../simulations/cluste
 import type { HistoryEvent, NetState } from '../simulations/cluster/protocol.js'
 import { Rng } from '../simulations/cluster/rng.js'
 import { runTimings } from '../simulations/cluster/timings.js'
+import { ensureBuilt } from './helpers/ensure-built.js'
 
 const QUICK = process.env.LOCKMESH_QUICK === '1'
 const ROOT = join(import.meta.dirname, '..')
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js')
 
-function newestMtime (dir: string): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name)
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p))
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs)
-  }
-  return newest
-}
-
-/** dist/ must hold the current sources: the node processes run compiled JavaScript. */
-function ensureBuilt (): void {
-  const child = join(ROOT, 'dist', 'simulations', 'cluster', 'child.js')
-  const built = existsSync(child) && existsSync(CLI) ? Math.min(statSync(child).mtimeMs, statSync(CLI).mtimeMs) : 0
-  const sources = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'simulations', 'cluster')))
-  if (built < sources) execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' })
-}
 
 interface RunResult { code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }
 

@@ -12,7 +12,7 @@
  */
 import { expect } from 'chai'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { NetFault, NetworkControl } from '../simulations/cluster/network.js'
@@ -25,6 +25,7 @@ import { nftAddScript, nftRemoveScript } from '../simulations/cluster/netns/nft.
 import { checkNetns, which, type FirewallTool } from '../simulations/cluster/netns/preflight.js'
 import { sweep } from '../simulations/cluster/netns/sweep.js'
 import { NetnsTopology, parseLinkNames, parseNetnsList } from '../simulations/cluster/netns/topology.js'
+import { ensureBuilt } from './helpers/ensure-built.js'
 
 const QUICK = process.env.LOCKMESH_QUICK === '1'
 const ROOT = join(import.meta.dirname, '..')
@@ -90,23 +91,6 @@ async function kernelSkipReason (): Promise<string | null> {
   }
 }
 
-function newestMtime (dir: string): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name)
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p))
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs)
-  }
-  return newest
-}
-
-/** dist/ must hold the current sources: the node processes run compiled JavaScript. */
-function ensureBuilt (): void {
-  const child = join(ROOT, 'dist', 'simulations', 'cluster', 'child.js')
-  const built = existsSync(child) && existsSync(CLI) ? Math.min(statSync(child).mtimeMs, statSync(CLI).mtimeMs) : 0
-  const sources = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'simulations', 'cluster')))
-  if (built < sources) execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' })
-}
 
 /**
  * A TCP peer inside a namespace (plain CommonJS, run by `ip netns exec`):

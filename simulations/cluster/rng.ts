@@ -4,18 +4,7 @@
  * independent stream that depends only on the seed and the label.
  */
 
-function hash32 (seed: number, label: string): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0
-  for (let i = 0; i < label.length; i++) {
-    h ^= label.charCodeAt(i)
-    h = Math.imul(h, 0x01000193) >>> 0
-  }
-  h ^= h >>> 16
-  h = Math.imul(h, 0x7feb352d) >>> 0
-  h ^= h >>> 15
-  h = Math.imul(h, 0x846ca68b) >>> 0
-  return (h ^ (h >>> 16)) >>> 0
-}
+import { hash32 } from '../sim/rng.js'
 
 export class Rng {
   private state: number
