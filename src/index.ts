@@ -57,7 +57,9 @@ export {
   type StoredState
 } from './store/fence-store.js'
 export { TIMING_PRESETS, type TimingPreset } from './runtime/presets.js'
-export type { RealClock } from './runtime/core-driver.js'
+export type { Clock, RealClock } from './runtime/clock.js'
+export type { Timers, TimerHandle } from './runtime/timers.js'
+export type { LocalHandshake, PeerHandshake } from './runtime/transport.js'
 export type { CoreConfig, CoreLimits, LockMode, Mode, NodeId, QuorumSystemName } from './core/types.js'
 export type { QuorumFigures } from './core/quorum.js'
 export type { TransportStats } from './transport/stats.js'

@@ -2,13 +2,13 @@
  * A held lock as the application sees it.
  */
 import type { LockMode, Validity } from './core/types.js'
-import type { RealClock } from './runtime/core-driver.js'
+import type { Clock } from './runtime/clock.js'
 
 /** What a Lock needs from the mesh that granted it. */
 export interface LockOwner {
   extendLock: (lock: Lock, ttlMs: number) => Promise<void>
   releaseLock: (lock: Lock) => Promise<void>
-  readonly clock: RealClock
+  readonly clock: Clock
 }
 
 export class Lock {
@@ -40,7 +40,7 @@ export class Lock {
 
   /** When the validity ends, for display (the monotonic deadline is what counts). */
   get expiresAt (): Date {
-    return new Date(Date.now() + this.remainingMs())
+    return new Date(this.owner.clock.wall() + this.remainingMs())
   }
 
   /** True while the lease is believed valid. */

@@ -7,35 +7,40 @@
 import { TypedEventEmitter } from 'main-event'
 import { configHash, defaultCoreConfig, validateCoreConfig } from './core/config.js'
 import type { QuorumFigures } from './core/quorum.js'
-import type { CoreConfig, CoreEvent, Frame, LockMode, Mode, NodeId, QuorumSystemName, Result } from './core/types.js'
+import type { CoreConfig, CoreEvent, LockMode, Mode, NodeId, QuorumSystemName, Result } from './core/types.js'
 import {
   AbortError, InvalidOptionsError, LockBusyError, LockLostError, LockTimeoutError, NoQuorumError,
   NotHolderError, QueueFullError, ReadOnlyError
 } from './errors.js'
 import { Lock, type LockOwner } from './lock.js'
-import { CoreDriver, type RealClock } from './runtime/core-driver.js'
+import type { Clock } from './runtime/clock.js'
+import { CoreDriver } from './runtime/core-driver.js'
 import { TIMING_PRESETS, type TimingPreset } from './runtime/presets.js'
+import type { TimerHandle, Timers } from './runtime/timers.js'
+import type { MeshTransport, MeshTransportFactory } from './runtime/transport.js'
 import type { FenceStore } from './store/fence-store.js'
 import type { TransportStats } from './transport/stats.js'
 
-/** What the transport must offer the mesh (libp2p in production, in-memory in tests). */
-export interface MeshTransport {
-  start: () => Promise<void>
-  stop: () => Promise<void>
-  send: (to: NodeId, frame: Frame) => void
-  /** Counters (frames by type, handshake refusals, malformed input, …), when the transport keeps them. */
-  stats?: () => TransportStats
-}
+export type { MeshTransport, MeshTransportFactory, MeshTransportHooks } from './runtime/transport.js'
 
-export interface MeshTransportHooks {
-  /** Our side of the handshake, read when a stream opens. */
-  localHandshake: () => { configHash: string, incarnation: number, clock: bigint, quietRemainingMs: number }
-  onFrame: (from: NodeId, frame: Frame) => void
-  onHandshake: (peer: NodeId, hs: { incarnation: number, clock: bigint, quietRemainingMs: number }) => void
-  onPeerDown?: (peer: NodeId) => void
-}
+/**
+ * Test-only mutations of LockMesh itself (the core's are `CoreConfig.unsafe`):
+ * each re-introduces a bug the simulator must catch.
+ * - `resolveCancelled`: an acquire whose signal aborted is still resolved
+ *   when its `granted` arrives later (issue 9, item 1).
+ * @internal
+ */
+export type MeshMutation = 'resolveCancelled'
 
-export type MeshTransportFactory = (hooks: MeshTransportHooks) => MeshTransport
+/**
+ * Taps on what the core tells the node, for the simulator's ground-truth
+ * accounting (who holds votes, attempt restarts). Never used to decide anything.
+ * @internal
+ */
+export interface MeshInstrument {
+  onResult?: (r: Result) => void
+  onEvent?: (e: CoreEvent) => void
+}
 
 export interface LockMeshInit {
   /** This node's ID (its libp2p peer ID string). */
@@ -59,8 +64,14 @@ export interface LockMeshInit {
   transport: MeshTransportFactory
   /** Advanced: raw core settings (limits, clamp). */
   core?: Partial<CoreConfig>
-  /** Clocks (tests). */
-  clock?: RealClock
+  /** Clocks (tests, the simulator). Default: the host's. */
+  clock?: Clock
+  /** Timers (tests, the simulator). Default: the host's. */
+  timers?: Timers
+  /** @internal */
+  instrument?: MeshInstrument
+  /** @internal Test-only: re-introduce a bug (mutation tests). */
+  unsafe?: readonly MeshMutation[]
 }
 
 /** Options of `acquire`, `tryAcquire` and `using`. */
@@ -86,6 +97,8 @@ export interface LockMeshEvents {
 }
 
 interface PendingAcquire {
+  /** The app's signal aborted: the acquire is settled, a late `granted` is released. */
+  cancelled: boolean
   key: string
   mode: LockMode
   waitMs: number
@@ -118,6 +131,9 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
   private readonly readyWaiters: Array<() => void> = []
   private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new'
   private refusalsThisTurn = 0
+  private readonly timers: Timers
+  private readonly instrument: MeshInstrument
+  private readonly resolveCancelled: boolean
 
   constructor (init: LockMeshInit) {
     super()
@@ -139,15 +155,19 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     if (typeof init.store?.load !== 'function') throw new InvalidOptionsError('store', 'a FenceStore (load/save)', init.store)
     if (typeof init.transport !== 'function') throw new InvalidOptionsError('transport', 'a transport factory function', init.transport)
     this.configHash = configHash(this.config)
+    this.instrument = init.instrument ?? {}
+    this.resolveCancelled = init.unsafe?.includes('resolveCancelled') === true
     this.driver = new CoreDriver({
       config: this.config,
       store: init.store,
       ...(init.clock !== undefined ? { clock: init.clock } : {}),
+      ...(init.timers !== undefined ? { timers: init.timers } : {}),
       send: (to, frame) => { this.transport.send(to, frame) },
       onResult: r => { this.onResult(r) },
       onEvent: e => { this.onEvent(e) },
       onFatal: err => { this.safeDispatchEvent('error', { detail: err }); void this.stop() }
     })
+    this.timers = this.driver.timers
     this.transport = init.transport({
       localHandshake: () => ({ configHash: this.configHash, incarnation: this.driver.getIncarnation(), clock: this.driver.lamport(), quietRemainingMs: Math.ceil(this.driver.quietRemainingMs()) }),
       onFrame: (from, frame) => { this.driver.feed({ type: 'frame', from, frame }) },
@@ -155,7 +175,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     })
   }
 
-  get clock (): RealClock { return this.driver.clock }
+  get clock (): Clock { return this.driver.clock }
 
   /** Start the node: durable incarnation, transport up. Idempotent. */
   async start (): Promise<void> {
@@ -200,10 +220,13 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
   async using<T> (key: string, fn: (signal: AbortSignal, lock: Lock) => Promise<T> | T, options: AcquireOptions = {}): Promise<T> {
     const lock = await this.acquire(key, options)
     const ttlMs = options.ttlMs ?? this.defaultTtlMs
-    let timer: ReturnType<typeof setTimeout> | null = null
+    let timer: TimerHandle | null = null
+    let done = false
     const plan = (): void => {
-      if (lock.signal.aborted) return
-      timer = setTimeout(() => {
+      if (done || lock.signal.aborted) return
+      timer = this.timers.setTimeout(() => {
+        timer = null
+        if (done) return
         lock.extend(ttlMs).then(plan, () => { /* the lock lapses; lock.signal aborts at its end */ })
       }, Math.max(1, lock.remainingMs() * 2 / 3))
     }
@@ -211,7 +234,8 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     try {
       return await fn(lock.signal, lock)
     } finally {
-      if (timer !== null) clearTimeout(timer)
+      done = true
+      if (timer !== null) this.timers.clearTimeout(timer)
       if (!lock.released && !lock.signal.aborted) await lock.release().catch(() => {})
     }
   }
@@ -231,10 +255,23 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     options.signal?.throwIfAborted()
     const handle = this.nextHandle++
     return await new Promise<Lock>((resolve, reject) => {
-      const onAbort = (): void => { this.driver.feed({ type: 'cancel', handle }) }
+      const onAbort = (): void => {
+        const p = this.pending.get(handle)
+        if (p === undefined) return
+        if (!this.resolveCancelled) {
+          // Settled now: whatever the core answers later (even a `granted`
+          // held back behind a persist) never reaches the app; a late grant is
+          // released at once (onResult).
+          p.cancelled = true
+          this.pending.delete(handle)
+          p.cleanup()
+          p.reject(new AbortError(key, 'the acquire was aborted'))
+        }
+        this.driver.feed({ type: 'cancel', handle })
+      }
       options.signal?.addEventListener('abort', onAbort, { once: true })
       this.pending.set(handle, {
-        key, mode, waitMs, resolve, reject,
+        cancelled: false, key, mode, waitMs, resolve, reject,
         cleanup: () => { options.signal?.removeEventListener('abort', onAbort) }
       })
       this.driver.feed({ type: 'acquire', cmd: { handle, key, mode, ttlMs, noWait, waitMs: Number.isFinite(waitMs) ? waitMs : null } })
@@ -258,10 +295,15 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     lock.released = true
     this.locks.delete(lock.handle)
     lock.abort(new LockLostError(lock.key, 'released'))
+    // An extension racing the release settles now: the lock it would extend is gone.
+    const ext = this.extending.get(lock.handle)
+    this.extending.delete(lock.handle)
+    ext?.reject(new NotHolderError(lock.key, 'extend'))
     this.driver.feed({ type: 'release', handle: lock.handle })
   }
 
   private onResult (r: Result): void {
+    this.instrument.onResult?.(r)
     switch (r.type) {
       case 'granted': {
         const p = this.pending.get(r.handle)
@@ -310,9 +352,24 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
         op?.reject(r.reason === 'not-held' ? new NotHolderError(r.key, 'extend') : new LockLostError(r.key, `extension ${r.reason}; the lock ends at its current validity`))
         return
       }
-      case 'released':
-      case 'not-holder':
+      case 'released': {
+        if (this.resolveCancelled) return
+        // The core let go of a lock the app still holds (e.g. a cancel that
+        // reached the core after its grant): the app must stop at once.
+        const lock = this.locks.get(r.handle)
+        if (lock === undefined) return
+        this.locks.delete(r.handle)
+        lock.abort(new LockLostError(r.key, 'released by the node'))
+        this.extending.get(r.handle)?.reject(new LockLostError(r.key, 'released by the node'))
+        this.extending.delete(r.handle)
+        this.safeDispatchEvent('lock-lost', { detail: { key: r.key, token: lock.token, reason: 'released by the node' } })
         return
+      }
+      case 'not-holder': {
+        const op = r.command === 'extend' ? this.extending.get(r.handle) : undefined
+        if (op !== undefined) { this.extending.delete(r.handle); op.reject(new NotHolderError('', 'extend')) }
+        return
+      }
     }
   }
 
@@ -325,13 +382,14 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
    * wait for the next turn (setImmediate), so such a loop lets I/O through.
    */
   private rejectFailure (p: PendingAcquire, err: Error): void {
-    if (this.refusalsThisTurn === 0) setImmediate(() => { this.refusalsThisTurn = 0 })
+    if (this.refusalsThisTurn === 0) this.timers.setImmediate(() => { this.refusalsThisTurn = 0 })
     this.refusalsThisTurn++
     if (this.refusalsThisTurn <= REFUSALS_PER_TURN) p.reject(err)
-    else setImmediate(() => { p.reject(err) })
+    else this.timers.setImmediate(() => { p.reject(err) })
   }
 
   private onEvent (e: CoreEvent): void {
+    this.instrument.onEvent?.(e)
     if (e.type === 'mode') {
       this.currentMode = { mode: e.mode, sharedLocks: e.sharedLocks, reachable: e.reachable }
       for (const w of this.readyWaiters.splice(0)) w()
@@ -381,7 +439,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     this.locks.clear()
     await this.driver.stop()
     // Let the RELEASE frames leave before the streams close.
-    if (wasRunning) await new Promise(resolve => setTimeout(resolve, 20))
+    if (wasRunning) await new Promise<void>(resolve => { this.timers.setTimeout(resolve, 20) })
     await this.transport.stop()
     this.state = 'stopped'
   }

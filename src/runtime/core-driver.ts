@@ -1,31 +1,39 @@
 /**
- * Drives one LockCore with real clocks, real timers and a durable fence store
- * (raft's `node.run()` loop, kept outside the algorithm).
+ * The one Ready-application loop (raft's `node.run()`, kept outside the
+ * algorithm). Production, the simulator and the tests all drive a LockCore
+ * through this class; only the clock, the timers, the store and the send
+ * function differ. There is no second copy of this loop anywhere.
  *
- * Obligations it fulfils (DESIGN.md §1):
+ * Obligations it fulfils (the Ready contract in src/core/types.ts):
  * - every input carries `now` read right before the step (monotonic + wall);
  * - inputs are queued, never stepped re-entrantly (listeners may call back in);
  * - each persist request is written durably, in order, and only then is
  *   "persisted up to batch n" fed back (the core holds the batch's output);
- * - frames to ourselves are fed back as input; the rest go to the transport;
- * - the core is woken at the time it asked for.
+ * - frames to ourselves are fed back on a LATER event-loop turn (a one-node
+ *   mesh must still yield to timers and I/O), the rest go to the transport;
+ * - the core is woken at its monotonic `wakeAt` and at its wall-clock
+ *   `wakeAtWall`. Timers run on the monotonic clock, which stops while the
+ *   host is suspended and may run slower than the wall clock by up to ρ, so a
+ *   wall deadline is approached in steps: the timer fires at most
+ *   {@link WALL_POLL_MS} later, or slightly before the deadline (rate error),
+ *   and the core, re-stamped with both clocks, decides.
  */
 import { LockCore } from '../core/lock-core.js'
-import type { Boot, CoreConfig, CoreEvent, Frame, Input, NodeId, Now, Result } from '../core/types.js'
+import type { Boot, CoreConfig, CoreEvent, Frame, Input, NodeId, Now, Ready, Result } from '../core/types.js'
 import type { FenceStore } from '../store/fence-store.js'
+import { type Clock, systemClock } from './clock.js'
+import { systemTimers, type TimerHandle, type Timers } from './timers.js'
 
-/** Where time comes from; tests may pass a fake. */
-export interface RealClock {
-  /** Monotonic milliseconds (stops while the host is suspended). */
-  mono: () => number
-  /** Wall-clock milliseconds. */
-  wall: () => number
-}
+export { type Clock, type RealClock, systemClock } from './clock.js'
 
-export const systemClock: RealClock = {
-  mono: () => performance.now(),
-  wall: () => Date.now()
-}
+/**
+ * Longest a wall-clock deadline may go unnoticed after a host suspend (ms):
+ * while the core has a wall deadline, the loop looks at the wall clock at
+ * least this often.
+ */
+export const WALL_POLL_MS = 100
+/** Inputs stepped in one synchronous run of the loop before it yields (runaway guard). */
+const STEPS_PER_RUN_MAX = 100_000
 
 export interface CoreDriverInit {
   config: CoreConfig
@@ -35,23 +43,35 @@ export interface CoreDriverInit {
   onEvent: (e: CoreEvent) => void
   /** A persist failed: durability is gone, the node must stop. */
   onFatal: (err: Error) => void
-  clock?: RealClock
+  clock?: Clock
+  timers?: Timers
 }
 
 type InputWithoutNow = Input extends infer I ? I extends { now: Now } ? Omit<I, 'now'> : never : never
+
+/** `wakeAtWall` joined the Ready contract with the wall-clock wake-up; older cores may lack it. */
+function wallWake (ready: Ready): number | null {
+  return (ready as Ready & { wakeAtWall?: number | null }).wakeAtWall ?? null
+}
 
 export class CoreDriver {
   private core: LockCore | null = null
   private readonly queue: InputWithoutNow[] = []
   private stepping = false
-  private timer: ReturnType<typeof setTimeout> | null = null
+  private timer: TimerHandle | null = null
+  /** Monotonic instant the armed timer was set for (re-armed only when it changes). */
+  private armedFor = Infinity
+  private wakeAt: number | null = null
+  private wakeAtWall: number | null = null
   private persistChain: Promise<void> = Promise.resolve()
   private incarnation = 0
   private stopped = false
-  readonly clock: RealClock
+  readonly clock: Clock
+  readonly timers: Timers
 
   constructor (private readonly init: CoreDriverInit) {
     this.clock = init.clock ?? systemClock
+    this.timers = init.timers ?? systemTimers
   }
 
   now (): Now { return { mono: this.clock.mono(), wall: this.clock.wall() } }
@@ -83,7 +103,7 @@ export class CoreDriver {
     if (this.stepping) return
     this.stepping = true
     try {
-      for (let guard = 0; this.queue.length > 0 && guard < 100_000; guard++) {
+      for (let steps = 0; this.queue.length > 0 && steps < STEPS_PER_RUN_MAX; steps++) {
         const next = this.queue.shift()!
         const ready = this.core.step({ ...next, now: this.now() } as Input)
         this.apply(ready)
@@ -93,7 +113,7 @@ export class CoreDriver {
     }
   }
 
-  private apply (ready: ReturnType<LockCore['step']>): void {
+  private apply (ready: Ready): void {
     if (ready.persist !== null) {
       const { batch, state } = ready.persist
       const incarnation = this.incarnation
@@ -104,21 +124,43 @@ export class CoreDriver {
     }
     const self = this.init.config.self
     for (const f of ready.frames) {
-      if (f.to === self) queueMicrotask(() => { this.feed({ type: 'frame', from: self, frame: f.frame }) })
-      else this.init.send(f.to, f.frame)
+      if (f.to === self) {
+        const frame = f.frame
+        this.timers.setImmediate(() => { this.feed({ type: 'frame', from: self, frame }) })
+      } else {
+        this.init.send(f.to, f.frame)
+      }
     }
     for (const r of ready.results) this.init.onResult(r)
     for (const e of ready.events) this.init.onEvent(e)
-    this.schedule(ready.wakeAt)
+    this.wakeAt = ready.wakeAt
+    this.wakeAtWall = wallWake(ready)
+    this.schedule()
   }
 
-  private schedule (wakeAt: number | null): void {
-    if (this.timer !== null) clearTimeout(this.timer)
+  /** Arm one timer for the earlier of the two wake-ups (an earlier armed one is kept). */
+  private schedule (): void {
+    if (this.stopped) return
+    let due = this.wakeAt ?? Infinity
+    const nowMono = this.wakeAtWall !== null || due !== Infinity ? this.clock.mono() : 0
+    if (this.wakeAtWall !== null) {
+      // Approach the wall deadline from below: the monotonic clock may run up to
+      // 2ρ slower than the wall clock, and stops entirely while suspended.
+      const wallLeft = this.wakeAtWall - this.clock.wall()
+      const step = Math.min(WALL_POLL_MS, Math.max(0, wallLeft * (1 - 2 * this.init.config.driftRho)))
+      due = Math.min(due, nowMono + step)
+    }
+    // An armed timer that fires no later than needed is kept: an early tick
+    // only re-stamps the core, which answers with its deadlines again.
+    if (this.timer !== null && this.armedFor <= due) return
+    if (this.timer !== null) this.timers.clearTimeout(this.timer)
     this.timer = null
-    if (wakeAt === null || this.stopped) return
-    const delay = Math.max(0, wakeAt - this.clock.mono())
-    this.timer = setTimeout(() => {
+    this.armedFor = due
+    if (due === Infinity) return
+    const delay = Math.max(0, due - nowMono)
+    this.timer = this.timers.setTimeout(() => {
       this.timer = null
+      this.armedFor = Infinity
       this.feed({ type: 'tick' })
     }, Math.ceil(delay))
   }
@@ -128,7 +170,7 @@ export class CoreDriver {
     if (this.core === null || this.stopped) return
     this.feed({ type: 'stop' })
     this.stopped = true
-    if (this.timer !== null) clearTimeout(this.timer)
+    if (this.timer !== null) this.timers.clearTimeout(this.timer)
     this.timer = null
     await this.persistChain
   }

@@ -4,7 +4,7 @@
  * model partitions. Not for production (no authentication, one process).
  */
 import type { Frame, NodeId } from '../core/types.js'
-import type { MeshTransport, MeshTransportFactory, MeshTransportHooks } from '../mesh.js'
+import type { MeshTransport, MeshTransportFactory, MeshTransportHooks } from './transport.js'
 
 export class MemoryHub {
   private readonly members = new Map<NodeId, MeshTransportHooks>()
