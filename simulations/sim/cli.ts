@@ -38,9 +38,9 @@ function runOptions (o: CliOptions, seed: number, workload: WorkloadKind, trace 
   }
 }
 
-function runJob (o: CliOptions, job: Job): JobResult {
+async function runJob (o: CliOptions, job: Job): Promise<JobResult> {
   try {
-    const { trace: _t, ...result } = runSeed(runOptions(o, job.seed, job.workload))
+    const { trace: _t, ...result } = await runSeed(runOptions(o, job.seed, job.workload))
     return { id: job.id, result }
   } catch (err) {
     return { id: job.id, result: null, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }
@@ -50,13 +50,16 @@ function runJob (o: CliOptions, job: Job): JobResult {
 /** Worker mode: run jobs sent over IPC, answer each with its result. */
 function worker (o: CliOptions): void {
   process.on('message', (job: Job) => {
-    const r = runJob(o, job)
-    process.send!(JSON.parse(JSON.stringify(r, (_k, v: unknown) => typeof v === 'bigint' ? v.toString() : v)))
+    void runJob(o, job).then(r => process.send!(JSON.parse(JSON.stringify(r, (_k, v: unknown) => typeof v === 'bigint' ? v.toString() : v))))
   })
 }
 
 async function runPool (o: CliOptions, jobs: Job[], workers: number, argv: string[]): Promise<JobResult[]> {
-  if (workers <= 1 || jobs.length <= 1) return jobs.map(j => runJob(o, j))
+  if (workers <= 1 || jobs.length <= 1) {
+    const out: JobResult[] = []
+    for (const j of jobs) out.push(await runJob(o, j))
+    return out
+  }
   const results: JobResult[] = []
   const self = fileURLToPath(import.meta.url)
   let next = 0
@@ -113,7 +116,7 @@ async function main (): Promise<number> {
     // Readable transcripts: in-process, seed by seed.
     let bad = 0
     for (const seed of seeds) {
-      const r = runSeed(runOptions(o, seed, 'swarm', true))
+      const r = await runSeed(runOptions(o, seed, 'swarm', true))
       for (const line of r.trace ?? []) process.stdout.write(`${line}\n`)
       for (const v of r.violations) process.stdout.write(`VIOLATION seed ${seed} ${v.kind} at ${v.t.toFixed(3)}: ${v.details}\n`)
       process.stdout.write(`seed ${seed}: trace hash ${r.traceHash}, ${r.violations.length} violations\n`)

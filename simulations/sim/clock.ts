@@ -42,6 +42,18 @@ export class SimClock {
     return { mono: s.mono0 + s.monoRate * dt, wall: s.wall0 + s.wallRate * dt }
   }
 
+  /** The monotonic reading alone (hot path: no object). */
+  readMono (t: number): number {
+    const s = this.segments[this.segments.length - 1]!
+    return s.mono0 + s.monoRate * (t - s.t0)
+  }
+
+  /** The wall reading alone. */
+  readWall (t: number): number {
+    const s = this.segments[this.segments.length - 1]!
+    return s.wall0 + s.wallRate * (t - s.t0)
+  }
+
   setRate (t: number, rate: number): void {
     this.rateNow = rate
     this.cut(t)

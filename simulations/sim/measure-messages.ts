@@ -22,11 +22,11 @@ const quorums = list('--quorum', 'grid,majority,all') as QuorumSystemName[]
 process.stdout.write('| N | quorum | light | heavy | Ricart–Agrawala 2(N−1) | Maekawa 3√N–5√N |\n|---|---|---|---|---|---|\n')
 for (const n of nodes) {
   for (const q of quorums) {
-    const cell = (workload: 'light' | 'heavy'): string => {
-      const r = runSeed({ seed: 1, nodes: n, quorum: q, workload })
+    const cell = async (workload: 'light' | 'heavy'): Promise<string> => {
+      const r = await runSeed({ seed: 1, nodes: n, quorum: q, workload })
       return r.stats.windowAcquires > 0 ? (r.stats.windowFrames / r.stats.windowAcquires).toFixed(1) : '–'
     }
     const sq = Math.sqrt(n)
-    process.stdout.write(`| ${n} | ${q} | ${cell('light')} | ${cell('heavy')} | ${2 * (n - 1)} | ${(3 * sq).toFixed(0)}–${(5 * sq).toFixed(0)} |\n`)
+    process.stdout.write(`| ${n} | ${q} | ${await cell('light')} | ${await cell('heavy')} | ${2 * (n - 1)} | ${(3 * sq).toFixed(0)}–${(5 * sq).toFixed(0)} |\n`)
   }
 }

@@ -10,17 +10,16 @@
  * `light` / `heavy` seeds are fault-free message-count runs (no phases).
  */
 import { defaultCoreConfig } from '../../src/core/config.js'
-import { LockCore } from '../../src/core/lock-core.js'
 import { resolveQuorumName } from '../../src/core/quorum.js'
 import type { CoreConfig, QuorumSystemName, SafetyRule } from '../../src/core/types.js'
 import { checkAll, type Violation } from './checkers/index.js'
 import { SimClock } from './clock.js'
 import { chooseProfile, FAULT_KINDS, planFaults, type FaultAction, type FaultKind, type FaultProfile } from './fault-schedule.js'
 import { Network } from './network.js'
-import { Observer, type RunMeta } from './observer.js'
+import { Observer, type FailedRec, type RunMeta } from './observer.js'
 import { Rng } from './rng.js'
-import type { CoreFactory } from './sim-node.js'
-import { Simulation, type FaultStat } from './simulation.js'
+import type { MeshMutation } from '../../src/mesh.js'
+import { Simulation, type FaultStat, type MeshOptions } from './simulation.js'
 import { fmtTime, Trace } from './trace.js'
 import { Workload, type WorkloadKind } from './workload.js'
 
@@ -41,8 +40,8 @@ export interface RunOptions {
   fullBudget?: boolean
   /** Clock rate errors up to clockScale·ρ (1.5 = past the budget). */
   clockScale?: number
-  /** Replace the core (tests of the harness itself). */
-  createCore?: CoreFactory
+  /** Test-only: LockMesh's own mutations (issue 9, item 1). */
+  meshUnsafe?: readonly MeshMutation[]
   /** A shorter safety phase and liveness window (test suites that run hundreds of seeds). */
   short?: boolean
   /** Override core timings (tests). */
@@ -101,7 +100,7 @@ function timingsFor (n: number, r: Rng): Timings {
 export const TTL_MS_MAX = 2000
 export const LIVE_BOUND_MS = 3000
 
-export function runSeed (options: RunOptions): SeedResult {
+export async function runSeed (options: RunOptions): Promise<SeedResult> {
   const seed = options.seed
   const n = options.nodes ?? 9
   const quorumName = options.quorum ?? 'auto'
@@ -134,7 +133,17 @@ export function runSeed (options: RunOptions): SeedResult {
     ...(options.unsafe !== undefined && options.unsafe.length > 0 ? { unsafe } : {}),
     ...options.coreOverrides
   })
-  const createCore: CoreFactory = options.createCore ?? ((i, boot) => new LockCore(coreConfig(ids[i]!), boot))
+  // Each node is the shipped LockMesh; the config reaches it as the app's advanced `core` settings.
+  const meshOptions: MeshOptions = i => {
+    const { self: _s, roster: _r, ...core } = coreConfig(ids[i]!)
+    return {
+      self: ids[i]!,
+      roster: [...ids],
+      core,
+      defaultWaitMs: Infinity,
+      ...(options.meshUnsafe !== undefined ? { unsafe: options.meshUnsafe } : {})
+    }
+  }
 
   // Clocks: rate errors within ±ρ (exactly ±ρ at the full budget).
   const clockRng = rng.fork('clocks')
@@ -177,16 +186,39 @@ export function runSeed (options: RunOptions): SeedResult {
   })
   const trace = new Trace(options.trace === true)
   const network = new Network(n, rng.fork('network'), profile.network)
-  const sim = new Simulation(ids, network, observer, trace, rng.fork('sim'), createCore, clocks, options.storeTwoMarks !== false)
+  const sim = new Simulation(ids, network, observer, trace, rng.fork('sim'), meshOptions, clocks, options.storeTwoMarks !== false)
   sim.nodes.forEach((node, i) => { node.baseRate = clocks[i]!.rate })
   const workload = new Workload({
-    issue: (node, cmd) => sim.command(node, cmd),
+    mesh: node => {
+      const m = sim.nodes[node]!.mesh
+      return m !== null && m.status().state === 'running' ? m : null
+    },
     later: (node, delayMs, fn) => sim.later(node, delayMs, fn),
     storeRead: (node, handle, key, token, done) => sim.storeOp(node, handle, key, token, 'read', 0, done),
     storeWrite: (node, handle, key, token, value, done) => sim.storeOp(node, handle, key, token, 'write', value, done),
-    nodeNow: node => sim.nodes[node]!.clock.read(sim.t),
-    recordAcquire: rec => observer.acquires.push(rec),
-    trueNow: () => sim.t
+    trueNow: () => sim.t,
+    record: {
+      acquire: rec => observer.acquires.push(rec),
+      granted: (node, handle, lock) => {
+        const id = sim.grantIds.get(`${node}:${sim.nodes[node]!.inc}:${lock.handle}`) ?? `?${node}.${lock.handle}`
+        observer.granted.push({ t: sim.t, node, handle, key: lock.key, mode: lock.mode, token: lock.token, validUntil: lock.validUntil, id })
+        trace.add(`${fmtTime(sim.t)} n${node} app h${handle} holds ${lock.key} ${lock.mode} token=${lock.token}`)
+      },
+      failed: (node, handle, reason) => {
+        observer.failed.push({ t: sim.t, node, handle, reason: reason as FailedRec['reason'] })
+        trace.add(`${fmtTime(sim.t)} n${node} app h${handle} failed ${reason}`)
+      },
+      extended: (node, handle, validUntil) => observer.extended.push({ t: sim.t, node, handle, validUntil }),
+      lost: (node, handle) => {
+        observer.lost.push({ t: sim.t, node, handle })
+        trace.add(`${fmtTime(sim.t)} n${node} app h${handle} lost`)
+      },
+      releaseIssued: (node, handle, lock) => {
+        observer.releaseIssued.push({ t: sim.t, node, handle })
+        sim.holdEnded(node, lock.handle)
+        trace.add(`${fmtTime(sim.t)} n${node} app h${handle} releases`)
+      }
+    }
   }, rng.fork('workload'), {
     kind,
     nodes: n,
@@ -238,7 +270,7 @@ export function runSeed (options: RunOptions): SeedResult {
     sim.at(healAt, () => workload.setPhase('finish'))
     sim.countUntil = endAt
   }
-  sim.runUntil(endAt)
+  await sim.runUntil(endAt)
 
   // First mode of every node after the initial start: the fault-free check starts there.
   const firstMode = new Array<number>(n).fill(Infinity)

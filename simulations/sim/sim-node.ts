@@ -1,44 +1,35 @@
 /**
  * One simulated host: its clocks, its disk (the fence store survives crashes,
- * as a file would) and, while its process runs, a LockCore.
+ * as a file would) and, while its process runs, the shipped node — a real
+ * `LockMesh` (with its `CoreDriver`, `Lock`s and `using()`) on the host's
+ * simulated clock, timers, disk and network.
  */
-import type { Boot, Input, PersistedState, Ready } from '../../src/core/types.js'
+import type { LockMesh } from '../../src/mesh.js'
+import type { MeshTransportHooks } from '../../src/runtime/transport.js'
+import type { StoredState } from '../../src/store/fence-store.js'
 import type { SimClock } from './clock.js'
 
-/** What the simulator needs from a core (LockCore satisfies it). */
-export interface CoreLike {
-  step: (input: Input) => Ready
-  quietRemainingMs?: () => number
-  lamport?: () => bigint
-}
-
-export type CoreFactory = (node: number, boot: Boot) => CoreLike
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
-/** An input before the driver stamps `now` on it (at the instant the process handles it). */
-export type NodeInput = DistributiveOmit<Input, 'now'>
-
-export type PendingItem =
-  | { k: 'input', input: NodeInput }
-  | { k: 'tick', gen: number }
-  | { k: 'app', fn: () => void }
+/** Something the node's process runs: a timer, a frame arrival, a disk completion, app code. */
+export type ProcessTask = () => void
 
 export class SimNode {
-  core: CoreLike | null = null
-  /** Incarnation of the running process (0 = never started). */
+  /** The running node (null while the process is down). */
+  mesh: LockMesh | null = null
+  /** The transport hooks of the running node, once its transport started. */
+  hooks: MeshTransportHooks | null = null
+  /** Process generation: bumped at every start; tasks of an older process are dropped. */
   inc = 0
   up = false
   paused = false
   suspended = false
-  /** A clean stop is in progress: the core got `stop`, the process exits once its writes land. */
+  /** A clean stop is in progress: `mesh.stop()` runs, the process exits when it resolves. */
   stopping = false
-  /** Inputs that arrived while the process was frozen (paused or host suspended). */
-  pending: PendingItem[] = []
-  tickGen = 0
-  wakeAt: number | null = null
-  /** Durable state: the fence store and the incarnation counter. */
-  disk: PersistedState = { ceiling: 0n, cleanExit: true }
-  diskInc = 0
+  /** Tasks that arrived while the process was frozen (paused or host suspended), in order. */
+  pending: ProcessTask[] = []
+  /** Armed timers of this process: id → monotonic instant due and callback. */
+  readonly timers = new Map<number, { monoDue: number, fn: () => void, gen: number }>()
+  /** Durable state: what the fence store file holds. */
+  disk: StoredState = { incarnation: 0, ceiling: 0n, cleanExit: false }
   diskBusyUntil = 0
   persistsInFlight = 0
   /** Bumped on heal and on every process death: stale fault ends do nothing. */

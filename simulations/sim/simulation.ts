@@ -1,34 +1,40 @@
 /**
- * The simulated world: nodes, network, fenced store, workload and faults,
- * driven by one event queue in virtual time. Pure and synchronous: no
- * promises, timers, Date or Math.random; every loop is bounded.
+ * The simulated world: hosts, network, fenced store, workload and faults,
+ * driven by one event queue in virtual time. Each running host runs the
+ * SHIPPED node — a `LockMesh` with its `CoreDriver` — on the simulated
+ * clock, timers, disk and network of sim-runtime.ts (FoundationDB's rule:
+ * what the simulator does not step, it does not prove).
  *
- * Drive contract (src/core/types.ts, Ready): the first input is `start`;
- * `persist` lands on the node's disk after 0–3 ms (a crash before that loses
- * it) and then `persisted` is fed; frames go through the network (frames to
- * self take a short, never-lost local hop); results and events go to the
- * node's clients and the observer; a tick is scheduled at `wakeAt`
- * (node-local monotonic ms mapped to true time through that node's clock).
- * A paused or suspended node processes nothing; its inputs wait.
+ * Promises: the node and the workload are ordinary async code. After every
+ * event that ran node or application code the loop lets the microtask queue
+ * settle (a bounded number of rounds) before the next event, at the same
+ * virtual instant; no real timer or I/O is involved, so a seed replays
+ * exactly. A paused or suspended process runs nothing: what reaches it waits
+ * in its queue; a crashed process loses its queue, its timers and its
+ * unwritten disk writes.
  */
-import type { AttemptId, CoreEvent, Frame, Input, Result } from '../../src/core/types.js'
+import type { AttemptId, CoreEvent, Frame, NodeId, Result } from '../../src/core/types.js'
+import { LockMesh, type LockMeshInit } from '../../src/mesh.js'
+import type { MeshTransportHooks, PeerHandshake } from '../../src/runtime/transport.js'
+import type { StoredState } from '../../src/store/fence-store.js'
 import { EventQueue } from './event-queue.js'
 import { FencedStore, type StoreDecision } from './fenced-store.js'
 import type { FaultKind } from './fault-schedule.js'
 import type { Network } from './network.js'
 import type { Observer } from './observer.js'
 import type { Rng } from './rng.js'
-import { type CoreFactory, type NodeInput, type PendingItem, SimNode } from './sim-node.js'
+import { simClock, simStore, simTimers, simTransport, type SimWorld } from './sim-runtime.js'
+import { SimNode, type ProcessTask } from './sim-node.js'
 import { fmtTime, type Trace } from './trace.js'
-import type { ClientCommand, Workload } from './workload.js'
+import type { Workload } from './workload.js'
 import { FAULT_KINDS } from './fault-schedule.js'
 
 type Ev =
   | { k: 'frame', from: number, to: number, frame: Frame }
-  | { k: 'hs', from: number, to: number, inc: number, quiet: number, clock: bigint }
-  | { k: 'tick', node: number, gen: number }
-  | { k: 'persist', node: number, inc: number, batch: number, state: { ceiling: bigint, cleanExit: boolean } }
-  | { k: 'node', node: number, inc: number, item: PendingItem }
+  | { k: 'hs', from: number, to: number, hs: PeerHandshake }
+  | { k: 'timer', node: number, inc: number, id: number, gen: number }
+  | { k: 'task', node: number, inc: number, fn: ProcessTask }
+  | { k: 'disk', node: number, inc: number, state: StoredState, done: () => void }
   | { k: 'call', fn: () => void }
 
 export interface FaultStat { injected: number, hitHolder: number }
@@ -44,10 +50,19 @@ export interface SimStats {
   faults: Record<FaultKind, FaultStat>
 }
 
-/** Events in one seed at most (a runaway core is a violation, not a hang). */
+/** Events in one seed at most (a runaway node is a violation, not a hang). */
 export const EVENTS_MAX = 20_000_000
+/** Microtask rounds let through after an event that ran node or app code. */
+const MICROTASK_ROUNDS = 24
+/** A clean stop that has not finished after this long (virtual ms) ends as a crash. */
+const STOP_BOUND_MS = 5_000
 
-export class Simulation {
+/** Builds the LockMeshInit of one node (run-seed.ts knows the config). */
+export type MeshOptions = (node: number) => Omit<LockMeshInit, 'store' | 'transport' | 'clock' | 'timers' | 'instrument'>
+
+interface TimerEntry { monoDue: number, fn: () => void, gen: number }
+
+export class Simulation implements SimWorld {
   t = 0
   readonly nodes: SimNode[]
   readonly queue = new EventQueue<Ev>()
@@ -64,8 +79,13 @@ export class Simulation {
   private readonly diskRng: Rng
   private readonly storeRng: Rng
   private events = 0
+  /** Node or app code ran since the last microtask drain. */
+  private dirty = false
+  private timerSeq = 1
   // Live bookkeeping for "did this fault hit a holder or one of its voters".
-  private readonly holds = new Map<number, { node: number, id: string }>()
+  private readonly holds = new Map<string, { node: number, id: string }>()
+  /** Attempt id of each granted handle, per node: the app's records name it. */
+  readonly grantIds = new Map<string, string>()
   private readonly commitVoters = new Map<string, Set<number>>()
   private readonly requestVoters = new Map<string, Set<number>>()
   private readonly votesHeld = new Map<string, { requester: number, voters: Set<number> }>()
@@ -81,7 +101,7 @@ export class Simulation {
     readonly observer: Observer,
     readonly trace: Trace,
     rng: Rng,
-    private readonly createCore: CoreFactory,
+    private readonly meshOptions: MeshOptions,
     clocks: SimNode['clock'][],
     storeTwoMarks: boolean
   ) {
@@ -99,7 +119,8 @@ export class Simulation {
   // -- main loop --------------------------------------------------------------
 
   /** Run every event up to true time `until` (inclusive). */
-  runUntil (until: number): void {
+  async runUntil (until: number): Promise<void> {
+    await this.settle()
     for (;;) {
       if (this.aborted !== null) return
       const next = this.queue.peekTime()
@@ -111,132 +132,141 @@ export class Simulation {
         return
       }
       this.dispatch(e.item)
+      if (this.dirty) await this.settle()
     }
     this.t = Math.max(this.t, until)
   }
 
+  /** Let promise continuations of the code that just ran finish, at this instant. */
+  private async settle (): Promise<void> {
+    this.dirty = false
+    for (let i = 0; i < MICROTASK_ROUNDS; i++) await null
+  }
+
   at (t: number, fn: () => void): void {
-    this.queue.push(Math.max(t, this.t), { k: 'call', fn })
+    this.queue.push(Math.max(t, this.t), { k: 'call', fn: () => { this.dirty = true; fn() } })
   }
 
   private dispatch (e: Ev): void {
     switch (e.k) {
       case 'frame': this.onFrameArrives(e.from, e.to, e.frame); return
       case 'hs': this.onHandshakeArrives(e); return
-      case 'tick': {
+      case 'timer': this.onTimer(e); return
+      case 'task': {
         const n = this.nodes[e.node]!
-        if (n.tickGen !== e.gen) return
-        this.deliver(n, { k: 'tick', gen: e.gen })
+        if (n.up && n.inc === e.inc) this.deliver(n, e.fn)
         return
       }
-      case 'persist': this.onPersistLands(e); return
-      case 'node': {
-        const n = this.nodes[e.node]!
-        if (!n.up || n.inc !== e.inc) return
-        this.deliver(n, e.item)
-        return
-      }
+      case 'disk': this.onDiskWriteLands(e); return
       case 'call': e.fn(); return
     }
   }
 
   // -- processes --------------------------------------------------------------
 
-  /** Hand an item to a node's process: now if it runs, later if it is frozen, never if it is down. */
-  private deliver (n: SimNode, item: PendingItem): void {
+  /** Hand a task to a node's process: now if it runs, later if it is frozen, never if it is down. */
+  private deliver (n: SimNode, task: ProcessTask): void {
     if (!n.up) return
-    if (n.frozen) { n.pending.push(item); return }
-    this.run(n, item)
+    if (n.frozen) { n.pending.push(task); return }
+    this.run(task)
   }
 
-  private run (n: SimNode, item: PendingItem): void {
-    if (item.k === 'app') { item.fn(); return }
-    if (item.k === 'tick') {
-      if (item.gen !== n.tickGen) return
-      this.step(n, { type: 'tick' })
-      return
+  private run (task: ProcessTask): void {
+    this.stats.steps++
+    try {
+      task()
+    } catch (err) {
+      const msg = err instanceof Error ? (err.stack ?? err.message) : String(err)
+      this.aborted = { kind: 'core-exception', details: `at ${this.t.toFixed(3)}: ${msg}` }
     }
-    this.step(n, item.input)
   }
 
-  /** Queue an input for the node at the current instant (behind whatever is already due). */
-  input (node: number, input: NodeInput): void {
-    const n = this.nodes[node]!
-    if (!n.up) return
-    this.queue.push(this.t, { k: 'node', node, inc: n.inc, item: { k: 'input', input } })
+  private live (n: SimNode, inc: number): boolean { return n.up && n.inc === inc }
+
+  armTimer (n: SimNode, inc: number, monoDue: number, fn: () => void): number {
+    const id = this.timerSeq++
+    if (!this.live(n, inc)) return id
+    const entry: TimerEntry = { monoDue, fn, gen: 0 }
+    n.timers.set(id, entry)
+    this.pushTimer(n, id, entry)
+    return id
   }
 
-  /** An application timer inside the node's process. */
+  private pushTimer (n: SimNode, id: number, entry: TimerEntry): void {
+    entry.gen++
+    let t = n.clock.trueTimeOfMono(this.t, entry.monoDue)
+    if (!Number.isFinite(t)) return // host suspended: re-armed on resume
+    // Late enough that the clock really reads monoDue despite rounding.
+    for (let i = 0; i < 8 && n.clock.readMono(t) < entry.monoDue; i++) t += 0.001
+    this.queue.push(t, { k: 'timer', node: n.index, inc: n.inc, id, gen: entry.gen })
+  }
+
+  /** The clock's rate changed or it resumed: every armed timer gets its new true time. */
+  private rearmTimers (n: SimNode): void {
+    for (const [id, entry] of n.timers) this.pushTimer(n, id, entry as TimerEntry)
+  }
+
+  private onTimer (e: Extract<Ev, { k: 'timer' }>): void {
+    const n = this.nodes[e.node]!
+    if (!this.live(n, e.inc)) return
+    const entry = n.timers.get(e.id) as TimerEntry | undefined
+    if (entry === undefined || entry.gen !== e.gen) return
+    this.dirty = true
+    this.deliver(n, () => {
+      if (n.timers.get(e.id) !== entry) return
+      n.timers.delete(e.id)
+      entry.fn()
+    })
+  }
+
+  soon (n: SimNode, inc: number, fn: () => void): void {
+    if (!this.live(n, inc)) return
+    this.queue.push(this.t, { k: 'task', node: n.index, inc, fn: () => { this.dirty = true; fn() } })
+  }
+
+  /** An application timer inside the node's process (the workload's). */
   later (node: number, delayMs: number, fn: () => void): void {
     const n = this.nodes[node]!
     if (!n.up) return
-    this.queue.push(this.t + Math.max(0, delayMs), { k: 'node', node, inc: n.inc, item: { k: 'app', fn } })
+    this.armTimer(n, n.inc, n.clock.readMono(this.t) + Math.max(0, delayMs), fn)
   }
 
-  private step (n: SimNode, partial: NodeInput): void {
-    if (n.core === null || this.aborted !== null) return
-    const now = n.clock.read(this.t)
-    const input = { ...partial, now } as Input
-    this.stats.steps++
-    if (partial.type === 'release') this.observer.releaseIssued.push({ t: this.t, node: n.index, handle: partial.handle })
-    if (partial.type === 'release') this.holdEnded(partial.handle)
-    if (this.trace.keepLines && partial.type !== 'frame' && partial.type !== 'tick' && partial.type !== 'persisted') {
-      this.trace.note(`${fmtTime(this.t)} ${n.id} <- ${describeInput(partial)}`)
-    }
-    let ready
-    try {
-      ready = n.core.step(input)
-    } catch (err) {
-      const msg = err instanceof Error ? (err.stack ?? err.message) : String(err)
-      this.aborted = { kind: 'core-exception', details: `${n.id} on ${partial.type} at ${this.t.toFixed(3)}: ${msg}` }
-      return
-    }
-    if (ready.persist !== null) {
-      const done = Math.max(n.diskBusyUntil, this.t) + this.diskRng.range(0, 3)
-      n.diskBusyUntil = done
-      n.persistsInFlight++
-      this.queue.push(done, { k: 'persist', node: n.index, inc: n.inc, batch: ready.persist.batch, state: ready.persist.state })
-    }
-    for (const f of ready.frames) this.send(n, f.to, f.frame)
-    for (const r of ready.results) this.onResult(n, r)
-    for (const e of ready.events) this.onEvent(n, e)
-    n.wakeAt = ready.wakeAt
-    this.scheduleTick(n)
+  diskWrite (n: SimNode, inc: number, state: StoredState, done: () => void): void {
+    if (!this.live(n, inc)) return
+    const at = Math.max(n.diskBusyUntil, this.t) + this.diskRng.range(0, 3)
+    n.diskBusyUntil = at
+    n.persistsInFlight++
+    this.queue.push(at, { k: 'disk', node: n.index, inc, state: { ...state }, done })
   }
 
-  scheduleTick (n: SimNode): void {
-    n.tickGen++
-    if (n.wakeAt === null || !n.up) return
-    let t = n.clock.trueTimeOfMono(this.t, n.wakeAt)
-    if (!Number.isFinite(t)) return // host suspended: rescheduled on resume
-    // Never at the same instant (a core returning wakeAt = now would spin), and
-    // late enough that the clock really reads wakeAt despite rounding.
-    t = Math.max(t, this.t + 0.001)
-    for (let i = 0; i < 8 && n.clock.read(t).mono < n.wakeAt; i++) t += 0.001
-    this.queue.push(t, { k: 'tick', node: n.index, gen: n.tickGen })
-  }
-
-  /**
-   * Wake-ups come on the monotonic clock only; a lock's wall-clock deadline
-   * is the driver's to schedule (requester.ts: "the driver also checks them").
-   */
-  private wallTick (n: SimNode, wall: number): void {
-    const now = n.clock.read(this.t).wall
-    const t = this.t + Math.max(0, wall - now) / n.clock.rate + 0.001
-    this.queue.push(t, { k: 'node', node: n.index, inc: n.inc, item: { k: 'input', input: { type: 'tick' } } })
-  }
-
-  private onPersistLands (e: Extract<Ev, { k: 'persist' }>): void {
+  private onDiskWriteLands (e: Extract<Ev, { k: 'disk' }>): void {
     const n = this.nodes[e.node]!
-    if (!n.up || n.inc !== e.inc) return // the process died first: the write is lost
+    if (!this.live(n, e.inc)) return // the process died first: the write is lost
     n.persistsInFlight--
-    n.disk = { ceiling: e.state.ceiling, cleanExit: e.state.cleanExit }
-    this.deliver(n, { k: 'input', input: { type: 'persisted', batch: e.batch } })
+    n.disk = e.state
+    this.dirty = true
+    this.deliver(n, e.done)
   }
 
-  // -- network ----------------------------------------------------------------
+  // -- network (the transport contract on the simulated network) -------------
 
-  private send (n: SimNode, toId: string, frame: Frame): void {
+  join (n: SimNode, inc: number, hooks: MeshTransportHooks): void {
+    if (!this.live(n, inc)) return
+    n.hooks = hooks
+    // The transport's handshake, both ways, over the (possibly faulty) network.
+    for (const p of this.nodes) {
+      if (p === n || p.hooks === null) continue
+      this.sendHandshake(n.index, p.index)
+      this.sendHandshake(p.index, n.index)
+    }
+  }
+
+  leave (n: SimNode, inc: number): void {
+    if (n.inc === inc) n.hooks = null
+  }
+
+  send (n: SimNode, inc: number, toId: NodeId, frame: Frame): void {
+    if (!this.live(n, inc)) return
     const to = this.idToIndex.get(toId)
     if (to === undefined) return
     const b = frame.b
@@ -261,7 +291,8 @@ export class Simulation {
   private onFrameArrives (from: number, to: number, frame: Frame): void {
     if (this.network.blocked(from, to)) return
     const n = this.nodes[to]!
-    if (!n.up) return
+    const hooks = n.hooks
+    if (!n.up || hooks === null) return
     const b = frame.b
     if (b.t === 'REQUEST') {
       const k = `${idStr(b.id)}>${to}`
@@ -275,24 +306,27 @@ export class Simulation {
       if (v === undefined) this.votesHeld.set(id, v = { requester: to, voters: new Set() })
       v.voters.add(from)
     }
-    this.deliver(n, { k: 'input', input: { type: 'frame', from: this.ids[from]!, frame } })
+    const fromId = this.ids[from]!
+    this.deliver(n, () => { if (n.hooks === hooks) hooks.onFrame(fromId, frame) })
   }
 
   private sendHandshake (from: number, to: number): void {
-    const n = this.nodes[from]!
-    if (n.core === null) return
-    const quiet = n.core.quietRemainingMs?.() ?? 0
-    const clock = n.core.lamport?.() ?? 0n
+    const hooks = this.nodes[from]!.hooks
+    if (hooks === null) return
+    const { incarnation, clock, quietRemainingMs } = hooks.localHandshake()
     // The handshake opens a reliable stream: never lost to random loss, but a
     // cut drops it (the transport sends it again when it reconnects).
     if (this.network.blocked(from, to) || this.network.blocked(to, from)) return
-    this.queue.push(this.t + this.network.delay(from, to), { k: 'hs', from, to, inc: n.inc, quiet, clock })
+    this.queue.push(this.t + this.network.delay(from, to), { k: 'hs', from, to, hs: { incarnation, clock, quietRemainingMs } })
   }
 
   private onHandshakeArrives (e: Extract<Ev, { k: 'hs' }>): void {
     if (this.network.blocked(e.from, e.to) || this.network.blocked(e.to, e.from)) return
     const n = this.nodes[e.to]!
-    this.deliver(n, { k: 'input', input: { type: 'handshake', peer: this.ids[e.from]!, incarnation: e.inc, clock: e.clock, quietRemainingMs: e.quiet } })
+    const hooks = n.hooks
+    if (hooks === null) return
+    const peer = this.ids[e.from]!
+    this.deliver(n, () => { if (n.hooks === hooks) hooks.onHandshake(peer, e.hs) })
   }
 
   private noteSent (from: number, to: number, frame: Frame): void {
@@ -331,37 +365,26 @@ export class Simulation {
     }
   }
 
-  // -- results and events -----------------------------------------------------
+  // -- what the core told the node (instrument taps: accounting and trace) ----
 
-  private onResult (n: SimNode, r: Result): void {
-    const o = this.observer
-    const t = this.t
-    this.trace.add(`${fmtTime(t)} ${n.id} => ${describeResult(r)}`)
+  private onCoreResult (n: SimNode, r: Result): void {
+    this.dirty = true
+    this.trace.add(`${fmtTime(this.t)} ${n.id} => ${describeResult(r)}`)
+    const hk = `${n.index}:${n.inc}:${r.handle}`
     switch (r.type) {
       case 'granted': {
         const id = idStr(r.id)
-        o.granted.push({ t, node: n.index, handle: r.handle, key: r.key, mode: r.mode, token: r.token, validUntil: r.validUntil, id })
-        this.holds.set(r.handle, { node: n.index, id })
-        this.wallTick(n, r.validUntil.wall)
+        this.grantIds.set(hk, id)
+        this.holds.set(hk, { node: n.index, id })
         break
       }
-      case 'extended':
-        o.extended.push({ t, node: n.index, handle: r.handle, validUntil: r.validUntil })
-        this.wallTick(n, r.validUntil.wall)
-        break
-      case 'lost': o.lost.push({ t, node: n.index, handle: r.handle }); this.holdEnded(r.handle); break
-      case 'failed': o.failed.push({ t, node: n.index, handle: r.handle, reason: r.reason }); break
-      case 'released': this.holdEnded(r.handle); break
+      case 'lost': case 'released': this.holds.delete(hk); break
       default: break
     }
-    this.workload.onResult(n.index, r)
   }
 
-  private holdEnded (handle: number): void {
-    this.holds.delete(handle)
-  }
-
-  private onEvent (n: SimNode, e: CoreEvent): void {
+  private onCoreEvent (n: SimNode, e: CoreEvent): void {
+    this.dirty = true
     const t = this.t
     const o = this.observer
     switch (e.type) {
@@ -383,6 +406,12 @@ export class Simulation {
     }
   }
 
+  /** The application released handle `handle` of node `node` (fault aiming only). */
+  holdEnded (node: number, handle: number): void {
+    const n = this.nodes[node]!
+    this.holds.delete(`${node}:${n.inc}:${handle}`)
+  }
+
   // -- the fenced store (an external service, reached over a short hop) -------
 
   storeOp (node: number, handle: number, key: string, token: bigint, op: 'read' | 'write', value: number, done: (d: StoreDecision) => void): void {
@@ -394,49 +423,61 @@ export class Simulation {
       const d = op === 'read' ? this.store.read(this.t, key, token, node, handle) : this.store.write(this.t, key, token, value, node, handle)
       this.trace.add(`${fmtTime(this.t)} store ${op} ${key} token=${token} by ${this.ids[node]} h${handle} ${d.accepted ? 'ok' : 'REJECTED'} value=${d.value}`)
       const back = this.t + this.storeRng.range(0.02, 1)
-      this.queue.push(back, { k: 'node', node, inc, item: { k: 'app', fn: () => done(d) } })
+      this.queue.push(back, { k: 'task', node, inc, fn: () => { this.dirty = true; done(d) } })
     })
-  }
-
-  command (node: number, cmd: ClientCommand): void {
-    this.input(node, cmd as NodeInput)
   }
 
   // -- node lifecycle ---------------------------------------------------------
 
+  /** Start the node's process: a new LockMesh on this host's disk, clock, timers and network. */
   startNode (i: number): void {
     const n = this.nodes[i]!
-    n.diskInc++
-    n.inc = n.diskInc
+    n.inc++
+    const inc = n.inc
     n.up = true
     n.paused = false
     n.stopping = false
     n.pending = []
+    n.timers.clear()
     n.persistsInFlight = 0
-    n.wakeAt = null
-    n.core = this.createCore(i, { incarnation: n.inc, persisted: { ...n.disk } })
+    n.hooks = null
+    this.dirty = true
+    const mesh = new LockMesh({
+      ...this.meshOptions(i),
+      store: simStore(this, n, inc),
+      transport: simTransport(this, n, inc),
+      clock: simClock(this, n),
+      timers: simTimers(this, n, inc),
+      instrument: {
+        onResult: r => { if (this.live(n, inc)) this.onCoreResult(n, r) },
+        onEvent: e => { if (this.live(n, inc)) this.onCoreEvent(n, e) }
+      }
+    })
+    n.mesh = mesh
     this.observer.life.push({ t: this.t, node: i, what: 'start' })
-    this.trace.add(`${fmtTime(this.t)} ${n.id} ** start incarnation ${n.inc} ceiling=${n.disk.ceiling} clean=${String(n.disk.cleanExit)}`)
-    this.step(n, { type: 'start' })
-    // The transport's handshake, both ways, over the (possibly faulty) network.
-    for (const p of this.nodes) {
-      if (p === n || !p.up) continue
-      this.sendHandshake(i, p.index)
-      this.sendHandshake(p.index, i)
-    }
+    this.trace.add(`${fmtTime(this.t)} ${n.id} ** start process ${inc} ceiling=${n.disk.ceiling} clean=${String(n.disk.cleanExit)}`)
+    mesh.start().then(() => {
+      if (!this.live(n, inc)) return
+      this.dirty = true
+      this.recordTruth()
+      this.workload.nodeUp(i)
+    }, (err: unknown) => {
+      if (!this.live(n, inc)) return
+      this.aborted = { kind: 'core-exception', details: `n${i} failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}` }
+    })
     this.recordTruth()
-    this.workload.nodeUp(i)
   }
 
   crashNode (i: number, what: 'crash' | 'exit'): void {
     const n = this.nodes[i]!
     if (!n.up) return
     n.up = false
-    n.core = null
+    n.mesh = null
+    n.hooks = null
     n.pending = []
+    n.timers.clear()
     n.paused = false
     n.stopping = false
-    n.tickGen++
     n.faultToken++
     for (const [h, hold] of this.holds) if (hold.node === i) this.holds.delete(h)
     this.observer.life.push({ t: this.t, node: i, what })
@@ -445,22 +486,21 @@ export class Simulation {
     this.workload.nodeDown(i)
   }
 
-  /** `stop()`, then the process exits once its last writes landed (bounded wait). */
+  /** `mesh.stop()`, then the process exits once it resolved (bounded wait). */
   cleanStop (i: number, then: () => void): void {
     const n = this.nodes[i]!
-    if (!n.running) return
+    const mesh = n.mesh
+    if (!n.running || mesh === null) return
     n.stopping = true
-    this.workload.nodeDown(i)
-    this.step(n, { type: 'stop' })
     const inc = n.inc
-    let tries = 0
-    const check = (): void => {
-      if (!n.up || n.inc !== inc) return
-      if ((n.persistsInFlight > 0 || n.pending.length > 0) && tries++ < 100) { this.at(this.t + 1, check); return }
+    this.workload.nodeStopping(i)
+    const exit = (): void => {
+      if (!this.live(n, inc)) return
       this.crashNode(i, 'exit')
       then()
     }
-    this.at(this.t + 0.5, check)
+    this.deliver(n, () => { mesh.stop().then(() => { this.dirty = true; exit() }, exit) })
+    this.at(this.t + STOP_BOUND_MS, exit)
   }
 
   pause (i: number): void {
@@ -486,23 +526,24 @@ export class Simulation {
     if (n.suspended) {
       n.suspended = false
       n.clock.resume(this.t)
+      this.rearmTimers(n)
     }
     this.trace.add(`${fmtTime(this.t)} ${n.id} ** resume (${n.pending.length} queued)`)
     this.recordTruth()
-    const items = n.pending
+    const tasks = n.pending
     n.pending = []
-    for (const item of items) {
-      if (!n.up || n.frozen) { n.pending.push(item); continue }
-      this.run(n, item)
+    this.dirty = true
+    for (const task of tasks) {
+      if (!n.up || n.frozen) { n.pending.push(task); continue }
+      this.run(task)
     }
-    if (n.up) this.scheduleTick(n)
   }
 
   setRate (i: number, rate: number): void {
     const n = this.nodes[i]!
     n.clock.setRate(this.t, rate)
     this.trace.add(`${fmtTime(this.t)} ${n.id} ** clock rate ${rate.toFixed(5)}`)
-    if (n.up && !n.frozen) this.scheduleTick(n)
+    if (n.up && !n.suspended) this.rearmTimers(n)
   }
 
   // -- ground truth and hit accounting ----------------------------------------
@@ -582,17 +623,6 @@ export function idStr (id: AttemptId): string {
 
 function requestRec (t: number, from: number, to: number, b: Extract<Frame['b'], { t: 'REQUEST' }>): import('./observer.js').RequestRec {
   return { t, from, to, key: b.key, id: idStr(b.id), peer: b.id.peer, inc: b.id.inc, seq: b.id.seq, ts: b.ts, mode: b.mode, noWait: b.noWait }
-}
-
-function describeInput (i: NodeInput): string {
-  switch (i.type) {
-    case 'acquire': return `acquire h${i.cmd.handle} ${i.cmd.key} ${i.cmd.mode} ttl=${i.cmd.ttlMs}${i.cmd.noWait ? ' noWait' : ''} wait=${i.cmd.waitMs ?? '∞'}`
-    case 'release': return `release h${i.handle}`
-    case 'extend': return `extend h${i.handle} ttl=${i.ttlMs}`
-    case 'cancel': return `cancel h${i.handle}`
-    case 'handshake': return `handshake ${i.peer} inc=${i.incarnation} quiet=${i.quietRemainingMs.toFixed(1)}`
-    default: return i.type
-  }
 }
 
 function describeResult (r: Result): string {

@@ -15,7 +15,9 @@
  * `light` / `heavy` are the fault-free message-count workloads: one exclusive
  * acquire at a time in the whole mesh, or every client on one hot key.
  */
-import type { LockMode, Now, Result, Validity } from '../../src/core/types.js'
+import type { LockMode, Validity } from '../../src/core/types.js'
+import type { Lock } from '../../src/lock.js'
+import type { LockMesh } from '../../src/mesh.js'
 import type { StoreDecision } from './fenced-store.js'
 import type { AcquireRec } from './observer.js'
 import type { Rng } from './rng.js'
@@ -23,22 +25,26 @@ import type { Rng } from './rng.js'
 export type WorkloadKind = 'swarm' | 'light' | 'heavy'
 export type Phase = 'safety' | 'drain' | 'live' | 'finish'
 
-export type ClientCommand =
-  | { type: 'acquire', cmd: { handle: number, key: string, mode: LockMode, ttlMs: number, noWait: boolean, waitMs: number | null } }
-  | { type: 'release', handle: number }
-  | { type: 'extend', handle: number, ttlMs: number }
-  | { type: 'cancel', handle: number }
-
+/** What the application code sees of its host, and what the observer records of it. */
 export interface WorkloadHost {
-  /** Hand a command to the node (queued behind whatever the node is doing). */
-  issue: (node: number, cmd: ClientCommand) => void
+  /** The node embedded in this application process (null while it is down or starting). */
+  mesh: (node: number) => LockMesh | null
   /** Run `fn` inside the node's process after `delayMs` (frozen while it is paused; dropped if it dies). */
   later: (node: number, delayMs: number, fn: () => void) => void
   storeRead: (node: number, handle: number, key: string, token: bigint, done: (d: StoreDecision) => void) => void
   storeWrite: (node: number, handle: number, key: string, token: bigint, value: number, done: (d: StoreDecision) => void) => void
-  nodeNow: (node: number) => Now
-  recordAcquire: (rec: AcquireRec) => void
   trueNow: () => number
+  record: WorkloadRecorder
+}
+
+/** What the application saw, as the observer records it (`handle` = the workload's call id). */
+export interface WorkloadRecorder {
+  acquire: (rec: AcquireRec) => void
+  granted: (node: number, handle: number, lock: Lock) => void
+  failed: (node: number, handle: number, reason: string) => void
+  extended: (node: number, handle: number, validUntil: Validity) => void
+  lost: (node: number, handle: number) => void
+  releaseIssued: (node: number, handle: number, lock: Lock) => void
 }
 
 export interface WorkloadOptions {
@@ -62,11 +68,21 @@ interface Client {
   node: number
   gen: number
   state: State
+  /** The workload's id of the current acquire call (the observer's handle). */
   handle: number
   key: string
   mode: LockMode
-  token: bigint
-  validUntil: Validity
+  lock: Lock | null
+  /** Cancels the current acquire. */
+  abort: AbortController | null
+  /** Ends a `using()` body early. */
+  finishUsing: (() => void) | null
+  /** The lock was given back by the app (its signal's abort is not a loss). */
+  releasing: boolean
+  /** A clean stop of the node is under way: no new work. */
+  stopping: boolean
+  /** Last validity the app saw (extensions move it). */
+  seenValid: Validity
   /** True time the client plans to release (Infinity = hold until lost). */
   releaseAt: number
   extendTtlMs: number
@@ -76,9 +92,20 @@ interface Client {
 export const HOT_KEYS = ['hot0', 'hot1', 'hot2'] as const
 const COLD_KEYS = Array.from({ length: 12 }, (_, i) => `cold${i}`)
 
+/** Error name → the failure the observer records. */
+const FAILURE_OF_ERROR: Record<string, string> = {
+  LockTimeoutError: 'timeout',
+  AbortError: 'cancelled',
+  LockBusyError: 'busy',
+  ReadOnlyError: 'read-only',
+  NoQuorumError: 'no-quorum',
+  QueueFullError: 'queue-full',
+  InvalidOptionsError: 'invalid',
+  LockLostError: 'lost-before-handout'
+}
+
 export class Workload {
   private readonly clients: Client[] = []
-  private readonly byHandle = new Map<number, Client>()
   private nextHandle = 1
   private phaseNow: Phase = 'safety'
   private readonly liveActive = new Map<string, number>()
@@ -89,7 +116,10 @@ export class Workload {
   constructor (private readonly host: WorkloadHost, private readonly rng: Rng, readonly opts: WorkloadOptions) {
     for (let node = 0; node < opts.nodes; node++) {
       for (let i = 0; i < opts.clientsPerNode; i++) {
-        this.clients.push({ node, gen: 0, state: 'dead', handle: 0, key: '', mode: 'exclusive', token: 0n, validUntil: { mono: 0, wall: 0 }, releaseAt: 0, extendTtlMs: 0, live: false })
+        this.clients.push({
+          node, gen: 0, state: 'dead', handle: 0, key: '', mode: 'exclusive', lock: null, abort: null, finishUsing: null,
+          releasing: false, stopping: false, seenValid: { mono: 0, wall: 0 }, releaseAt: 0, extendTtlMs: 0, live: false
+        })
       }
     }
   }
@@ -99,10 +129,10 @@ export class Workload {
   setPhase (phase: Phase): void {
     this.phaseNow = phase
     for (const c of this.clients) {
-      if (c.state === 'dead') continue
+      if (c.state === 'dead' || c.stopping) continue
       if (phase === 'drain') {
         // Heal: wind down. Waiting acquires are cancelled, holds end soon.
-        if (c.state === 'acquiring') this.host.issue(c.node, { type: 'cancel', handle: c.handle })
+        if (c.state === 'acquiring') c.abort?.abort()
         if (c.state === 'holding') this.planRelease(c, this.rng.range(0, 200))
       }
       // Under live contention everyone starts at once: concurrent requests overtake each other.
@@ -115,8 +145,15 @@ export class Workload {
       if (c.node !== node) continue
       c.gen++
       c.state = 'idle'
+      c.stopping = false
+      c.lock = null
       this.think(c, this.rng.range(0, 300))
     }
+  }
+
+  /** `stop()` was called: clients start nothing new; what the node aborts is still recorded. */
+  nodeStopping (node: number): void {
+    for (const c of this.clients) if (c.node === node) c.stopping = true
   }
 
   nodeDown (node: number): void {
@@ -126,42 +163,7 @@ export class Workload {
       if (c.state === 'acquiring' || c.state === 'holding') this.finishLive(c)
       if (this.opts.kind === 'light' && (c.state === 'acquiring' || c.state === 'holding')) this.lightBusy = false
       c.state = 'dead'
-    }
-  }
-
-  onResult (node: number, r: Result): void {
-    const handle = r.handle
-    const c = this.byHandle.get(handle)
-    if (c === undefined || c.node !== node || c.handle !== handle) return
-    switch (r.type) {
-      case 'granted':
-        if (c.state !== 'acquiring') return
-        if (r.mode === 'exclusive') this.exclusiveGrants++
-        c.state = 'holding'
-        c.token = r.token
-        c.validUntil = r.validUntil
-        this.onGranted(c)
-        return
-      case 'failed':
-        if (c.state !== 'acquiring') return
-        this.becomeIdle(c)
-        return
-      case 'lost':
-      case 'released':
-        if (c.state !== 'holding') return
-        this.becomeIdle(c)
-        return
-      case 'not-holder':
-        if (c.state === 'acquiring' && r.command === 'cancel') return
-        if (c.state === 'holding' || c.state === 'acquiring') this.becomeIdle(c)
-        return
-      case 'extended':
-        if (c.state !== 'holding') return
-        c.validUntil = r.validUntil
-        this.planExtend(c)
-        return
-      case 'extend-failed':
-        return
+      c.lock = null
     }
   }
 
@@ -170,7 +172,7 @@ export class Workload {
   private think (c: Client, delayMs: number): void {
     const gen = c.gen
     this.host.later(c.node, delayMs, () => {
-      if (c.gen !== gen || c.state !== 'idle') return
+      if (c.gen !== gen || c.state !== 'idle' || c.stopping) return
       if (this.phaseNow === 'safety' || this.phaseNow === 'live') this.startAcquire(c)
     })
   }
@@ -179,7 +181,9 @@ export class Workload {
     this.finishLive(c)
     if (this.opts.kind === 'light') this.lightBusy = false
     c.state = 'idle'
-    this.byHandle.delete(c.handle)
+    c.lock = null
+    c.abort = null
+    c.finishUsing = null
     const k = this.opts.kind
     const burst = this.phaseNow === 'live' && this.opts.liveKeys === 1
     this.think(c, k === 'heavy' || burst ? this.rng.range(0.5, 5) : k === 'light' ? this.rng.range(50, 80) : this.rng.exp(this.opts.thinkMeanMs))
@@ -192,6 +196,8 @@ export class Workload {
   }
 
   private startAcquire (c: Client): void {
+    const mesh = this.host.mesh(c.node)
+    if (mesh === null) return
     const r = this.rng
     const o = this.opts
     let key: string
@@ -200,6 +206,7 @@ export class Workload {
     let waitMs: number | null = null
     let cancelAfter: number | null = null
     let live = false
+    let viaUsing = false
     if (o.kind === 'light') {
       if (this.lightBusy) { this.think(c, r.range(20, 60)); return }
       this.lightBusy = true
@@ -221,30 +228,76 @@ export class Workload {
       noWait = r.chance(0.15)
       waitMs = r.chance(0.3) ? null : r.range(50, 3000)
       if (r.chance(0.1)) cancelAfter = r.range(5, 1500)
+      viaUsing = !noWait && !o.holdToExpiry && r.chance(0.2)
     }
     const ttlMs = Math.round(r.range(o.ttlMsMin, o.ttlMsMax))
     const handle = this.nextHandle++
+    const gen = c.gen
+    const abort = new AbortController()
     c.state = 'acquiring'
     c.handle = handle
     c.key = key
     c.mode = mode
     c.live = live
-    this.byHandle.set(handle, c)
-    this.host.recordAcquire({ t: this.host.trueNow(), node: c.node, handle, key, mode, noWait, waitMs, live })
-    this.host.issue(c.node, { type: 'acquire', cmd: { handle, key, mode, ttlMs, noWait, waitMs } })
+    c.abort = abort
+    c.releasing = false
+    this.host.record.acquire({ t: this.host.trueNow(), node: c.node, handle, key, mode, noWait, waitMs, live })
+    const options = { mode, ttlMs, signal: abort.signal }
+    const current = (): boolean => c.gen === gen && c.handle === handle
+    const onFailure = (err: unknown): void => {
+      if (!current() || c.state !== 'acquiring') return
+      const name = err instanceof Error ? err.name : 'Error'
+      this.host.record.failed(c.node, handle, FAILURE_OF_ERROR[name] ?? name)
+      this.becomeIdle(c)
+    }
+    if (viaUsing) {
+      mesh.using(key, async (signal, lock) => {
+        if (!current()) return
+        this.onGranted(c, lock)
+        // The body runs until the plan says release, or the lock is lost.
+        await new Promise<void>(resolve => {
+          c.finishUsing = resolve
+          signal.addEventListener('abort', () => { resolve() }, { once: true })
+        })
+        // using() releases right after the body returns: the app's belief ends here.
+        if (current() && c.state === 'holding' && !signal.aborted) {
+          c.releasing = true
+          this.host.record.releaseIssued(c.node, handle, lock)
+        }
+      }, { ...options, waitMs: waitMs ?? Infinity }).then(() => {
+        if (current() && c.state === 'holding') this.becomeIdle(c)
+      }, onFailure)
+    } else {
+      const p = noWait ? mesh.tryAcquire(key, options) : mesh.acquire(key, { ...options, waitMs: waitMs ?? Infinity })
+      p.then(lock => {
+        if (!current() || c.state !== 'acquiring') { lock.release().catch(() => {}); return }
+        this.onGranted(c, lock)
+      }, onFailure)
+    }
     if (cancelAfter !== null) {
-      const gen = c.gen
       this.host.later(c.node, cancelAfter, () => {
-        if (c.gen === gen && c.state === 'acquiring' && c.handle === handle) this.host.issue(c.node, { type: 'cancel', handle })
+        if (current() && c.state === 'acquiring') abort.abort()
       })
     }
   }
 
-  private onGranted (c: Client): void {
+  private onGranted (c: Client, lock: Lock): void {
     const r = this.rng
     const now = this.host.trueNow()
     const o = this.opts
-    const validMs = Math.max(0, c.validUntil.mono - this.host.nodeNow(c.node).mono)
+    const gen = c.gen
+    const handle = c.handle
+    if (lock.mode === 'exclusive') this.exclusiveGrants++
+    c.state = 'holding'
+    c.lock = lock
+    c.seenValid = lock.validUntil
+    this.host.record.granted(c.node, handle, lock)
+    lock.signal.addEventListener('abort', () => {
+      if (c.gen !== gen || c.handle !== handle || c.releasing) return
+      this.host.record.lost(c.node, handle)
+      if (c.state === 'holding') this.becomeIdle(c)
+    }, { once: true })
+    const validMs = lock.remainingMs()
     if (o.kind !== 'swarm') {
       c.releaseAt = now + (o.kind === 'heavy' ? r.range(2, 10) : r.range(5, 15))
     } else if (c.live) {
@@ -261,9 +314,24 @@ export class Workload {
     }
     c.extendTtlMs = Math.round(r.range(o.ttlMsMin * 0.8, o.ttlMsMax))
     if (c.releaseAt !== Infinity) this.planRelease(c, c.releaseAt - now)
-    this.planExtend(c)
-    if (c.mode === 'exclusive') this.readPauseWrite(c, c.handle, r.range(0, 20))
-    else this.sharedRead(c, c.handle, r.range(0, 20))
+    if (c.finishUsing === null) this.planExtend(c)
+    if (c.mode === 'exclusive') this.readPauseWrite(c, handle, r.range(0, 20))
+    else this.sharedRead(c, handle, r.range(0, 20))
+  }
+
+  private holding (c: Client, gen: number, handle: number): boolean {
+    return c.gen === gen && c.state === 'holding' && c.handle === handle
+  }
+
+  /** The app looks at its lock: an extension (its own or using()'s) moved the validity. */
+  private noteValidity (c: Client): void {
+    const lock = c.lock
+    if (lock === null) return
+    const v = lock.validUntil
+    if (v.mono !== c.seenValid.mono || v.wall !== c.seenValid.wall) {
+      c.seenValid = v
+      this.host.record.extended(c.node, c.handle, v)
+    }
   }
 
   private planRelease (c: Client, delayMs: number): void {
@@ -271,24 +339,40 @@ export class Workload {
     const handle = c.handle
     c.releaseAt = this.host.trueNow() + delayMs
     this.host.later(c.node, delayMs, () => {
-      if (c.gen !== gen || c.state !== 'holding' || c.handle !== handle) return
-      this.host.issue(c.node, { type: 'release', handle })
+      if (!this.holding(c, gen, handle)) return
+      this.release(c)
     })
+  }
+
+  private release (c: Client): void {
+    const lock = c.lock
+    if (lock === null) return
+    if (c.finishUsing !== null) { this.noteValidity(c); c.finishUsing(); return }
+    c.releasing = true
+    this.noteValidity(c)
+    this.host.record.releaseIssued(c.node, c.handle, lock)
+    lock.release().catch(() => {})
+    this.becomeIdle(c)
   }
 
   /** Extend at about 2/3 of the remaining validity while the hold is planned to outlast it. */
   private planExtend (c: Client): void {
-    if (this.opts.kind !== 'swarm' || c.live || this.phaseNow !== 'safety') return
-    const remaining = c.validUntil.mono - this.host.nodeNow(c.node).mono
+    if (this.opts.kind !== 'swarm' || c.live || this.phaseNow !== 'safety' || c.lock === null) return
+    const remaining = c.lock.remainingMs()
     if (remaining <= 0 || c.releaseAt === Infinity || c.releaseAt <= this.host.trueNow() + remaining) return
     const gen = c.gen
     const handle = c.handle
+    const lock = c.lock
     const at = this.rng.chance(0.3) ? this.rng.range(0.2, 0.6) : 2 / 3
     this.host.later(c.node, remaining * at, () => {
-      if (c.gen !== gen || c.state !== 'holding' || c.handle !== handle || this.phaseNow !== 'safety') return
+      if (!this.holding(c, gen, handle) || this.phaseNow !== 'safety') return
       // Sometimes SHORTER than the lease it renews (the voters keep the later end).
       const ttlMs = this.rng.chance(0.3) ? Math.round(this.rng.range(this.opts.ttlMsMin * 0.2, this.opts.ttlMsMin)) : c.extendTtlMs
-      this.host.issue(c.node, { type: 'extend', handle, ttlMs })
+      lock.extend(ttlMs).then(() => {
+        if (!this.holding(c, gen, handle)) return
+        this.noteValidity(c)
+        this.planExtend(c)
+      }, () => { /* the lease ends at its current validity; the signal says when */ })
     })
   }
 
@@ -296,19 +380,20 @@ export class Workload {
   private readPauseWrite (c: Client, handle: number, delayMs: number): void {
     const gen = c.gen
     this.host.later(c.node, delayMs, () => {
-      if (c.gen !== gen || c.state !== 'holding' || c.handle !== handle) return
-      const token = c.token
+      if (!this.holding(c, gen, handle)) return
+      this.noteValidity(c)
+      const token = c.lock!.token
       const key = c.key
       this.host.storeRead(c.node, handle, key, token, read => {
         if (c.gen !== gen) return
         if (!read.accepted) {
-          if (c.state === 'holding' && c.handle === handle) this.host.issue(c.node, { type: 'release', handle })
+          if (this.holding(c, gen, handle)) this.release(c)
           return
         }
         this.host.later(c.node, this.rng.chance(0.3) ? 0 : this.rng.range(0, 150), () => {
           if (c.gen !== gen) return
           this.host.storeWrite(c.node, handle, key, token, read.value + 1, () => {
-            if (c.gen !== gen || c.state !== 'holding' || c.handle !== handle) return
+            if (!this.holding(c, gen, handle)) return
             if (this.opts.kind === 'swarm' && this.host.trueNow() + 200 < c.releaseAt) this.readPauseWrite(c, handle, this.rng.range(0, 300))
           })
         })
@@ -319,9 +404,10 @@ export class Workload {
   private sharedRead (c: Client, handle: number, delayMs: number): void {
     const gen = c.gen
     this.host.later(c.node, delayMs, () => {
-      if (c.gen !== gen || c.state !== 'holding' || c.handle !== handle) return
-      this.host.storeRead(c.node, handle, c.key, c.token, () => {
-        if (c.gen !== gen || c.state !== 'holding' || c.handle !== handle) return
+      if (!this.holding(c, gen, handle)) return
+      this.noteValidity(c)
+      this.host.storeRead(c.node, handle, c.key, c.lock!.token, () => {
+        if (!this.holding(c, gen, handle)) return
         if (this.opts.kind === 'swarm' && this.host.trueNow() + 200 < c.releaseAt) this.sharedRead(c, handle, this.rng.range(50, 400))
       })
     })
