@@ -43,10 +43,10 @@ const CASES: Case[] = [
   { rule: 'wallClockCheck', options: { faults: ['suspend'] }, expect: 'late-loss', within: 10, flags: '--faults suspend' }
 ]
 
-function firstSeedWith (options: Omit<RunOptions, 'seed'>, kind: ViolationKind, within: number): { seed: number | null, seen: string[] } {
+async function firstSeedWith (options: Omit<RunOptions, 'seed'>, kind: ViolationKind, within: number): Promise<{ seed: number | null, seen: string[] }> {
   const seen = new Set<string>()
   for (let seed = 1; seed <= within; seed++) {
-    const r = runSeed({ seed, ...options })
+    const r = await runSeed({ seed, ...options })
     for (const v of r.violations) seen.add(v.kind)
     if (r.violations.some(v => v.kind === kind)) return { seed, seen: [...seen] }
   }
@@ -55,23 +55,23 @@ function firstSeedWith (options: Omit<RunOptions, 'seed'>, kind: ViolationKind, 
 
 describe('sim: mutation suite (each safety rule off is caught)', () => {
   for (const c of CASES) {
-    it(`${c.rule} off → ${c.expect} within ${c.within} seeds`, function () {
-      const { seed, seen } = firstSeedWith({ ...c.options, unsafe: [c.rule as never] }, c.expect, c.within)
+    it(`${c.rule} off → ${c.expect} within ${c.within} seeds`, async function () {
+      const { seed, seen } = await firstSeedWith({ ...c.options, unsafe: [c.rule as never] }, c.expect, c.within)
       expect(seed, `not caught in seeds 1..${c.within} (saw ${seen.join(', ') || 'nothing'}); try: npm run sim -- --seeds ${c.within} ${c.flags} --unsafe ${c.rule}`).to.not.equal(null)
       this.test!.title += ` (seed ${String(seed)})`
     })
   }
 
-  it('the drift budget is where the arithmetic says: clocks at 1.5× ρ → mutual-exclusion within 15 seeds', function () {
-    const { seed, seen } = firstSeedWith({ faults: ['drift'], fullBudget: true, clockScale: 1.5, ...HOLD }, 'mutual-exclusion', 15)
+  it('the drift budget is where the arithmetic says: clocks at 1.5× ρ → mutual-exclusion within 15 seeds', async function () {
+    const { seed, seen } = await firstSeedWith({ faults: ['drift'], fullBudget: true, clockScale: 1.5, ...HOLD }, 'mutual-exclusion', 15)
     expect(seed, `not caught (saw ${seen.join(', ') || 'nothing'}); try: npm run sim -- --seeds 15 --faults drift --full-budget --clock-scale 1.5 --hold-to-expiry`).to.not.equal(null)
     this.test!.title += ` (seed ${String(seed)})`
   })
 
-  it("the store's two marks off → store-two-marks and lost-update within 5 seeds", function () {
-    const { seed, seen } = firstSeedWith({ storeTwoMarks: false }, 'store-two-marks', 5)
+  it("the store's two marks off → store-two-marks and lost-update within 5 seeds", async function () {
+    const { seed, seen } = await firstSeedWith({ storeTwoMarks: false }, 'store-two-marks', 5)
     expect(seed, `saw ${seen.join(', ')}`).to.not.equal(null)
-    expect(firstSeedWith({ storeTwoMarks: false }, 'lost-update', 5).seed).to.not.equal(null)
+    expect((await firstSeedWith({ storeTwoMarks: false }, 'lost-update', 5)).seed).to.not.equal(null)
     this.test!.title += ` (seed ${String(seed)})`
   })
 
@@ -85,9 +85,9 @@ describe('sim: mutation suite (each safety rule off is caught)', () => {
       ['suspend', { faults: ['suspend'] }]
     ]
     for (const [name, options] of PROFILES) {
-      it(name, () => {
+      it(name, async () => {
         for (let seed = 1; seed <= 8; seed++) {
-          const r = runSeed({ seed, ...options })
+          const r = await runSeed({ seed, ...options })
           expect(r.violations.map(v => `${v.kind}: ${v.details}`), `seed ${seed}`).to.deep.equal([])
         }
       })

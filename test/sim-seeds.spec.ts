@@ -23,10 +23,10 @@ describe('sim: seeds across the fault mix', () => {
   let faultFree = 0
   let total = 0
   for (const sweep of SWEEPS) {
-    it(`${sweep.name}: ${sweep.seeds} seeds, 0 violations`, () => {
+    it(`${sweep.name}: ${sweep.seeds} seeds, 0 violations`, async () => {
       const failures: string[] = []
       for (let seed = 1; seed <= sweep.seeds; seed++) {
-        const r = runSeed({ seed, short: true, ...sweep.options })
+        const r = await runSeed({ seed, short: true, ...sweep.options })
         total++
         if (r.stats.faultFree) faultFree++
         for (const k of FAULT_KINDS) injected.set(k, (injected.get(k) ?? 0) + r.stats.faults[k].injected)

@@ -49,6 +49,8 @@ async function runJob (o: CliOptions, job: Job): Promise<JobResult> {
 
 /** Worker mode: run jobs sent over IPC, answer each with its result. */
 function worker (o: CliOptions): void {
+  // The workload's failed acquires create errors by the thousand; nobody reads their stacks here.
+  Error.stackTraceLimit = 0
   process.on('message', (job: Job) => {
     void runJob(o, job).then(r => process.send!(JSON.parse(JSON.stringify(r, (_k, v: unknown) => typeof v === 'bigint' ? v.toString() : v))))
   })

@@ -119,6 +119,8 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
   const unsafe: Partial<Record<SafetyRule, boolean>> = {}
   for (const rule of options.unsafe ?? []) unsafe[rule] = true
   const marginMs = profile.fullBudget ? 0 : cfgRng.range(0, 5)
+  // Small ceiling steps make fence-store writes frequent, so results wait behind the persist gate often.
+  const ceilingStep = cfgRng.int(1, 8)
   const coreConfig = (id: string): CoreConfig => defaultCoreConfig(id, ids, {
     quorum: quorumName,
     ttlMsMax: TTL_MS_MAX,
@@ -130,6 +132,7 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
     stableMs: timings.stableMs,
     retransmitMs: timings.retransmitMs,
     tombstoneMs: 2_000,
+    ceilingStep,
     ...(options.unsafe !== undefined && options.unsafe.length > 0 ? { unsafe } : {}),
     ...options.coreOverrides
   })
@@ -188,10 +191,11 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
   const network = new Network(n, rng.fork('network'), profile.network)
   const sim = new Simulation(ids, network, observer, trace, rng.fork('sim'), meshOptions, clocks, options.storeTwoMarks !== false)
   sim.nodes.forEach((node, i) => { node.baseRate = clocks[i]!.rate })
+  sim.diskWriteMsMax = cfgRng.chance(0.5) ? 3 : cfgRng.range(3, 40)
   const workload = new Workload({
     mesh: node => {
-      const m = sim.nodes[node]!.mesh
-      return m !== null && m.status().state === 'running' ? m : null
+      const n = sim.nodes[node]!
+      return n.started ? n.mesh : null
     },
     later: (node, delayMs, fn) => sim.later(node, delayMs, fn),
     storeRead: (node, handle, key, token, done) => sim.storeOp(node, handle, key, token, 'read', 0, done),

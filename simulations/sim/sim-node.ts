@@ -20,6 +20,8 @@ export class SimNode {
   /** Process generation: bumped at every start; tasks of an older process are dropped. */
   inc = 0
   up = false
+  /** The node's `start()` resolved: the application may use it. */
+  started = false
   paused = false
   suspended = false
   /** A clean stop is in progress: `mesh.stop()` runs, the process exits when it resolves. */

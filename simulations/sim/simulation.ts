@@ -74,6 +74,8 @@ export class Simulation implements SimWorld {
   countFrom = Infinity
   countUntil = Infinity
   windowFrames = 0
+  /** A fence-store write takes 0..this ms (per seed: a fast SSD to a slow SD card). */
+  diskWriteMsMax = 3
 
   private readonly idToIndex = new Map<string, number>()
   private readonly diskRng: Rng
@@ -233,10 +235,15 @@ export class Simulation implements SimWorld {
 
   diskWrite (n: SimNode, inc: number, state: StoredState, done: () => void): void {
     if (!this.live(n, inc)) return
-    const at = Math.max(n.diskBusyUntil, this.t) + this.diskRng.range(0, 3)
+    const at = Math.max(n.diskBusyUntil, this.t) + this.diskRng.range(0, this.diskWriteMsMax)
     n.diskBusyUntil = at
     n.persistsInFlight++
     this.queue.push(at, { k: 'disk', node: n.index, inc, state: { ...state }, done })
+    // While this write is pending the node's results wait behind it: an app cancel now races its grant.
+    if (this.diskRng.chance(0.3)) {
+      const when = this.t + this.diskRng.range(0, at - this.t)
+      this.at(when, () => { if (this.live(n, inc) && n.running) this.workload.cancelOne(n.index) })
+    }
   }
 
   private onDiskWriteLands (e: Extract<Ev, { k: 'disk' }>): void {
@@ -435,6 +442,7 @@ export class Simulation implements SimWorld {
     n.inc++
     const inc = n.inc
     n.up = true
+    n.started = false
     n.paused = false
     n.stopping = false
     n.pending = []
@@ -459,6 +467,7 @@ export class Simulation implements SimWorld {
     mesh.start().then(() => {
       if (!this.live(n, inc)) return
       this.dirty = true
+      n.started = true
       this.recordTruth()
       this.workload.nodeUp(i)
     }, (err: unknown) => {
@@ -472,6 +481,7 @@ export class Simulation implements SimWorld {
     const n = this.nodes[i]!
     if (!n.up) return
     n.up = false
+    n.started = false
     n.mesh = null
     n.hooks = null
     n.pending = []

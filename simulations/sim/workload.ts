@@ -167,6 +167,18 @@ export class Workload {
     }
   }
 
+  /**
+   * An application on `node` gives up one of its waiting acquires now (the
+   * simulator aims this at moments when the node's results wait behind a
+   * fence-store write: a grant may be held back exactly then).
+   */
+  cancelOne (node: number): void {
+    if (this.phaseNow !== 'safety') return
+    const waiting = this.clients.filter(c => c.node === node && c.state === 'acquiring' && c.abort !== null && !c.abort.signal.aborted)
+    if (waiting.length === 0) return
+    this.rng.pick(waiting).abort!.abort()
+  }
+
   // -- the client's life ----------------------------------------------------
 
   private think (c: Client, delayMs: number): void {
@@ -227,7 +239,8 @@ export class Workload {
       mode = r.chance(0.3) ? 'shared' : 'exclusive'
       noWait = r.chance(0.15)
       waitMs = r.chance(0.3) ? null : r.range(50, 3000)
-      if (r.chance(0.1)) cancelAfter = r.range(5, 1500)
+      // Cancels at any moment: many right around the grant (a few ms in), some long after.
+      if (r.chance(0.2)) cancelAfter = r.chance(0.6) ? r.range(0.5, 30) : r.range(5, 1500)
       viaUsing = !noWait && !o.holdToExpiry && r.chance(0.2)
     }
     const ttlMs = Math.round(r.range(o.ttlMsMin, o.ttlMsMax))

@@ -68,6 +68,7 @@ export function validateCoreConfig (config: CoreConfig): void {
   positive('stableMs', config.stableMs)
   positive('retransmitMs', config.retransmitMs)
   positive('tombstoneMs', config.tombstoneMs)
+  if (config.ceilingStep !== undefined) positive('ceilingStep', config.ceilingStep, true)
   for (const [name, value] of Object.entries(config.limits)) positive(`limits.${name}`, value, true)
 }
 

@@ -84,6 +84,12 @@ export interface CoreConfig {
   retransmitMs: number
   /** How long a finished attempt id is remembered by a voter. */
   tombstoneMs: number
+  /**
+   * How far the persisted fence ceiling is reserved ahead of the highest
+   * fence (default 1024): one fence-store write per this many fences. The
+   * simulator draws small steps so the persist gate is crossed often.
+   */
+  ceilingStep?: number
   /** Bounds (TigerBeetle style: a limit on everything). */
   limits: CoreLimits
   /** Protocol version, part of the config hash. */

@@ -15,7 +15,7 @@ import { comparePriority, idKey, sameGrantNo, TOKEN_LIMIT } from './ids.js'
 import type { StepContext } from './context.js'
 import type { AttemptId, FrameBody, GrantNo, LockMode, NodeId } from './types.js'
 
-/** How far the ceiling is reserved ahead of the highest fence. */
+/** How far the ceiling is reserved ahead of the highest fence, unless `CoreConfig.ceilingStep` says otherwise. */
 export const CEILING_STEP = 1024n
 
 interface Request {
@@ -112,7 +112,7 @@ export class Voter {
     if (token > k.fence) k.fence = token
     if (token > this.highWater) this.highWater = token
     if (token >= this.ceiling && !this.c.off('fencePersistence')) {
-      this.ceiling = (token > this.ceiling ? token : this.ceiling) + CEILING_STEP
+      this.ceiling = (token > this.ceiling ? token : this.ceiling) + (this.c.config.ceilingStep !== undefined ? BigInt(this.c.config.ceilingStep) : CEILING_STEP)
       this.ceilingDirty = true
     }
   }
