@@ -394,8 +394,18 @@ export class Requester {
     if (acq === undefined) { this.stray(from, b.key, b.id); return }
     const a = acq.attempt
     const highest = a.highest.get(from)
-    // At or below a grant we saw or yielded: stale (neither used nor released).
-    if (highest !== undefined && compareGrantNo(b.grantNo, highest) <= 0) return
+    // At or below a grant we saw or yielded: stale (never used).
+    if (highest !== undefined && compareGrantNo(b.grantNo, highest) <= 0) {
+      // The very grant we yielded, again: the voter still holds it, so our YIELD
+      // may have been lost — say it again (a voter ignores a YIELD for a grant
+      // it no longer holds; one GRANT makes at most one YIELD: no loop).
+      const yielded = a.pendingYield.get(from)
+      if (yielded !== undefined && sameGrantNo(yielded, b.grantNo)) {
+        this.c.count('yieldsRepeated')
+        this.c.send(from, { t: 'YIELD', key: acq.key, id: a.id, grantNo: b.grantNo })
+      }
+      return
+    }
     a.highest.set(from, b.grantNo)
     if (acq.phase !== 'requesting') return
     a.votes.set(from, { grantNo: b.grantNo, fence: b.fence })
