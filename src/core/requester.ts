@@ -614,10 +614,19 @@ export class Requester {
     return Math.min(next, retransmit)
   }
 
-  /** Wall-clock deadlines cannot be scheduled on the monotonic clock; the driver also checks them. */
+  /**
+   * The earliest wall-clock deadline `tick` acts on: a held lock's validity
+   * (lost with reason `wall-clock`) or a COMMIT round's validity (a new round).
+   * A suspended host stops the monotonic clock, not the wall clock, so these
+   * cannot be scheduled on the monotonic clock (Ready.wakeAtWall).
+   */
   nextWallDeadline (): number {
+    if (this.c.off('wallClockCheck')) return Infinity
     let next = Infinity
-    for (const acq of this.acquires.values()) if (acq.phase === 'held') next = Math.min(next, acq.validUntil.wall)
+    for (const acq of this.acquires.values()) {
+      if (acq.phase === 'held') next = Math.min(next, acq.validUntil.wall)
+      else if (acq.phase === 'committing' && acq.attempt.commit !== null) next = Math.min(next, this.validity(acq.attempt.commit, acq.attempt.commit.sentAt).wall)
+    }
     return next
   }
 
