@@ -5,7 +5,7 @@
  * into `mode` / `lock-lost` / `contended` events.
  */
 import { TypedEventEmitter } from 'main-event'
-import { configHash, defaultCoreConfig, validateCoreConfig } from './core/config.js'
+import { configHash, defaultCoreConfig, minTtlMs, validateCoreConfig } from './core/config.js'
 import type { QuorumFigures } from './core/quorum.js'
 import type { CoreConfig, CoreEvent, LockMode, Mode, NodeId, QuorumSystemName, Result } from './core/types.js'
 import {
@@ -150,7 +150,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     validateCoreConfig(this.config)
     this.defaultTtlMs = init.defaultTtlMs ?? Math.min(DEFAULT_TTL_MS, this.config.ttlMsMax)
     this.defaultWaitMs = init.defaultWaitMs ?? DEFAULT_WAIT_MS
-    checkTtl('defaultTtlMs', this.defaultTtlMs, this.config.ttlMsMax)
+    checkTtl('defaultTtlMs', this.defaultTtlMs, this.config)
     checkWait('defaultWaitMs', this.defaultWaitMs)
     if (typeof init.store?.load !== 'function') throw new InvalidOptionsError('store', 'a FenceStore (load/save)', init.store)
     if (typeof init.transport !== 'function') throw new InvalidOptionsError('transport', 'a transport factory function', init.transport)
@@ -248,7 +248,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     const mode = options.mode ?? 'exclusive'
     if (mode !== 'exclusive' && mode !== 'shared') throw new InvalidOptionsError('mode', "'exclusive' | 'shared'", mode)
     const ttlMs = options.ttlMs ?? this.defaultTtlMs
-    checkTtl('ttlMs', ttlMs, this.config.ttlMsMax)
+    checkTtl('ttlMs', ttlMs, this.config)
     const waitMs = options.waitMs ?? this.defaultWaitMs
     checkWait('waitMs', waitMs)
     if (this.state !== 'running') throw new AbortError(key, `the node is ${this.state === 'new' ? 'not started' : this.state}`)
@@ -280,7 +280,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
 
   /** @internal */
   async extendLock (lock: Lock, ttlMs: number): Promise<void> {
-    checkTtl('ttlMs', ttlMs, this.config.ttlMsMax)
+    checkTtl('ttlMs', ttlMs, this.config)
     if (lock.released || lock.signal.aborted || this.locks.get(lock.handle) !== lock) throw new NotHolderError(lock.key, 'extend')
     if (this.extending.has(lock.handle)) throw new InvalidOptionsError('extend', 'one extension at a time', 'a second concurrent extend')
     await new Promise<void>((resolve, reject) => {
@@ -464,8 +464,11 @@ export interface MeshStatus {
   handshakeRefusals: number
 }
 
-function checkTtl (name: string, ttlMs: unknown, max: number): void {
-  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0 || ttlMs > max) throw new InvalidOptionsError(name, `a number of ms in (0, ${max}] (ttlMsMax)`, ttlMs)
+/** A ttl below `minTtlMs` would leave no validity after the margin and drift (issue 9, item 2). */
+function checkTtl (name: string, ttlMs: unknown, config: CoreConfig): void {
+  const min = minTtlMs(config)
+  const max = config.ttlMsMax
+  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < min || ttlMs > max) throw new InvalidOptionsError(name, `a number of ms in [${min}, ${max}] (minTtlMs: marginMs ${config.marginMs} and driftRho ${config.driftRho}; ttlMsMax)`, ttlMs)
 }
 
 function checkWait (name: string, waitMs: unknown): void {

@@ -506,9 +506,9 @@ describe('core guards: commands', () => {
       ['empty key', { handle: 2, key: '' }, 'key must be a string of 1..512 characters'],
       ['key too long', { handle: 3, key: 'k'.repeat(513) }, 'key must be a string of 1..512 characters'],
       ['key not a string', { handle: 4, key: 42 as unknown as string }, 'key must be a string of 1..512 characters'],
-      ['ttl 0', { handle: 5, key, ttlMs: 0 }, 'ttlMs must be in (0, 5000]'],
-      ['ttl above ttlMsMax', { handle: 6, key, ttlMs: 5_001 }, 'ttlMs must be in (0, 5000]'],
-      ['ttl NaN', { handle: 7, key, ttlMs: Number.NaN }, 'ttlMs must be in (0, 5000]'],
+      ['ttl 0', { handle: 5, key, ttlMs: 0 }, 'ttlMs must be in [1, 5000]'],
+      ['ttl above ttlMsMax', { handle: 6, key, ttlMs: 5_001 }, 'ttlMs must be in [1, 5000]'],
+      ['ttl NaN', { handle: 7, key, ttlMs: Number.NaN }, 'ttlMs must be in [1, 5000]'],
       ['mode unknown', { handle: 8, key, mode: 'upgrade' as 'shared' }, "mode must be 'exclusive' or 'shared'"],
       ['waitMs negative', { handle: 9, key, waitMs: -1 }, 'waitMs must be >= 0 or null'],
       ['waitMs NaN', { handle: 10, key, waitMs: Number.NaN }, 'waitMs must be >= 0 or null']

@@ -59,7 +59,8 @@ export function validateCoreConfig (config: CoreConfig): void {
   if (!['grid', 'majority', 'all', 'auto'].includes(config.quorum)) throw new InvalidOptionsError('quorum', "'grid' | 'majority' | 'all' | 'auto'", config.quorum)
   positive('ttlMsMax', config.ttlMsMax)
   if (typeof config.driftRho !== 'number' || !(config.driftRho >= 0 && config.driftRho < 0.5)) throw new InvalidOptionsError('driftRho', 'a number in [0, 0.5)', config.driftRho)
-  if (typeof config.marginMs !== 'number' || !(config.marginMs >= 0)) throw new InvalidOptionsError('marginMs', 'a number >= 0', config.marginMs)
+  if (typeof config.marginMs !== 'number' || !(config.marginMs >= 0) || !Number.isFinite(config.marginMs)) throw new InvalidOptionsError('marginMs', 'a finite number >= 0', config.marginMs)
+  if (config.ttlMsMax < minTtlMs(config)) throw new InvalidOptionsError('ttlMsMax', `at least ${minTtlMs(config)} (the smallest ttl with a positive validity after marginMs and driftRho)`, config.ttlMsMax)
   if (typeof config.maxClockJump !== 'bigint' || config.maxClockJump <= 0n) throw new InvalidOptionsError('maxClockJump', 'a positive bigint', config.maxClockJump)
   positive('pingIntervalMs', config.pingIntervalMs)
   positive('suspicionTimeoutMs', config.suspicionTimeoutMs)
@@ -70,6 +71,29 @@ export function validateCoreConfig (config: CoreConfig): void {
   positive('tombstoneMs', config.tombstoneMs)
   if (config.ceilingStep !== undefined) positive('ceilingStep', config.ceilingStep, true)
   for (const [name, value] of Object.entries(config.limits)) positive(`limits.${name}`, value, true)
+}
+
+/**
+ * The validity span of a lease of `ttlMs`: what a requester may count on
+ * after the first transmission of its COMMIT round, ttl·(1−ρ)/(1+ρ) − margin
+ * (DESIGN.md §4). The requester and `minTtlMs` share this one formula.
+ */
+export function validitySpanMs (config: Pick<CoreConfig, 'driftRho' | 'marginMs'>, ttlMs: number, driftFormula = true): number {
+  const rho = config.driftRho
+  const factor = driftFormula ? (1 - rho) / (1 + rho) : 1
+  return ttlMs * factor - config.marginMs
+}
+
+/**
+ * The smallest whole-ms ttl whose validity span is positive. A shorter ttl
+ * leaves the holder no time at all (every COMMIT round would have ended before
+ * it was sent), so acquire and extend refuse it up front (issue 9, item 2).
+ */
+export function minTtlMs (config: Pick<CoreConfig, 'driftRho' | 'marginMs'>): number {
+  let ttlMs = Math.max(1, Math.ceil(config.marginMs * (1 + config.driftRho) / (1 - config.driftRho)))
+  // Float rounding: step up (bounded: a few ulps) until the span is really positive.
+  for (let i = 0; i < 4 && validitySpanMs(config, ttlMs) <= 0; i++) ttlMs++
+  return ttlMs
 }
 
 /** 64-bit FNV-1a: a pure, stable fingerprint (not a security measure: Noise authenticates). */

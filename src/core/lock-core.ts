@@ -264,7 +264,7 @@ export class LockCore {
     }
     const wake = this.nextWake()
     this.requestedWake = wake
-    return { persist, frames, results, events, wakeAt: wake }
+    return { persist, frames, results, events, wakeAt: wake, wakeAtWall: this.nextWallWake() }
   }
 
   private stamp (to: NodeId, body: FrameBody): OutFrame {
@@ -280,6 +280,13 @@ export class LockCore {
     if (this.stopped) return null
     const next = Math.min(this.detector.nextDeadline(this.now.mono), this.voter.nextDeadline(), this.requester.nextDeadline())
     return Number.isFinite(next) ? Math.max(next, this.now.mono) : null
+  }
+
+  /** The earliest wall-clock deadline (held lock validity, COMMIT round validity), not before now. */
+  private nextWallWake (): number | null {
+    if (this.stopped) return null
+    const next = this.requester.nextWallDeadline()
+    return Number.isFinite(next) ? Math.max(next, this.now.wall) : null
   }
 
   private count (counter: string, by = 1): void { this.context.count(counter, by) }

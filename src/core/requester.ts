@@ -13,7 +13,7 @@
  *   acknowledged: sentAt + ttl·(1−ρ)/(1+ρ) − margin, on both clocks.
  * - An extension only counts when every voter acknowledged it.
  */
-import { keySpread } from './config.js'
+import { keySpread, minTtlMs, validitySpanMs } from './config.js'
 import { compareGrantNo, idKey, sameGrantNo, TOKEN_LIMIT } from './ids.js'
 import type { ModeState } from './detector.js'
 import type { QuorumSystem } from './quorum.js'
@@ -21,6 +21,14 @@ import type { StepContext } from './context.js'
 import type { AcquireCommand, AcquireFailure, AttemptId, FrameBody, GrantNo, Handle, LockMode, NodeId, Now, Validity } from './types.js'
 
 type Body<T extends FrameBody['t']> = Extract<FrameBody, { t: T }>
+
+/**
+ * COMMIT rounds of one attempt whose validity may end before every voter
+ * acknowledged them. Each such round means the lease is shorter than a round
+ * trip; past this many the acquire fails (`invalid`, the detail says why)
+ * instead of starting round after round until its wait deadline (issue 9, item 2).
+ */
+export const EXPIRED_COMMIT_ROUNDS_MAX = 3
 
 interface LeaseRound {
   round: number
@@ -43,6 +51,8 @@ interface Attempt {
   /** INQUIREs we could not honour yet. */
   deferred: Map<NodeId, GrantNo>
   commit: (LeaseRound & { token: bigint }) | null
+  /** COMMIT rounds of this attempt whose validity ended before every voter acknowledged. */
+  expiredRounds: number
 }
 
 interface Acquire {
@@ -108,7 +118,8 @@ export class Requester {
     }
     if (this.acquires.has(cmd.handle)) { fail('invalid', `handle ${cmd.handle} is already in use`); return }
     if (typeof cmd.key !== 'string' || cmd.key.length === 0 || cmd.key.length > c.config.limits.keyLengthMax) { fail('invalid', `key must be a string of 1..${c.config.limits.keyLengthMax} characters`); return }
-    if (!Number.isFinite(cmd.ttlMs) || cmd.ttlMs <= 0 || cmd.ttlMs > c.config.ttlMsMax) { fail('invalid', `ttlMs must be in (0, ${c.config.ttlMsMax}]`); return }
+    if (!Number.isFinite(cmd.ttlMs) || cmd.ttlMs <= 0 || cmd.ttlMs > c.config.ttlMsMax) { fail('invalid', `ttlMs must be in [${minTtlMs(c.config)}, ${c.config.ttlMsMax}]`); return }
+    if (cmd.ttlMs < minTtlMs(c.config)) { fail('invalid', `ttlMs ${cmd.ttlMs} leaves no validity after marginMs ${c.config.marginMs} and driftRho ${c.config.driftRho}: the minimum is ${minTtlMs(c.config)}`); return }
     if (cmd.mode !== 'exclusive' && cmd.mode !== 'shared') { fail('invalid', "mode must be 'exclusive' or 'shared'"); return }
     if (cmd.waitMs !== null && !(cmd.waitMs >= 0)) { fail('invalid', 'waitMs must be >= 0 or null'); return }
     if (this.stopped) { fail('stopped', 'the node is stopping'); return }
@@ -157,7 +168,7 @@ export class Requester {
     const acq = this.acquires.get(handle)
     if (acq === undefined) { c.result({ type: 'not-holder', handle, command: 'extend' }); return }
     if (acq.phase !== 'held') { c.result({ type: 'extend-failed', handle, key: acq.key, reason: 'not-held' }); return }
-    if (!Number.isFinite(ttlMs) || ttlMs <= 0 || ttlMs > c.config.ttlMsMax || acq.extend !== null) {
+    if (!Number.isFinite(ttlMs) || ttlMs < minTtlMs(c.config) || ttlMs > c.config.ttlMsMax || acq.extend !== null) {
       c.result({ type: 'extend-failed', handle, key: acq.key, reason: 'invalid' })
       return
     }
@@ -196,7 +207,7 @@ export class Requester {
     const id: AttemptId = { peer: c.self, inc: c.incarnation, seq: acq.seq }
     acq.attempt = {
       id, idk: idKey(id), quorum, votes: new Map(), failed: new Set(), pendingYield: new Map(),
-      highest: new Map(), deferred: new Map(), commit: null
+      highest: new Map(), deferred: new Map(), commit: null, expiredRounds: 0
     }
     acq.phase = 'requesting'
     this.paced(acq)
@@ -285,9 +296,7 @@ export class Requester {
 
   private validity (round: LeaseRound, now: Now): Validity {
     const c = this.c
-    const rho = c.config.driftRho
-    const factor = c.off('driftFormula') ? 1 : (1 - rho) / (1 + rho)
-    const span = round.ttlMs * factor - c.config.marginMs
+    const span = validitySpanMs(c.config, round.ttlMs, !c.off('driftFormula'))
     // The FIRST transmission of the round: the voters' leases start later.
     const from = c.off('validityFromFirstTransmission') ? now : round.sentAt
     return { mono: from.mono + span, wall: from.wall + span }
@@ -317,14 +326,25 @@ export class Requester {
     for (const v of a.quorum) this.sendCommit(acq, v)
   }
 
+  /** A COMMIT round ran out before it completed: start another, at most EXPIRED_COMMIT_ROUNDS_MAX times per attempt. */
+  private commitRoundExpired (acq: Acquire, token: bigint): void {
+    const a = acq.attempt
+    this.c.count('expiredCommitRounds')
+    if (++a.expiredRounds >= EXPIRED_COMMIT_ROUNDS_MAX) {
+      this.finishFailed(acq, 'invalid', `ttlMs ${acq.ttlMs} ran out before its COMMIT round completed ${a.expiredRounds} times: the lease is shorter than a round trip to the quorum (use a longer ttlMs)`)
+      return
+    }
+    this.newCommitRound(acq, token)
+  }
+
   private resolveIfCommitted (acq: Acquire): void {
     const commit = acq.attempt.commit
     if (acq.phase !== 'committing' || commit === null || commit.acked.size < acq.attempt.quorum.length) return
     const now = this.c.now
     const validUntil = this.validity(commit, now)
     if (this.expired(validUntil, now) !== null) {
-      // Every voter acknowledged too late to leave any validity: a new round.
-      this.newCommitRound(acq, commit.token)
+      // Every voter acknowledged too late to leave any validity: a new round (bounded).
+      this.commitRoundExpired(acq, commit.token)
       return
     }
     acq.phase = 'held'
@@ -374,8 +394,18 @@ export class Requester {
     if (acq === undefined) { this.stray(from, b.key, b.id); return }
     const a = acq.attempt
     const highest = a.highest.get(from)
-    // At or below a grant we saw or yielded: stale (neither used nor released).
-    if (highest !== undefined && compareGrantNo(b.grantNo, highest) <= 0) return
+    // At or below a grant we saw or yielded: stale (never used).
+    if (highest !== undefined && compareGrantNo(b.grantNo, highest) <= 0) {
+      // The very grant we yielded, again: the voter still holds it, so our YIELD
+      // may have been lost — say it again (a voter ignores a YIELD for a grant
+      // it no longer holds; one GRANT makes at most one YIELD: no loop).
+      const yielded = a.pendingYield.get(from)
+      if (yielded !== undefined && sameGrantNo(yielded, b.grantNo)) {
+        this.c.count('yieldsRepeated')
+        this.c.send(from, { t: 'YIELD', key: acq.key, id: a.id, grantNo: b.grantNo })
+      }
+      return
+    }
     a.highest.set(from, b.grantNo)
     if (acq.phase !== 'requesting') return
     a.votes.set(from, { grantNo: b.grantNo, fence: b.fence })
@@ -532,7 +562,7 @@ export class Requester {
       }
       const commit = acq.attempt.commit
       if (acq.phase === 'committing' && commit !== null && this.expired(this.validity(commit, commit.sentAt), now) !== null) {
-        this.newCommitRound(acq, commit.token)
+        this.commitRoundExpired(acq, commit.token)
       }
     }
     this.retransmit()
@@ -584,10 +614,19 @@ export class Requester {
     return Math.min(next, retransmit)
   }
 
-  /** Wall-clock deadlines cannot be scheduled on the monotonic clock; the driver also checks them. */
+  /**
+   * The earliest wall-clock deadline `tick` acts on: a held lock's validity
+   * (lost with reason `wall-clock`) or a COMMIT round's validity (a new round).
+   * A suspended host stops the monotonic clock, not the wall clock, so these
+   * cannot be scheduled on the monotonic clock (Ready.wakeAtWall).
+   */
   nextWallDeadline (): number {
+    if (this.c.off('wallClockCheck')) return Infinity
     let next = Infinity
-    for (const acq of this.acquires.values()) if (acq.phase === 'held') next = Math.min(next, acq.validUntil.wall)
+    for (const acq of this.acquires.values()) {
+      if (acq.phase === 'held') next = Math.min(next, acq.validUntil.wall)
+      else if (acq.phase === 'committing' && acq.attempt.commit !== null) next = Math.min(next, this.validity(acq.attempt.commit, acq.attempt.commit.sentAt).wall)
+    }
     return next
   }
 

@@ -265,7 +265,9 @@ export type CoreEvent =
  *    `{type:'persisted', batch: persist.batch}`;
  * 2. send `frames` (frames to `self` are fed back as input);
  * 3. deliver `results` and `events`;
- * 4. call `tick` at `wakeAt` (monotonic ms) if no other input came first.
+ * 4. call `tick` when EITHER clock reaches its wake-up — the monotonic clock
+ *    `wakeAt` or the wall clock `wakeAtWall` — if no other input came first.
+ *    Each Ready replaces both wake-ups of the previous one (null = none).
  *
  * The core itself holds back every frame (except PING/PONG), result and event
  * of a batch until that batch and all earlier ones are persisted, so whatever
@@ -276,5 +278,14 @@ export interface Ready {
   frames: OutFrame[]
   results: Result[]
   events: CoreEvent[]
+  /** Monotonic ms of the next deadline (pings, suspicions, retransmissions, lease and validity ends). */
   wakeAt: number | null
+  /**
+   * Wall-clock ms of the earliest wall deadline the core must act on: a held
+   * lock's validity (lost with reason `wall-clock`) or a COMMIT round's. The
+   * monotonic clock stops while the host is suspended, the wall clock does
+   * not: after a suspend this is what reports a lost lease without waiting
+   * for a frame. Voters' leases are monotonic only and never appear here.
+   */
+  wakeAtWall: number | null
 }

@@ -27,8 +27,12 @@ export interface HandNode {
   /** Persist requests not yet completed (when autoPersist is off). */
   pendingPersist: Array<{ batch: number, state: PersistedState }>
   wakeAt: number | null
-  /** Clock offsets: local = true * rate + offset. */
+  /** Wall-clock wake-up of the last Ready (ticked when the node's wall clock reaches it). */
+  wakeAtWall: number | null
+  /** Clocks: local mono = time * rate + monoOffset, local wall = time * rate + wallOffset. */
   rate: number
+  monoOffset: number
+  wallOffset: number
 }
 
 export interface HandClusterOptions {
@@ -66,7 +70,7 @@ export class HandCluster {
     this.autoPersist = opts.autoPersist ?? true
     this.config = { ...STORY_TIMINGS, ...opts.config }
     for (const id of this.ids) {
-      this.nodes.set(id, { id, core: null, disk: { incarnation: 0, state: { ceiling: 0n, cleanExit: false } }, results: [], events: [], pendingPersist: [], wakeAt: null, rate: 1 })
+      this.nodes.set(id, { id, core: null, disk: { incarnation: 0, state: { ceiling: 0n, cleanExit: false } }, results: [], events: [], pendingPersist: [], wakeAt: null, wakeAtWall: null, rate: 1, monoOffset: 0, wallOffset: 0 })
     }
   }
 
@@ -75,7 +79,7 @@ export class HandCluster {
 
   now (id: NodeId): { mono: number, wall: number } {
     const n = this.node(id)
-    return { mono: this.time * n.rate, wall: this.time * n.rate }
+    return { mono: this.time * n.rate + n.monoOffset, wall: this.time * n.rate + n.wallOffset }
   }
 
   /** Start (or restart) a node: a new incarnation from its disk. */
@@ -95,6 +99,23 @@ export class HandCluster {
     n.core = null
     n.pendingPersist = []
     n.wakeAt = null
+    n.wakeAtWall = null
+  }
+
+  /**
+   * Suspend `id`'s host for `ms`: the others run on (frames to and from it
+   * stay in flight), its monotonic clock stops, its wall clock keeps running.
+   */
+  suspendFor (id: NodeId, ms: number): void {
+    const n = this.node(id)
+    this.advance(ms, { except: [id], deliver: m => m.to !== id && m.from !== id })
+    n.monoOffset -= ms * n.rate
+  }
+
+  /** Whether `n` must be ticked now: either clock reached its wake-up (the Ready contract). */
+  private due (n: HandNode): boolean {
+    const now = this.now(n.id)
+    return (n.wakeAt !== null && n.wakeAt <= now.mono) || (n.wakeAtWall !== null && n.wakeAtWall <= now.wall)
   }
 
   /** Tell every other node about `id`'s (re)start, as the runtime's handshake would. */
@@ -138,6 +159,7 @@ export class HandCluster {
     n.results.push(...ready.results)
     n.events.push(...ready.events)
     n.wakeAt = ready.wakeAt
+    n.wakeAtWall = ready.wakeAtWall
   }
 
   /** Complete `id`'s oldest pending persist. */
@@ -205,7 +227,7 @@ export class HandCluster {
       if (opts.deliver !== false) this.deliver(opts.deliver ?? (() => true))
       for (const n of this.nodes.values()) {
         if (n.core === null || (opts.except?.includes(n.id) ?? false)) continue
-        if (n.wakeAt !== null && n.wakeAt <= this.now(n.id).mono) this.input(n.id, { type: 'tick', now: this.now(n.id) })
+        if (this.due(n)) this.input(n.id, { type: 'tick', now: this.now(n.id) })
       }
     }
   }
