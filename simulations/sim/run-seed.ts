@@ -204,7 +204,9 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
     record: {
       acquire: rec => observer.acquires.push(rec),
       granted: (node, handle, lock) => {
-        const id = sim.grantIds.get(`${node}:${sim.nodes[node]!.inc}:${lock.handle}`) ?? `?${node}.${lock.handle}`
+        const hk = `${node}:${sim.nodes[node]!.inc}:${lock.handle}`
+        const id = sim.grantIds.get(hk) ?? `?${node}.${lock.handle}`
+        sim.appHandles.set(hk, handle)
         observer.granted.push({ t: sim.t, node, handle, key: lock.key, mode: lock.mode, token: lock.token, validUntil: lock.validUntil, id })
         trace.add(`${fmtTime(sim.t)} n${node} app h${handle} holds ${lock.key} ${lock.mode} token=${lock.token}`)
       },
@@ -212,7 +214,6 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
         observer.failed.push({ t: sim.t, node, handle, reason: reason as FailedRec['reason'] })
         trace.add(`${fmtTime(sim.t)} n${node} app h${handle} failed ${reason}`)
       },
-      extended: (node, handle, validUntil) => observer.extended.push({ t: sim.t, node, handle, validUntil }),
       lost: (node, handle) => {
         observer.lost.push({ t: sim.t, node, handle })
         trace.add(`${fmtTime(sim.t)} n${node} app h${handle} lost`)

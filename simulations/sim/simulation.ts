@@ -88,6 +88,8 @@ export class Simulation implements SimWorld {
   private readonly holds = new Map<string, { node: number, id: string }>()
   /** Attempt id of each granted handle, per node: the app's records name it. */
   readonly grantIds = new Map<string, string>()
+  /** The app's handle of each lock it was handed (`node:process:meshHandle`): an extension moves that lock's validity at once. */
+  readonly appHandles = new Map<string, number>()
   private readonly commitVoters = new Map<string, Set<number>>()
   private readonly requestVoters = new Map<string, Set<number>>()
   private readonly votesHeld = new Map<string, { requester: number, voters: Set<number> }>()
@@ -386,6 +388,12 @@ export class Simulation implements SimWorld {
         break
       }
       case 'lost': case 'released': this.holds.delete(hk); break
+      case 'extended': {
+        // LockMesh sets the app's Lock.validUntil right now: the app's belief moves here.
+        const app = this.appHandles.get(hk)
+        if (app !== undefined) this.observer.extended.push({ t: this.t, node: n.index, handle: app, validUntil: r.validUntil })
+        break
+      }
       default: break
     }
   }

@@ -15,7 +15,7 @@
  * `light` / `heavy` are the fault-free message-count workloads: one exclusive
  * acquire at a time in the whole mesh, or every client on one hot key.
  */
-import type { LockMode, Validity } from '../../src/core/types.js'
+import type { LockMode } from '../../src/core/types.js'
 import type { Lock } from '../../src/lock.js'
 import type { LockMesh } from '../../src/mesh.js'
 import type { StoreDecision } from './fenced-store.js'
@@ -42,7 +42,6 @@ export interface WorkloadRecorder {
   acquire: (rec: AcquireRec) => void
   granted: (node: number, handle: number, lock: Lock) => void
   failed: (node: number, handle: number, reason: string) => void
-  extended: (node: number, handle: number, validUntil: Validity) => void
   lost: (node: number, handle: number) => void
   releaseIssued: (node: number, handle: number, lock: Lock) => void
 }
@@ -81,8 +80,6 @@ interface Client {
   releasing: boolean
   /** A clean stop of the node is under way: no new work. */
   stopping: boolean
-  /** Last validity the app saw (extensions move it). */
-  seenValid: Validity
   /** True time the client plans to release (Infinity = hold until lost). */
   releaseAt: number
   extendTtlMs: number
@@ -118,7 +115,7 @@ export class Workload {
       for (let i = 0; i < opts.clientsPerNode; i++) {
         this.clients.push({
           node, gen: 0, state: 'dead', handle: 0, key: '', mode: 'exclusive', lock: null, abort: null, finishUsing: null,
-          releasing: false, stopping: false, seenValid: { mono: 0, wall: 0 }, releaseAt: 0, extendTtlMs: 0, live: false
+          releasing: false, stopping: false, releaseAt: 0, extendTtlMs: 0, live: false
         })
       }
     }
@@ -303,7 +300,6 @@ export class Workload {
     if (lock.mode === 'exclusive') this.exclusiveGrants++
     c.state = 'holding'
     c.lock = lock
-    c.seenValid = lock.validUntil
     this.host.record.granted(c.node, handle, lock)
     lock.signal.addEventListener('abort', () => {
       if (c.gen !== gen || c.handle !== handle || c.releasing) return
@@ -336,17 +332,6 @@ export class Workload {
     return c.gen === gen && c.state === 'holding' && c.handle === handle
   }
 
-  /** The app looks at its lock: an extension (its own or using()'s) moved the validity. */
-  private noteValidity (c: Client): void {
-    const lock = c.lock
-    if (lock === null) return
-    const v = lock.validUntil
-    if (v.mono !== c.seenValid.mono || v.wall !== c.seenValid.wall) {
-      c.seenValid = v
-      this.host.record.extended(c.node, c.handle, v)
-    }
-  }
-
   private planRelease (c: Client, delayMs: number): void {
     const gen = c.gen
     const handle = c.handle
@@ -360,9 +345,8 @@ export class Workload {
   private release (c: Client): void {
     const lock = c.lock
     if (lock === null) return
-    if (c.finishUsing !== null) { this.noteValidity(c); c.finishUsing(); return }
+    if (c.finishUsing !== null) { c.finishUsing(); return }
     c.releasing = true
-    this.noteValidity(c)
     this.host.record.releaseIssued(c.node, c.handle, lock)
     lock.release().catch(() => {})
     this.becomeIdle(c)
@@ -383,8 +367,7 @@ export class Workload {
       const ttlMs = this.rng.chance(0.3) ? Math.round(this.rng.range(this.opts.ttlMsMin * 0.2, this.opts.ttlMsMin)) : c.extendTtlMs
       lock.extend(ttlMs).then(() => {
         if (!this.holding(c, gen, handle)) return
-        this.noteValidity(c)
-        this.planExtend(c)
+            this.planExtend(c)
       }, () => { /* the lease ends at its current validity; the signal says when */ })
     })
   }
@@ -394,8 +377,7 @@ export class Workload {
     const gen = c.gen
     this.host.later(c.node, delayMs, () => {
       if (!this.holding(c, gen, handle)) return
-      this.noteValidity(c)
-      const token = c.lock!.token
+        const token = c.lock!.token
       const key = c.key
       this.host.storeRead(c.node, handle, key, token, read => {
         if (c.gen !== gen) return
@@ -418,8 +400,7 @@ export class Workload {
     const gen = c.gen
     this.host.later(c.node, delayMs, () => {
       if (!this.holding(c, gen, handle)) return
-      this.noteValidity(c)
-      this.host.storeRead(c.node, handle, c.key, c.lock!.token, () => {
+        this.host.storeRead(c.node, handle, c.key, c.lock!.token, () => {
         if (!this.holding(c, gen, handle)) return
         if (this.opts.kind === 'swarm' && this.host.trueNow() + 200 < c.releaseAt) this.sharedRead(c, handle, this.rng.range(50, 400))
       })
