@@ -11,7 +11,7 @@
  */
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
-import type { LockMode, Mode, QuorumSystemName } from '../../../src/core/types.js'
+import type { LockMode, Mode, QuorumSystemName } from '../../src/core/types.js'
 
 export type NodeName = string
 

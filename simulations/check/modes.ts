@@ -7,8 +7,8 @@
  * only while it runs unpaused and the truth is certain; a restarted node's
  * logged mode starts over at `starting`.
  */
-import { classify } from '../../../src/core/detector.js'
-import { createQuorumSystem, type QuorumSystem } from '../../../src/core/quorum.js'
+import { classify } from '../../src/core/detector.js'
+import { createQuorumSystem, type QuorumSystem } from '../../src/core/quorum.js'
 import { configOf, eventsOf, type Of } from './events.js'
 import { fmtMs, msToNs, type HistoryRecord, type NodeName } from './history.js'
 import type { CheckOptions } from './options.js'
