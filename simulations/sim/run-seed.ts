@@ -5,7 +5,8 @@
  *    clients wind down;
  * 3. liveness: after detection + stable period + ttlMsMax, clients acquire
  *    with a stated wait bound; the run lasts until every bound has passed.
- * Then every checker reads the observer.
+ * Then the observer's history goes through the shared checkers
+ * (simulations/check/, the same modules `lockmesh check` runs).
  *
  * `light` / `heavy` seeds are fault-free message-count runs (no phases).
  */
@@ -13,7 +14,9 @@ import { defaultCoreConfig } from '../../src/core/config.js'
 import { LockCore } from '../../src/core/lock-core.js'
 import { resolveQuorumName } from '../../src/core/quorum.js'
 import type { CoreConfig, QuorumSystemName, SafetyRule } from '../../src/core/types.js'
-import { checkAll, type Violation } from './checkers/index.js'
+import { runCheckers } from '../check/check-history.js'
+import { msToNs } from '../check/history.js'
+import { violation, type Violation } from '../check/violation.js'
 import { SimClock } from './clock.js'
 import { chooseProfile, FAULT_KINDS, planFaults, type FaultAction, type FaultKind, type FaultProfile } from './fault-schedule.js'
 import { Network } from './network.js'
@@ -100,6 +103,8 @@ function timingsFor (n: number, r: Rng): Timings {
 
 export const TTL_MS_MAX = 2000
 export const LIVE_BOUND_MS = 3000
+/** A seed lists at most this many violations of one kind. */
+export const VIOLATIONS_PER_KIND_MAX = 5
 
 export function runSeed (options: RunOptions): SeedResult {
   const seed = options.seed
@@ -164,12 +169,14 @@ export function runSeed (options: RunOptions): SeedResult {
     unsafeNoIntersection: unsafe.quorumIntersection === true,
     faultFree: profile.faultFree,
     ttlMsMax: TTL_MS_MAX,
+    rho: profile.rho,
     detectMs,
+    // Room for clock rate: the stable period runs on the node's clock.
     stableMs: timings.stableMs * 1.5,
+    liveBoundMs: LIVE_BOUND_MS,
     healAt,
     liveAt,
-    endAt,
-    settledAt: 0
+    endAt
   }
   const observer = new Observer(meta, {
     monoToTrue: (node, mono, from) => clocks[node]!.monoToTrue(mono, from),
@@ -185,7 +192,7 @@ export function runSeed (options: RunOptions): SeedResult {
     storeRead: (node, handle, key, token, done) => sim.storeOp(node, handle, key, token, 'read', 0, done),
     storeWrite: (node, handle, key, token, value, done) => sim.storeOp(node, handle, key, token, 'write', value, done),
     nodeNow: node => sim.nodes[node]!.clock.read(sim.t),
-    recordAcquire: rec => observer.acquires.push(rec),
+    recordAcquire: rec => observer.acquireStart(rec.t, rec.node, rec.handle, rec.key, rec.mode, rec.noWait, rec.waitMs, rec.live),
     trueNow: () => sim.t
   }, rng.fork('workload'), {
     kind,
@@ -240,14 +247,9 @@ export function runSeed (options: RunOptions): SeedResult {
   }
   sim.runUntil(endAt)
 
-  // First mode of every node after the initial start: the fault-free check starts there.
-  const firstMode = new Array<number>(n).fill(Infinity)
-  for (const m of observer.modes) if (m.t < firstMode[m.node]!) firstMode[m.node] = m.t
-  meta.settledAt = Math.max(...firstMode)
-
   const violations: Violation[] = []
-  if (sim.aborted !== null) violations.push({ kind: sim.aborted.kind, t: sim.t, details: sim.aborted.details })
-  else if (swarm) violations.push(...checkAll(observer))
+  if (sim.aborted !== null) violations.push(violation(sim.aborted.kind, msToNs(sim.t), sim.aborted.details))
+  else if (swarm) violations.push(...runCheckers(observer.history(), { maxPerKind: VIOLATIONS_PER_KIND_MAX }).violations)
   trace.add(`end at ${fmtTime(sim.t)}: ${violations.length} violations`)
 
   const stats: SeedStats = {

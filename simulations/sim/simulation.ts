@@ -16,7 +16,7 @@ import { EventQueue } from './event-queue.js'
 import { FencedStore, type StoreDecision } from './fenced-store.js'
 import type { FaultKind } from './fault-schedule.js'
 import type { Network } from './network.js'
-import type { Observer } from './observer.js'
+import type { Observer, RequestInfo } from './observer.js'
 import type { Rng } from './rng.js'
 import { type CoreFactory, type NodeInput, type PendingItem, SimNode } from './sim-node.js'
 import { fmtTime, type Trace } from './trace.js'
@@ -69,11 +69,6 @@ export class Simulation {
   private readonly commitVoters = new Map<string, Set<number>>()
   private readonly requestVoters = new Map<string, Set<number>>()
   private readonly votesHeld = new Map<string, { requester: number, voters: Set<number> }>()
-  private readonly firstRequest = new Set<string>()
-  private readonly firstDelivery = new Set<string>()
-  private readonly firstRelease = new Set<string>()
-  /** (id > voter) → when the requester first sent RELEASE there. */
-  private readonly releasedAt = new Map<string, number>()
 
   constructor (
     readonly ids: readonly string[],
@@ -90,7 +85,6 @@ export class Simulation {
     this.nodes = ids.map((id, i) => new SimNode(i, id, clocks[i]!))
     ids.forEach((id, i) => this.idToIndex.set(id, i))
     this.store = new FencedStore(storeTwoMarks)
-    observer.store = this.store.decisions
     const faults = {} as Record<FaultKind, FaultStat>
     for (const k of FAULT_KINDS) faults[k] = { injected: 0, hitHolder: 0 }
     this.stats = { steps: 0, framesSent: 0, protocolFrames: 0, pingFrames: 0, attemptRestarts: 0, suspicionDrops: 0, faults }
@@ -178,7 +172,7 @@ export class Simulation {
     const now = n.clock.read(this.t)
     const input = { ...partial, now } as Input
     this.stats.steps++
-    if (partial.type === 'release') this.observer.releaseIssued.push({ t: this.t, node: n.index, handle: partial.handle })
+    if (partial.type === 'release') this.observer.releaseIssued(this.t, n.index, partial.handle)
     if (partial.type === 'release') this.holdEnded(partial.handle)
     if (this.trace.keepLines && partial.type !== 'frame' && partial.type !== 'tick' && partial.type !== 'persisted') {
       this.trace.note(`${fmtTime(this.t)} ${n.id} <- ${describeInput(partial)}`)
@@ -264,11 +258,7 @@ export class Simulation {
     if (!n.up) return
     const b = frame.b
     if (b.t === 'REQUEST') {
-      const k = `${idStr(b.id)}>${to}`
-      if (!this.firstDelivery.has(k)) {
-        this.firstDelivery.add(k)
-        this.observer.requestDeliveries.push(requestRec(this.t, from, to, b))
-      }
+      this.observer.requestDelivered(this.t, from, to, requestInfo(b))
     } else if (b.t === 'GRANT') {
       const id = idStr(b.id)
       let v = this.votesHeld.get(id)
@@ -300,13 +290,7 @@ export class Simulation {
     switch (b.t) {
       case 'REQUEST': {
         const id = idStr(b.id)
-        const k = `${id}>${to}`
-        const released = this.releasedAt.get(k)
-        if (released !== undefined) this.observer.idReuses.push({ t: this.t, from, to, id, releasedAt: released })
-        if (!this.firstRequest.has(k)) {
-          this.firstRequest.add(k)
-          this.observer.requestSends.push(requestRec(this.t, from, to, b))
-        }
+        this.observer.requestSent(this.t, from, to, requestInfo(b))
         let s = this.requestVoters.get(id)
         if (s === undefined) this.requestVoters.set(id, s = new Set())
         s.add(to)
@@ -322,11 +306,7 @@ export class Simulation {
       case 'RELEASE': case 'YIELD': {
         const id = idStr(b.id)
         this.votesHeld.get(id)?.voters.delete(to)
-        if (b.t === 'RELEASE' && !this.releasedAt.has(`${id}>${to}`)) this.releasedAt.set(`${id}>${to}`, this.t)
-        if (b.t === 'RELEASE' && !this.firstRelease.has(id)) {
-          this.firstRelease.add(id)
-          this.observer.releaseSends.push({ t: this.t, from, id })
-        }
+        if (b.t === 'RELEASE') this.observer.releaseSent(this.t, from, to, id)
       }
     }
   }
@@ -340,17 +320,17 @@ export class Simulation {
     switch (r.type) {
       case 'granted': {
         const id = idStr(r.id)
-        o.granted.push({ t, node: n.index, handle: r.handle, key: r.key, mode: r.mode, token: r.token, validUntil: r.validUntil, id })
+        o.acquired(t, n.index, r.handle, r.key, r.mode, r.token, r.validUntil, id)
         this.holds.set(r.handle, { node: n.index, id })
         this.wallTick(n, r.validUntil.wall)
         break
       }
       case 'extended':
-        o.extended.push({ t, node: n.index, handle: r.handle, validUntil: r.validUntil })
+        o.extended(t, n.index, r.handle, r.validUntil)
         this.wallTick(n, r.validUntil.wall)
         break
-      case 'lost': o.lost.push({ t, node: n.index, handle: r.handle }); this.holdEnded(r.handle); break
-      case 'failed': o.failed.push({ t, node: n.index, handle: r.handle, reason: r.reason }); break
+      case 'lost': o.lost(t, n.index, r.handle, r.reason); this.holdEnded(r.handle); break
+      case 'failed': o.acquireFailed(t, n.index, r.handle, r.reason); break
       case 'released': this.holdEnded(r.handle); break
       default: break
     }
@@ -365,14 +345,14 @@ export class Simulation {
     const t = this.t
     const o = this.observer
     switch (e.type) {
-      case 'mode': o.modes.push({ t, node: n.index, mode: e.mode, sharedLocks: e.sharedLocks }); break
+      case 'mode': o.mode(t, n.index, e.mode, e.sharedLocks); break
       case 'attempt-restart':
         this.stats.attemptRestarts++
-        o.attemptRestarts.push({ t, node: n.index, key: e.key, why: e.why })
+        o.attemptRestart(t, n.index, e.key, e.why)
         break
       case 'suspicion-drop':
         this.stats.suspicionDrops++
-        o.suspicionDrops.push({ t, node: n.index, key: e.key, why: `peer ${e.peer}: ${e.grants} grants, ${e.queued} queued` })
+        o.suspicionDrop(t, n.index, e.key, `peer ${e.peer}: ${e.grants} grants, ${e.queued} queued`)
         break
       default: break
     }
@@ -392,6 +372,7 @@ export class Simulation {
     const there = this.t + this.storeRng.range(0.02, 1)
     this.at(there, () => {
       const d = op === 'read' ? this.store.read(this.t, key, token, node, handle) : this.store.write(this.t, key, token, value, node, handle)
+      this.observer.storeDecision(d)
       this.trace.add(`${fmtTime(this.t)} store ${op} ${key} token=${token} by ${this.ids[node]} h${handle} ${d.accepted ? 'ok' : 'REJECTED'} value=${d.value}`)
       const back = this.t + this.storeRng.range(0.02, 1)
       this.queue.push(back, { k: 'node', node, inc, item: { k: 'app', fn: () => done(d) } })
@@ -415,7 +396,7 @@ export class Simulation {
     n.persistsInFlight = 0
     n.wakeAt = null
     n.core = this.createCore(i, { incarnation: n.inc, persisted: { ...n.disk } })
-    this.observer.life.push({ t: this.t, node: i, what: 'start' })
+    this.observer.life(this.t, i, 'start')
     this.trace.add(`${fmtTime(this.t)} ${n.id} ** start incarnation ${n.inc} ceiling=${n.disk.ceiling} clean=${String(n.disk.cleanExit)}`)
     this.step(n, { type: 'start' })
     // The transport's handshake, both ways, over the (possibly faulty) network.
@@ -439,7 +420,7 @@ export class Simulation {
     n.tickGen++
     n.faultToken++
     for (const [h, hold] of this.holds) if (hold.node === i) this.holds.delete(h)
-    this.observer.life.push({ t: this.t, node: i, what })
+    this.observer.life(this.t, i, what)
     this.trace.add(`${fmtTime(this.t)} ${n.id} ** ${what}`)
     this.recordTruth()
     this.workload.nodeDown(i)
@@ -514,10 +495,9 @@ export class Simulation {
     const r = this.network.rates
     const clean = r.lossP === 0 && r.dupP === 0 && r.reorderP === 0
     const running = this.nodes.map(x => x.running)
-    const last = this.observer.truth[this.observer.truth.length - 1]
+    const last = this.observer.lastTruth
     if (last !== undefined) this.reconnect(last.blocked, blocked)
-    if (last !== undefined && last.t === this.t) this.observer.truth.pop()
-    this.observer.truth.push({ t: this.t, running, blocked, clean })
+    this.observer.truth(this.t, running, blocked, clean)
   }
 
   /** A pair whose link came back both ways reconnects: the transport handshakes again. */
@@ -580,8 +560,8 @@ export function idStr (id: AttemptId): string {
   return `${id.peer}:${id.inc}.${id.seq}`
 }
 
-function requestRec (t: number, from: number, to: number, b: Extract<Frame['b'], { t: 'REQUEST' }>): import('./observer.js').RequestRec {
-  return { t, from, to, key: b.key, id: idStr(b.id), peer: b.id.peer, inc: b.id.inc, seq: b.id.seq, ts: b.ts, mode: b.mode, noWait: b.noWait }
+function requestInfo (b: Extract<Frame['b'], { t: 'REQUEST' }>): RequestInfo {
+  return { key: b.key, id: idStr(b.id), peer: b.id.peer, inc: b.id.inc, seq: b.id.seq, ts: b.ts, mode: b.mode, noWait: b.noWait }
 }
 
 function describeInput (i: NodeInput): string {
