@@ -6,7 +6,7 @@ import { expect } from 'chai'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runCheck, type CheckIo } from '../simulations/cluster/check/index.js'
+import { runCheck, type CheckIo } from '../simulations/check/index.js'
 import { cleanHistory, W } from './helpers/check-builder.js'
 
 describe('check: lockmesh check CLI', () => {

@@ -7,7 +7,7 @@ import { expect } from 'chai'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { checkHistory, parseHistoryLine, parseHistoryText, readHistoryFile } from '../simulations/cluster/check/index.js'
+import { checkHistory, parseHistoryLine, parseHistoryText, readHistoryFile } from '../simulations/check/index.js'
 import { cleanHistory, ns } from './helpers/check-builder.js'
 
 describe('check: history reader', () => {

@@ -7,7 +7,7 @@ import { expect } from 'chai'
 import {
   checkHistory, checkLostUpdate, checkMutualExclusion, checkStoreMarks, checkTokenOrder, checkValidOpsAccepted,
   type HistoryRecord, type ViolationKind
-} from '../simulations/cluster/check/index.js'
+} from '../simulations/check/index.js'
 import { cleanHistory, HistoryBuilder, ns, W } from './helpers/check-builder.js'
 
 function kinds (records: readonly HistoryRecord[]): ViolationKind[] {

@@ -1,13 +1,17 @@
 /**
- * Every DESIGN.md §5 checker on hand-made observer streams: a violating
- * stream is reported with the expected kind, a clean one passes.
- * Clocks here read true time (identity), so validUntil is a true instant.
+ * The shared checkers (simulations/check/) on hand-made simulator runs: the
+ * simulator's Observer records what happened, its history goes through the
+ * same `runCheckers` that `lockmesh check` runs; a violating run is reported
+ * with the expected kind, a clean one passes. Clocks here read true time
+ * (identity), so validUntil is a true instant.
  */
 import { expect } from 'chai'
-import { checkAll } from '../simulations/sim/checkers/index.js'
-import { beliefWindows } from '../simulations/sim/checkers/belief-windows.js'
-import { Observer, type GrantedRec, type RunMeta } from '../simulations/sim/observer.js'
+import { beliefWindows } from '../simulations/check/belief-windows.js'
+import { runCheckers } from '../simulations/check/check-history.js'
+import { nsToMs, parseHistoryText } from '../simulations/check/history.js'
 import type { StoreDecision } from '../simulations/sim/fenced-store.js'
+import { historyLine, Observer, type RequestInfo, type RunMeta } from '../simulations/sim/observer.js'
+import type { LockMode } from '../src/core/types.js'
 
 const ROSTER = ['n0', 'n1', 'n2']
 
@@ -18,12 +22,13 @@ function observer (meta: Partial<RunMeta> = {}): Observer {
     unsafeNoIntersection: false,
     faultFree: false,
     ttlMsMax: 2000,
+    rho: 0.01,
     detectMs: 500,
     stableMs: 100,
+    liveBoundMs: 3000,
     healAt: 10_000,
     liveAt: 12_000,
     endAt: 20_000,
-    settledAt: 0,
     ...meta
   }, {
     monoToTrue: (_n, mono, from) => Math.max(from, mono),
@@ -31,34 +36,63 @@ function observer (meta: Partial<RunMeta> = {}): Observer {
   })
 }
 
-function grant (o: Observer, g: Partial<GrantedRec> & { t: number, handle: number, until: number }): void {
-  o.granted.push({ node: 0, key: 'k', mode: 'exclusive', token: BigInt(g.handle), id: `n0:1.${g.handle}`, validUntil: { mono: g.until, wall: g.until + 1e9 }, ...g })
+interface Grant { t: number, handle: number, until: number, node?: number, key?: string, mode?: LockMode, token?: bigint, id?: string, wall?: number }
+
+/** The app starts an acquire and it resolves at once. */
+function grant (o: Observer, g: Grant): void {
+  const node = g.node ?? 0
+  const key = g.key ?? 'k'
+  const mode = g.mode ?? 'exclusive'
+  o.acquireStart(g.t, node, g.handle, key, mode, false, null, false)
+  o.acquired(g.t, node, g.handle, key, mode, g.token ?? BigInt(g.handle), { mono: g.until, wall: g.wall ?? g.until + 1e9 }, g.id ?? `${ROSTER[node]!}:1.${g.handle}`)
 }
 
-/** Kinds reported, the loss-timeliness check aside (hand-made streams rarely carry 'lost'). */
+function allKinds (o: Observer): string[] {
+  return runCheckers(o.history()).violations.map(v => v.kind)
+}
+
+/** Kinds reported, the loss-timeliness check aside (hand-made runs rarely carry 'lost'). */
 function kinds (o: Observer): string[] {
-  return checkAll(o).map(v => v.kind).filter(k => k !== 'late-loss')
+  return allKinds(o).filter(k => k !== 'late-loss')
 }
 
 function decision (d: Partial<StoreDecision> & Pick<StoreDecision, 't' | 'op' | 'token' | 'accepted' | 'handle'>): StoreDecision {
   return { key: 'k', value: 0, maxWrite: -1n, maxSeen: -1n, node: 0, ...d }
 }
 
+function truth (o: Observer, t: number, running: boolean[], cut: Array<[number, number]> = [], clean = true): void {
+  const blocked = new Uint8Array(9)
+  for (const [a, b] of cut) blocked[a * 3 + b] = 1
+  o.truth(t, running, blocked, clean)
+}
+
 describe('sim checkers: belief windows', () => {
   it('end at the earliest of release, lost, death, mono and wall deadline; extended moves it', () => {
     const o = observer()
     grant(o, { t: 0, handle: 1, until: 100 })
-    grant(o, { t: 0, handle: 2, until: 100 })
-    o.releaseIssued.push({ t: 40, node: 0, handle: 2 })
-    grant(o, { t: 0, handle: 3, until: 100 })
-    o.lost.push({ t: 30, node: 0, handle: 3 })
-    grant(o, { t: 0, handle: 4, until: 100 })
-    o.extended.push({ t: 50, node: 0, handle: 4, validUntil: { mono: 300, wall: 1e9 } })
-    grant(o, { t: 0, handle: 5, until: 100, node: 1, validUntil: { mono: 100, wall: 20 } })
-    grant(o, { t: 0, handle: 6, until: 100, node: 2 })
-    o.life.push({ t: 10, node: 2, what: 'crash' })
-    const ends = beliefWindows(o).map(w => [w.handle, w.end])
-    expect(ends).to.deep.equal([[1, 100], [2, 40], [3, 30], [4, 300], [5, 20], [6, 10]])
+    grant(o, { t: 0, handle: 2, until: 100, key: 'k2' })
+    o.releaseIssued(40, 0, 2)
+    grant(o, { t: 0, handle: 3, until: 100, key: 'k3' })
+    o.lost(30, 0, 3)
+    grant(o, { t: 0, handle: 4, until: 100, key: 'k4' })
+    o.extended(50, 0, 4, { mono: 300, wall: 1e9 })
+    grant(o, { t: 0, handle: 5, until: 100, node: 1, wall: 20 })
+    grant(o, { t: 0, handle: 6, until: 100, node: 2, key: 'k6' })
+    o.life(10, 2, 'crash')
+    const ends = beliefWindows(o.history()).map(w => [w.worker.split('/h')[1], nsToMs(w.end)])
+    expect(ends).to.deep.equal([['1', 100], ['2', 40], ['3', 30], ['4', 300], ['5', 20], ['6', 10]])
+  })
+
+  it('a crash fails the pending acquires and loses the holds of that node only', () => {
+    const o = observer()
+    grant(o, { t: 0, handle: 1, until: 100 })
+    o.acquireStart(5, 0, 2, 'k2', 'shared', false, 500, false)
+    grant(o, { t: 0, handle: 3, until: 100, node: 1, key: 'k3' })
+    o.life(10, 0, 'crash')
+    const h = o.history()
+    const answers = h.filter(r => r.type === 'lost' || r.type === 'acquire-failed').map(r => [r.type, (r as { worker: string }).worker, (r as { reason?: string }).reason])
+    expect(answers).to.deep.equal([['lost', 'n0#0/h1', 'killed'], ['acquire-failed', 'n0#0/h2', 'killed']])
+    expect(kinds(o)).to.deep.equal([])
   })
 })
 
@@ -76,15 +110,26 @@ describe('sim checkers: mutual exclusion', () => {
     grant(o, { t: 10, handle: 2, until: 100, mode: 'shared', node: 1 })
     grant(o, { t: 100, handle: 3, until: 200 })
     grant(o, { t: 150, handle: 4, until: 300, node: 2 })
-    o.releaseIssued.push({ t: 149, node: 0, handle: 3 })
+    o.releaseIssued(149, 0, 3)
     expect(kinds(o)).to.deep.equal([])
   })
 
   it('an extension past the next grant is an overlap', () => {
     const o = observer()
     grant(o, { t: 0, handle: 1, until: 100 })
-    o.extended.push({ t: 90, node: 0, handle: 1, validUntil: { mono: 200, wall: 1e9 } })
+    o.extended(90, 0, 1, { mono: 200, wall: 1e9 })
     grant(o, { t: 150, handle: 2, until: 300, node: 1 })
+    expect(kinds(o)).to.include('mutual-exclusion')
+  })
+
+  it('validUntil is mapped to true time with the clock history at the end of the run', () => {
+    // Node 1's clock runs at half speed: its local deadline 100 falls at true 200.
+    const o = new Observer(observer().meta, {
+      monoToTrue: (n, mono, from) => n === 1 ? Math.max(from, mono * 2) : Math.max(from, mono),
+      wallToTrue: (_n, _wall, _from) => Infinity
+    })
+    grant(o, { t: 0, handle: 1, until: 100, node: 1 })
+    grant(o, { t: 150, handle: 2, until: 300, node: 0 })
     expect(kinds(o)).to.include('mutual-exclusion')
   })
 })
@@ -99,27 +144,23 @@ describe('sim checkers: fencing', () => {
 
   it('store rule: a decision that contradicts the two marks is reported', () => {
     const o = observer()
-    o.store = [
-      decision({ t: 1, op: 'read', token: 9n, accepted: true, handle: 1 }),
-      decision({ t: 2, op: 'write', token: 8n, accepted: true, handle: 2, value: 1 })
-    ]
-    expect(kinds(o)).to.include('store-two-marks')
+    o.storeDecision(decision({ t: 1, op: 'read', token: 9n, accepted: true, handle: 1 }))
+    o.storeDecision(decision({ t: 2, op: 'write', token: 8n, accepted: true, handle: 2, value: 1 }))
+    expect(kinds(o)).to.include('store-marks')
     const ok = observer()
-    ok.store = [
-      decision({ t: 1, op: 'read', token: 9n, accepted: true, handle: 1 }),
-      decision({ t: 2, op: 'write', token: 8n, accepted: false, handle: 2 })
-    ]
+    ok.storeDecision(decision({ t: 1, op: 'read', token: 9n, accepted: true, handle: 1 }))
+    ok.storeDecision(decision({ t: 2, op: 'write', token: 8n, accepted: false, handle: 2 }))
     expect(kinds(ok)).to.deep.equal([])
   })
 
   it('an operation rejected inside its holder window is reported, outside it is not', () => {
     const o = observer()
     grant(o, { t: 0, handle: 1, until: 100 })
-    o.store = [decision({ t: 50, op: 'read', token: 1n, accepted: false, handle: 1 })]
+    o.storeDecision(decision({ t: 50, op: 'read', token: 1n, accepted: false, handle: 1 }))
     expect(kinds(o)).to.include('valid-op-rejected')
     const late = observer()
     grant(late, { t: 0, handle: 1, until: 100 })
-    late.store = [decision({ t: 150, op: 'read', token: 1n, accepted: false, handle: 1 })]
+    late.storeDecision(decision({ t: 150, op: 'read', token: 1n, accepted: false, handle: 1 }))
     expect(kinds(late)).to.not.include('valid-op-rejected')
   })
 })
@@ -127,40 +168,49 @@ describe('sim checkers: fencing', () => {
 describe('sim checkers: lost update', () => {
   it('counter must equal accepted increments', () => {
     const o = observer()
-    o.store = [
-      decision({ t: 1, op: 'write', token: 1n, accepted: true, handle: 1, value: 1 }),
-      decision({ t: 2, op: 'write', token: 2n, accepted: true, handle: 2, value: 1 })
-    ]
-    expect(kinds(o)).to.deep.equal(['lost-update'])
+    o.storeDecision(decision({ t: 1, op: 'write', token: 1n, accepted: true, handle: 1, value: 1 }))
+    o.storeDecision(decision({ t: 2, op: 'write', token: 2n, accepted: true, handle: 2, value: 1 }))
+    const found = kinds(o)
+    expect(found).to.not.deep.equal([])
+    expect(new Set(found)).to.deep.equal(new Set(['lost-update']))
     const ok = observer()
-    ok.store = [
-      decision({ t: 1, op: 'write', token: 1n, accepted: true, handle: 1, value: 1 }),
-      decision({ t: 2, op: 'write', token: 2n, accepted: true, handle: 2, value: 2 })
-    ]
+    ok.storeDecision(decision({ t: 1, op: 'write', token: 1n, accepted: true, handle: 1, value: 1 }))
+    ok.storeDecision(decision({ t: 2, op: 'write', token: 2n, accepted: true, handle: 2, value: 2 }))
     expect(kinds(ok)).to.deep.equal([])
   })
 })
 
 describe('sim checkers: liveness', () => {
-  const live = { node: 0, key: 'k', mode: 'exclusive' as const, noWait: false, waitMs: 1000, live: true }
+  const start = (o: Observer, handle: number, over: { noWait?: boolean, live?: boolean } = {}): void =>
+    o.acquireStart(12_100, 0, handle, 'k', 'exclusive', over.noWait ?? false, 1000, over.live ?? true)
+
   it('a timeout, a wrong failure or silence past the bound is reported', () => {
     const o = observer()
-    o.acquires.push({ t: 12_100, handle: 1, ...live })
-    o.failed.push({ t: 13_100, node: 0, handle: 1, reason: 'timeout' })
-    o.acquires.push({ t: 12_100, handle: 2, ...live })
-    o.failed.push({ t: 12_200, node: 0, handle: 2, reason: 'read-only' })
-    o.acquires.push({ t: 12_100, handle: 3, ...live })
+    start(o, 1)
+    o.acquireFailed(13_100, 0, 1, 'timeout')
+    start(o, 2)
+    o.acquireFailed(12_200, 0, 2, 'read-only')
+    start(o, 3)
     expect(kinds(o)).to.deep.equal(['liveness', 'liveness', 'liveness'])
   })
 
-  it('granted within the bound, or busy for tryAcquire, passes', () => {
+  it('granted within the bound, or busy for tryAcquire, passes; safety-phase acquires are not judged', () => {
     const o = observer()
-    o.acquires.push({ t: 12_100, handle: 1, ...live })
-    grant(o, { t: 12_500, handle: 1, until: 12_600 })
-    o.acquires.push({ t: 12_100, handle: 2, ...live, noWait: true })
-    o.failed.push({ t: 12_101, node: 0, handle: 2, reason: 'busy' })
-    o.acquires.push({ t: 5_000, handle: 3, ...live, live: false }) // safety phase: not judged
+    start(o, 1)
+    o.acquired(12_500, 0, 1, 'k', 'exclusive', 1n, { mono: 12_600, wall: 1e9 }, 'n0:1.1')
+    start(o, 2, { noWait: true })
+    o.acquireFailed(12_101, 0, 2, 'busy')
+    start(o, 3, { live: false }) // not judged, and answered by run-end
     expect(kinds(o)).to.deep.equal([])
+  })
+})
+
+describe('sim checkers: answered', () => {
+  it('an acquire answered twice is reported', () => {
+    const o = observer()
+    grant(o, { t: 0, handle: 1, until: 100 })
+    o.acquireFailed(10, 0, 1, 'timeout')
+    expect(kinds(o)).to.deep.equal(['answered'])
   })
 })
 
@@ -168,13 +218,18 @@ describe('sim checkers: fairness', () => {
   function request (o: Observer, id: string, ts: bigint, from: number, to: number, sentAt: number, arrivedAt: number): void {
     const [peer, rest] = id.split(':') as [string, string]
     const [inc, seq] = rest.split('.').map(Number) as [number, number]
-    const rec = { from, to, key: 'k', id, peer, inc, seq, ts, mode: 'exclusive' as const, noWait: false }
-    o.requestSends.push({ t: sentAt, ...rec })
-    o.requestDeliveries.push({ t: arrivedAt, ...rec })
+    const info: RequestInfo = { key: 'k', id, peer, inc, seq, ts, mode: 'exclusive', noWait: false }
+    o.requestSent(sentAt, from, to, info)
+    o.requestDelivered(arrivedAt, from, to, info)
+  }
+  /** A fault-free run counts from every node's first mode. */
+  function settled (o: Observer): void {
+    for (const node of [0, 1, 2]) o.mode(0, node, 'read-write', true)
   }
 
   it('reports y granted before x when x outranks y and reached the common voter first', () => {
     const o = observer({ faultFree: true })
+    settled(o)
     request(o, 'n0:1.1', 1n, 0, 1, 10, 11)
     request(o, 'n2:1.1', 2n, 2, 1, 10, 12)
     grant(o, { t: 20, handle: 2, until: 30, node: 2, id: 'n2:1.1' })
@@ -184,13 +239,15 @@ describe('sim checkers: fairness', () => {
 
   it('passes when x is granted first, or y reached the voter first', () => {
     const o = observer({ faultFree: true })
+    settled(o)
     request(o, 'n0:1.1', 1n, 0, 1, 10, 11)
     request(o, 'n2:1.1', 2n, 2, 1, 10, 12)
     grant(o, { t: 20, handle: 1, until: 30, node: 0, id: 'n0:1.1' })
-    o.releaseIssued.push({ t: 25, node: 0, handle: 1 })
+    o.releaseIssued(25, 0, 1)
     grant(o, { t: 40, handle: 2, until: 50, node: 2, id: 'n2:1.1' })
     expect(kinds(o)).to.deep.equal([])
     const p = observer({ faultFree: true })
+    settled(p)
     request(p, 'n0:1.1', 1n, 0, 1, 10, 13)
     request(p, 'n2:1.1', 2n, 2, 1, 10, 12)
     grant(p, { t: 20, handle: 2, until: 30, node: 2, id: 'n2:1.1', token: 1n })
@@ -199,41 +256,69 @@ describe('sim checkers: fairness', () => {
   })
 })
 
-describe('sim checkers: modes', () => {
-  function truth (o: Observer, t: number, running: boolean[], cut: Array<[number, number]> = []): void {
-    const blocked = new Uint8Array(9)
-    for (const [a, b] of cut) blocked[a * 3 + b] = 1
-    o.truth.push({ t, running, blocked, clean: true })
-  }
+describe('sim checkers: id reuse', () => {
+  const info: RequestInfo = { key: 'k', id: 'n0:1.7', peer: 'n0', inc: 1, seq: 7, ts: 3n, mode: 'exclusive', noWait: false }
 
+  it('a REQUEST for an id already RELEASEd at that voter is reported; retransmissions before it are not', () => {
+    const o = observer()
+    o.requestSent(1, 0, 1, info)
+    o.requestSent(2, 0, 1, info)
+    o.requestSent(3, 0, 2, info)
+    o.releaseSent(4, 0, 2, info.id)
+    expect(kinds(o)).to.deep.equal([])
+    const r = observer()
+    r.requestSent(1, 0, 1, info)
+    r.releaseSent(4, 0, 1, info.id)
+    r.requestSent(5, 0, 1, info)
+    r.requestSent(6, 0, 1, info)
+    expect(kinds(r)).to.deep.equal(['id-reuse'])
+  })
+})
+
+describe('sim checkers: modes', () => {
   it('a node still read-only long after a write quorum became reachable is reported', () => {
     const o = observer({ endAt: 5000 })
     truth(o, 0, [true, true, true])
-    for (const node of [0, 1, 2]) o.modes.push({ t: 300, node, mode: 'read-write', sharedLocks: true })
-    o.modes.push({ t: 1000, node: 2, mode: 'read-only', sharedLocks: false })
-    expect(kinds(o)).to.deep.equal(['mode'])
+    for (const node of [0, 1, 2]) o.mode(300, node, 'read-write', true)
+    o.mode(1000, 2, 'read-only', false)
+    expect(kinds(o)).to.deep.equal(['modes'])
   })
 
   it('modes that follow the reachable set within detection + stable pass', () => {
     const o = observer({ endAt: 5000 })
     truth(o, 0, [true, true, true])
-    for (const node of [0, 1, 2]) o.modes.push({ t: 300, node, mode: 'read-write', sharedLocks: true })
+    for (const node of [0, 1, 2]) o.mode(300, node, 'read-write', true)
     // n2 isolated at 2000: it must be read-only without shared locks by 2600.
     truth(o, 2000, [true, true, true], [[2, 0], [0, 2], [2, 1], [1, 2]])
-    o.modes.push({ t: 2400, node: 2, mode: 'read-only', sharedLocks: false })
+    o.mode(2400, 2, 'read-only', false)
     expect(kinds(o)).to.deep.equal([])
+  })
+
+  it('a frozen peer is unreachable, and a lossy interval is not judged', () => {
+    const o = observer({ endAt: 5000 })
+    truth(o, 0, [true, true, true])
+    for (const node of [0, 1, 2]) o.mode(300, node, 'read-write', true)
+    truth(o, 1000, [true, false, false]) // n1, n2 paused: n0 keeps no quorum
+    expect(kinds(o)).to.deep.equal(['modes'])
+    const lossy = observer({ endAt: 5000 })
+    truth(lossy, 0, [true, true, true])
+    for (const node of [0, 1, 2]) lossy.mode(300, node, 'read-write', true)
+    truth(lossy, 1000, [true, false, false], [], false)
+    expect(kinds(lossy)).to.deep.equal([])
   })
 })
 
 describe('sim checkers: fault-free runs', () => {
   it('an attempt restart or suspicion drop after settling is reported only in fault-free seeds', () => {
-    const o = observer({ faultFree: true, settledAt: 100 })
-    o.attemptRestarts.push({ t: 50, node: 0, key: 'k', why: 'start-up' })
-    o.attemptRestarts.push({ t: 500, node: 0, key: 'k', why: 'voter n1 is suspected' })
-    o.suspicionDrops.push({ t: 600, node: 1, key: 'k', why: 'peer n0' })
+    const o = observer({ faultFree: true })
+    for (const node of [0, 1, 2]) o.mode(100, node, 'read-write', true)
+    o.attemptRestart(50, 0, 'k', 'start-up')
+    o.attemptRestart(500, 0, 'k', 'voter n1 is suspected')
+    o.suspicionDrop(600, 1, 'k', 'peer n0')
     expect(kinds(o)).to.deep.equal(['fault-free-restart', 'fault-free-restart'])
     const f = observer({ faultFree: false })
-    f.attemptRestarts.push({ t: 500, node: 0, key: 'k', why: 'voter n1 is suspected' })
+    for (const node of [0, 1, 2]) f.mode(100, node, 'read-write', true)
+    f.attemptRestart(500, 0, 'k', 'voter n1 is suspected')
     expect(kinds(f)).to.deep.equal([])
   })
 })
@@ -241,23 +326,44 @@ describe('sim checkers: fault-free runs', () => {
 describe('sim checkers: loss reported at the first step after the deadline', () => {
   it("a window that ran out with no 'lost' until much later is reported", () => {
     const o = observer()
-    o.truth.push({ t: 0, running: [true, true, true], blocked: new Uint8Array(9), clean: true })
+    truth(o, 0, [true, true, true])
     grant(o, { t: 0, handle: 1, until: 100 })
-    o.lost.push({ t: 400, node: 0, handle: 1 })
-    expect(checkAll(o).map(v => v.kind).filter(k => k !== 'mode')).to.deep.equal(['late-loss'])
+    o.lost(400, 0, 1)
+    expect(allKinds(o)).to.deep.equal(['late-loss'])
   })
 
   it("a frozen node reports it when it runs again; 'lost' in time or a release passes", () => {
     const o = observer()
-    o.truth.push({ t: 0, running: [true, true, true], blocked: new Uint8Array(9), clean: true })
-    o.truth.push({ t: 50, running: [false, true, true], blocked: new Uint8Array(9), clean: true })
-    o.truth.push({ t: 300, running: [true, true, true], blocked: new Uint8Array(9), clean: true })
+    truth(o, 0, [true, true, true])
+    truth(o, 50, [false, true, true])
+    truth(o, 300, [true, true, true])
     grant(o, { t: 0, handle: 1, until: 100 })
-    o.lost.push({ t: 301, node: 0, handle: 1 })
+    o.lost(301, 0, 1)
     grant(o, { t: 0, handle: 2, until: 30, node: 1, key: 'k2' })
-    o.lost.push({ t: 30, node: 1, handle: 2 })
+    o.lost(30, 1, 2)
     grant(o, { t: 0, handle: 3, until: 30, node: 2, key: 'k3' })
-    o.releaseIssued.push({ t: 20, node: 2, handle: 3 })
-    expect(checkAll(o).map(v => v.kind).filter(k => k !== 'mode')).to.deep.equal([])
+    o.releaseIssued(20, 2, 3)
+    expect(allKinds(o)).to.deep.equal([])
+  })
+})
+
+describe('sim history: one format with lockmesh simulate', () => {
+  it('written as history.jsonl and read back, it gives the same findings', () => {
+    const o = observer({ faultFree: true, endAt: 5000 })
+    truth(o, 0, [true, true, true])
+    for (const node of [0, 1, 2]) o.mode(300, node, 'read-write', true)
+    o.life(0, 0, 'start')
+    grant(o, { t: 400, handle: 1, until: 900 })
+    grant(o, { t: 500, handle: 2, until: 1000, node: 1 })
+    o.storeDecision(decision({ t: 600, op: 'write', token: 1n, accepted: true, handle: 1, value: 1 }))
+    o.requestSent(700, 0, 1, { key: 'k', id: 'n0:1.1', peer: 'n0', inc: 1, seq: 1, ts: 18446744073709551615n, mode: 'exclusive', noWait: false })
+    o.attemptRestart(800, 0, 'k', 'voter n1 is suspected')
+    const direct = runCheckers(o.history()).violations
+    const text = o.history().map(historyLine).join('\n')
+    const parsed = parseHistoryText(text)
+    expect(parsed.filter(r => r.type === 'malformed' || r.type === 'unknown')).to.deep.equal([])
+    const viaFile = runCheckers(parsed).violations
+    expect(viaFile).to.deep.equal(direct)
+    expect(direct.map(v => v.kind)).to.include.members(['mutual-exclusion', 'fault-free-restart'])
   })
 })

@@ -13,7 +13,7 @@
  */
 import { expect } from 'chai'
 import { runSeed, type RunOptions } from '../simulations/sim/run-seed.js'
-import type { ViolationKind } from '../simulations/sim/checkers/index.js'
+import type { ViolationKind } from '../simulations/check/violation.js'
 
 interface Case {
   rule: string
@@ -68,8 +68,8 @@ describe('sim: mutation suite (each safety rule off is caught)', () => {
     this.test!.title += ` (seed ${String(seed)})`
   })
 
-  it("the store's two marks off → store-two-marks and lost-update within 5 seeds", async function () {
-    const { seed, seen } = await firstSeedWith({ storeTwoMarks: false }, 'store-two-marks', 5)
+  it("the store's two marks off → store-marks and lost-update within 5 seeds", async function () {
+    const { seed, seen } = await firstSeedWith({ storeTwoMarks: false }, 'store-marks', 5)
     expect(seed, `saw ${seen.join(', ')}`).to.not.equal(null)
     expect((await firstSeedWith({ storeTwoMarks: false }, 'lost-update', 5)).seed).to.not.equal(null)
     this.test!.title += ` (seed ${String(seed)})`

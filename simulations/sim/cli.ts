@@ -7,6 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { fmtMs } from '../check/history.js'
 import { parseArgs, replayCommand, UsageError, USAGE, type CliOptions } from './cli-args.js'
 import { FAULT_KINDS, type FaultKind } from './fault-schedule.js'
 import { runSeed, type RunOptions, type SeedResult } from './run-seed.js'
@@ -120,7 +121,7 @@ async function main (): Promise<number> {
     for (const seed of seeds) {
       const r = await runSeed(runOptions(o, seed, 'swarm', true))
       for (const line of r.trace ?? []) process.stdout.write(`${line}\n`)
-      for (const v of r.violations) process.stdout.write(`VIOLATION seed ${seed} ${v.kind} at ${v.t.toFixed(3)}: ${v.details}\n`)
+      for (const v of r.violations) process.stdout.write(`VIOLATION seed ${seed} ${v.kind} at ${fmtMs(v.t)}: ${v.details}\n`)
       process.stdout.write(`seed ${seed}: trace hash ${r.traceHash}, ${r.violations.length} violations\n`)
       bad += r.violations.length
     }

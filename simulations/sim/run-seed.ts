@@ -5,18 +5,21 @@
  *    clients wind down;
  * 3. liveness: after detection + stable period + ttlMsMax, clients acquire
  *    with a stated wait bound; the run lasts until every bound has passed.
- * Then every checker reads the observer.
+ * Then the observer's history goes through the shared checkers
+ * (simulations/check/, the same modules `lockmesh check` runs).
  *
  * `light` / `heavy` seeds are fault-free message-count runs (no phases).
  */
 import { defaultCoreConfig } from '../../src/core/config.js'
 import { resolveQuorumName } from '../../src/core/quorum.js'
 import type { CoreConfig, QuorumSystemName, SafetyRule } from '../../src/core/types.js'
-import { checkAll, type Violation } from './checkers/index.js'
+import { runCheckers } from '../check/check-history.js'
+import { msToNs } from '../check/history.js'
+import { violation, type Violation } from '../check/violation.js'
 import { SimClock } from './clock.js'
 import { chooseProfile, FAULT_KINDS, planFaults, type FaultAction, type FaultKind, type FaultProfile } from './fault-schedule.js'
 import { Network } from './network.js'
-import { Observer, type FailedRec, type RunMeta } from './observer.js'
+import { Observer, type RunMeta } from './observer.js'
 import { Rng } from './rng.js'
 import type { MeshMutation } from '../../src/mesh.js'
 import { Simulation, type FaultStat, type MeshOptions } from './simulation.js'
@@ -99,6 +102,8 @@ function timingsFor (n: number, r: Rng): Timings {
 
 export const TTL_MS_MAX = 2000
 export const LIVE_BOUND_MS = 3000
+/** A seed lists at most this many violations of one kind. */
+export const VIOLATIONS_PER_KIND_MAX = 5
 
 export async function runSeed (options: RunOptions): Promise<SeedResult> {
   const seed = options.seed
@@ -176,12 +181,14 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
     unsafeNoIntersection: unsafe.quorumIntersection === true,
     faultFree: profile.faultFree,
     ttlMsMax: TTL_MS_MAX,
+    rho: profile.rho,
     detectMs,
+    // Room for clock rate: the stable period runs on the node's clock.
     stableMs: timings.stableMs * 1.5,
+    liveBoundMs: LIVE_BOUND_MS,
     healAt,
     liveAt,
-    endAt,
-    settledAt: 0
+    endAt
   }
   const observer = new Observer(meta, {
     monoToTrue: (node, mono, from) => clocks[node]!.monoToTrue(mono, from),
@@ -202,24 +209,24 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
     storeWrite: (node, handle, key, token, value, done) => sim.storeOp(node, handle, key, token, 'write', value, done),
     trueNow: () => sim.t,
     record: {
-      acquire: rec => observer.acquires.push(rec),
+      acquire: rec => observer.acquireStart(rec.t, rec.node, rec.handle, rec.key, rec.mode, rec.noWait, rec.waitMs, rec.live),
       granted: (node, handle, lock) => {
         const hk = `${node}:${sim.nodes[node]!.inc}:${lock.handle}`
         const id = sim.grantIds.get(hk) ?? `?${node}.${lock.handle}`
         sim.appHandles.set(hk, handle)
-        observer.granted.push({ t: sim.t, node, handle, key: lock.key, mode: lock.mode, token: lock.token, validUntil: lock.validUntil, id })
+        observer.acquired(sim.t, node, handle, lock.key, lock.mode, lock.token, lock.validUntil, id)
         trace.add(`${fmtTime(sim.t)} n${node} app h${handle} holds ${lock.key} ${lock.mode} token=${lock.token}`)
       },
       failed: (node, handle, reason) => {
-        observer.failed.push({ t: sim.t, node, handle, reason: reason as FailedRec['reason'] })
+        observer.acquireFailed(sim.t, node, handle, reason)
         trace.add(`${fmtTime(sim.t)} n${node} app h${handle} failed ${reason}`)
       },
       lost: (node, handle) => {
-        observer.lost.push({ t: sim.t, node, handle })
+        observer.lost(sim.t, node, handle)
         trace.add(`${fmtTime(sim.t)} n${node} app h${handle} lost`)
       },
       releaseIssued: (node, handle, lock) => {
-        observer.releaseIssued.push({ t: sim.t, node, handle })
+        observer.releaseIssued(sim.t, node, handle)
         sim.holdEnded(node, lock.handle)
         trace.add(`${fmtTime(sim.t)} n${node} app h${handle} releases`)
       }
@@ -277,14 +284,9 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
   }
   await sim.runUntil(endAt)
 
-  // First mode of every node after the initial start: the fault-free check starts there.
-  const firstMode = new Array<number>(n).fill(Infinity)
-  for (const m of observer.modes) if (m.t < firstMode[m.node]!) firstMode[m.node] = m.t
-  meta.settledAt = Math.max(...firstMode)
-
   const violations: Violation[] = []
-  if (sim.aborted !== null) violations.push({ kind: sim.aborted.kind, t: sim.t, details: sim.aborted.details })
-  else if (swarm) violations.push(...checkAll(observer))
+  if (sim.aborted !== null) violations.push(violation(sim.aborted.kind, msToNs(sim.t), sim.aborted.details))
+  else if (swarm) violations.push(...runCheckers(observer.history(), { maxPerKind: VIOLATIONS_PER_KIND_MAX }).violations)
   trace.add(`end at ${fmtTime(sim.t)}: ${violations.length} violations`)
 
   const stats: SeedStats = {

@@ -21,7 +21,7 @@ import { EventQueue } from './event-queue.js'
 import { FencedStore, type StoreDecision } from './fenced-store.js'
 import type { FaultKind } from './fault-schedule.js'
 import type { Network } from './network.js'
-import type { Observer } from './observer.js'
+import type { Observer, RequestInfo } from './observer.js'
 import type { Rng } from './rng.js'
 import { simClock, simStore, simTimers, simTransport, type SimWorld } from './sim-runtime.js'
 import { SimNode, type ProcessTask } from './sim-node.js'
@@ -93,11 +93,6 @@ export class Simulation implements SimWorld {
   private readonly commitVoters = new Map<string, Set<number>>()
   private readonly requestVoters = new Map<string, Set<number>>()
   private readonly votesHeld = new Map<string, { requester: number, voters: Set<number> }>()
-  private readonly firstRequest = new Set<string>()
-  private readonly firstDelivery = new Set<string>()
-  private readonly firstRelease = new Set<string>()
-  /** (id > voter) → when the requester first sent RELEASE there. */
-  private readonly releasedAt = new Map<string, number>()
 
   constructor (
     readonly ids: readonly string[],
@@ -114,7 +109,6 @@ export class Simulation implements SimWorld {
     this.nodes = ids.map((id, i) => new SimNode(i, id, clocks[i]!))
     ids.forEach((id, i) => this.idToIndex.set(id, i))
     this.store = new FencedStore(storeTwoMarks)
-    observer.store = this.store.decisions
     const faults = {} as Record<FaultKind, FaultStat>
     for (const k of FAULT_KINDS) faults[k] = { injected: 0, hitHolder: 0 }
     this.stats = { steps: 0, framesSent: 0, protocolFrames: 0, pingFrames: 0, attemptRestarts: 0, suspicionDrops: 0, faults }
@@ -304,11 +298,7 @@ export class Simulation implements SimWorld {
     if (!n.up || hooks === null) return
     const b = frame.b
     if (b.t === 'REQUEST') {
-      const k = `${idStr(b.id)}>${to}`
-      if (!this.firstDelivery.has(k)) {
-        this.firstDelivery.add(k)
-        this.observer.requestDeliveries.push(requestRec(this.t, from, to, b))
-      }
+      this.observer.requestDelivered(this.t, from, to, requestInfo(b))
     } else if (b.t === 'GRANT') {
       const id = idStr(b.id)
       let v = this.votesHeld.get(id)
@@ -343,13 +333,7 @@ export class Simulation implements SimWorld {
     switch (b.t) {
       case 'REQUEST': {
         const id = idStr(b.id)
-        const k = `${id}>${to}`
-        const released = this.releasedAt.get(k)
-        if (released !== undefined) this.observer.idReuses.push({ t: this.t, from, to, id, releasedAt: released })
-        if (!this.firstRequest.has(k)) {
-          this.firstRequest.add(k)
-          this.observer.requestSends.push(requestRec(this.t, from, to, b))
-        }
+        this.observer.requestSent(this.t, from, to, requestInfo(b))
         let s = this.requestVoters.get(id)
         if (s === undefined) this.requestVoters.set(id, s = new Set())
         s.add(to)
@@ -365,11 +349,7 @@ export class Simulation implements SimWorld {
       case 'RELEASE': case 'YIELD': {
         const id = idStr(b.id)
         this.votesHeld.get(id)?.voters.delete(to)
-        if (b.t === 'RELEASE' && !this.releasedAt.has(`${id}>${to}`)) this.releasedAt.set(`${id}>${to}`, this.t)
-        if (b.t === 'RELEASE' && !this.firstRelease.has(id)) {
-          this.firstRelease.add(id)
-          this.observer.releaseSends.push({ t: this.t, from, id })
-        }
+        if (b.t === 'RELEASE') this.observer.releaseSent(this.t, from, to, id)
       }
     }
   }
@@ -391,7 +371,7 @@ export class Simulation implements SimWorld {
       case 'extended': {
         // LockMesh sets the app's Lock.validUntil right now: the app's belief moves here.
         const app = this.appHandles.get(hk)
-        if (app !== undefined) this.observer.extended.push({ t: this.t, node: n.index, handle: app, validUntil: r.validUntil })
+        if (app !== undefined) this.observer.extended(this.t, n.index, app, r.validUntil)
         break
       }
       default: break
@@ -403,14 +383,14 @@ export class Simulation implements SimWorld {
     const t = this.t
     const o = this.observer
     switch (e.type) {
-      case 'mode': o.modes.push({ t, node: n.index, mode: e.mode, sharedLocks: e.sharedLocks }); break
+      case 'mode': o.mode(t, n.index, e.mode, e.sharedLocks); break
       case 'attempt-restart':
         this.stats.attemptRestarts++
-        o.attemptRestarts.push({ t, node: n.index, key: e.key, why: e.why })
+        o.attemptRestart(t, n.index, e.key, e.why)
         break
       case 'suspicion-drop':
         this.stats.suspicionDrops++
-        o.suspicionDrops.push({ t, node: n.index, key: e.key, why: `peer ${e.peer}: ${e.grants} grants, ${e.queued} queued` })
+        o.suspicionDrop(t, n.index, e.key, `peer ${e.peer}: ${e.grants} grants, ${e.queued} queued`)
         break
       default: break
     }
@@ -436,6 +416,7 @@ export class Simulation implements SimWorld {
     const there = this.t + this.storeRng.range(0.02, 1)
     this.at(there, () => {
       const d = op === 'read' ? this.store.read(this.t, key, token, node, handle) : this.store.write(this.t, key, token, value, node, handle)
+      this.observer.storeDecision(d)
       this.trace.add(`${fmtTime(this.t)} store ${op} ${key} token=${token} by ${this.ids[node]} h${handle} ${d.accepted ? 'ok' : 'REJECTED'} value=${d.value}`)
       const back = this.t + this.storeRng.range(0.02, 1)
       this.queue.push(back, { k: 'task', node, inc, fn: () => { this.dirty = true; done(d) } })
@@ -470,7 +451,7 @@ export class Simulation implements SimWorld {
       }
     })
     n.mesh = mesh
-    this.observer.life.push({ t: this.t, node: i, what: 'start' })
+    this.observer.life(this.t, i, 'start')
     this.trace.add(`${fmtTime(this.t)} ${n.id} ** start process ${inc} ceiling=${n.disk.ceiling} clean=${String(n.disk.cleanExit)}`)
     mesh.start().then(() => {
       if (!this.live(n, inc)) return
@@ -498,7 +479,7 @@ export class Simulation implements SimWorld {
     n.stopping = false
     n.faultToken++
     for (const [h, hold] of this.holds) if (hold.node === i) this.holds.delete(h)
-    this.observer.life.push({ t: this.t, node: i, what })
+    this.observer.life(this.t, i, what)
     this.trace.add(`${fmtTime(this.t)} ${n.id} ** ${what}`)
     this.recordTruth()
     this.workload.nodeDown(i)
@@ -573,10 +554,9 @@ export class Simulation implements SimWorld {
     const r = this.network.rates
     const clean = r.lossP === 0 && r.dupP === 0 && r.reorderP === 0
     const running = this.nodes.map(x => x.running)
-    const last = this.observer.truth[this.observer.truth.length - 1]
+    const last = this.observer.lastTruth
     if (last !== undefined) this.reconnect(last.blocked, blocked)
-    if (last !== undefined && last.t === this.t) this.observer.truth.pop()
-    this.observer.truth.push({ t: this.t, running, blocked, clean })
+    this.observer.truth(this.t, running, blocked, clean)
   }
 
   /** A pair whose link came back both ways reconnects: the transport handshakes again. */
@@ -639,8 +619,8 @@ export function idStr (id: AttemptId): string {
   return `${id.peer}:${id.inc}.${id.seq}`
 }
 
-function requestRec (t: number, from: number, to: number, b: Extract<Frame['b'], { t: 'REQUEST' }>): import('./observer.js').RequestRec {
-  return { t, from, to, key: b.key, id: idStr(b.id), peer: b.id.peer, inc: b.id.inc, seq: b.id.seq, ts: b.ts, mode: b.mode, noWait: b.noWait }
+function requestInfo (b: Extract<Frame['b'], { t: 'REQUEST' }>): RequestInfo {
+  return { key: b.key, id: idStr(b.id), peer: b.id.peer, inc: b.id.inc, seq: b.id.seq, ts: b.ts, mode: b.mode, noWait: b.noWait }
 }
 
 function describeResult (r: Result): string {

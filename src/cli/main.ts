@@ -34,7 +34,7 @@ async function main (argv: string[]): Promise<number> {
       return await runSimulate(rest)
     }
     case 'check': {
-      const { runCheck } = await import('../../simulations/cluster/check/cli-check.js')
+      const { runCheck } = await import('../../simulations/check/cli-check.js')
       return await runCheck(rest)
     }
     case 'report': {

@@ -3,7 +3,7 @@
  * the JSONL lines `lockmesh simulate` writes (issue 5), times in ms converted
  * to the history's ns, and a clean five-node run to start from.
  */
-import { parseHistoryText, type HistoryRecord } from '../../simulations/cluster/check/history.js'
+import { parseHistoryText, type HistoryRecord } from '../../simulations/check/history.js'
 
 export const ROSTER5 = ['n0', 'n1', 'n2', 'n3', 'n4']
 

@@ -14,7 +14,7 @@
  */
 import { classify } from '../../src/core/detector.js'
 import { createQuorumSystem, type QuorumSystem } from '../../src/core/quorum.js'
-import { parseHistoryText, type HistoryRecord } from '../../simulations/cluster/check/history.js'
+import { parseHistoryText, type HistoryRecord } from '../../simulations/check/history.js'
 
 export interface SyntheticOptions {
   seed?: number

@@ -4,7 +4,7 @@
  * link. Exit code: 0 written (whatever the history holds; `lockmesh check`
  * judges it), 2 usage error, unreadable history or unwritable page.
  */
-import type { CheckIo } from '../check/cli-check.js'
+import type { CheckIo } from '../../check/cli-check.js'
 import { reportLink, writeReport } from './write-report.js'
 
 const USAGE = `usage: lockmesh report <history.jsonl> [--out <file.html>]

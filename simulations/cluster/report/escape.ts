@@ -2,7 +2,7 @@
  * Text for the page: everything that comes from the history is data, so it
  * goes through `esc` before it reaches markup (element text and attributes).
  */
-import { nsToMs } from '../check/history.js'
+import { nsToMs } from '../../check/history.js'
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 

@@ -8,7 +8,7 @@ import { clip, esc, fmtAt, fmtSpanMs, px } from './escape.js'
 import type { FaultSpan } from './model.js'
 import { faultColor } from './palette.js'
 import type { Scale } from './scale.js'
-import { nsToMs } from '../check/history.js'
+import { nsToMs } from '../../check/history.js'
 
 export const TRACK_LANE_H = 18
 

@@ -3,7 +3,7 @@
  * duration, acquisitions, latency, failures by reason, faults by kind with
  * how often they hit a holder, the counter.
  */
-import { violationTotal } from '../check/check-history.js'
+import { violationTotal } from '../../check/check-history.js'
 import { clip, esc, fmtCount, fmtSpanMs } from './escape.js'
 import type { ReportModel } from './model.js'
 import { faultColor } from './palette.js'

@@ -6,7 +6,7 @@ import { esc, fmtSpanMs, px } from './escape.js'
 import type { ReportModel } from './model.js'
 import { LOCK_COLOR } from './palette.js'
 import { linear, ticks } from './scale.js'
-import { percentile } from '../check/stats.js'
+import { percentile } from '../../check/stats.js'
 
 const PER_DECADE = 5
 export const LATENCY_W = 620

@@ -3,9 +3,9 @@
  * `node-start`, and `kill` faults (down from the kill until the node starts
  * again or the fault ends). A node starts `starting` until it logs a mode.
  */
-import { eventsInOrder } from '../check/events.js'
-import { faultIntervals } from '../check/faults.js'
-import type { HistoryRecord, NodeName } from '../check/history.js'
+import { eventsInOrder } from '../../check/events.js'
+import { faultIntervals } from '../../check/faults.js'
+import type { HistoryRecord, NodeName } from '../../check/history.js'
 import type { BandState } from './palette.js'
 
 export interface Band {

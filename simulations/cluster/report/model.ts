@@ -3,13 +3,13 @@
  * nodes (roster order), key lanes, holds (belief windows), failed acquires,
  * mode bands, faults, latencies, grants and the violations placed in time.
  */
-import { pairAcquires } from '../check/acquires.js'
-import { beliefWindows } from '../check/belief-windows.js'
-import type { CheckResult } from '../check/check-history.js'
-import { configOf, eventsInOrder, eventsOf, runEnd } from '../check/events.js'
-import { faultIntervals, touchedNodes } from '../check/faults.js'
-import { nsToMs, type ConfigRecord, type HistoryRecord, type NodeName } from '../check/history.js'
-import type { Violation } from '../check/violation.js'
+import { pairAcquires } from '../../check/acquires.js'
+import { beliefWindows } from '../../check/belief-windows.js'
+import type { CheckResult } from '../../check/check-history.js'
+import { configOf, eventsInOrder, eventsOf, runEnd } from '../../check/events.js'
+import { faultIntervals, touchedNodes } from '../../check/faults.js'
+import { nsToMs, type ConfigRecord, type HistoryRecord, type NodeName } from '../../check/history.js'
+import type { Violation } from '../../check/violation.js'
 import type { LockMode } from '../../../src/core/types.js'
 import { modeBands, type Band } from './mode-bands.js'
 

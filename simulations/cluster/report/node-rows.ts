@@ -11,7 +11,7 @@ import { laneCount, laneOf, type FailedAcquire, type Hold, type ReportModel } fr
 import type { Scale } from './scale.js'
 import { DOWN_FILL, SHARED_FILL, faultPatternId } from './svg-defs.js'
 import { thinBars, type Bar } from './thin.js'
-import { nsToMs } from '../check/history.js'
+import { nsToMs } from '../../check/history.js'
 
 /** A lane with more holds than this merges narrow holds up to 3 px apart. */
 const CROWDED_LANE = (PLOT_X1 - PLOT_X0) / 4

@@ -9,7 +9,7 @@ import type { ReportModel } from './model.js'
 import { FAILURE_COLOR, LOCK_COLOR, faultColor } from './palette.js'
 import { linear, ticks } from './scale.js'
 import { cursor, timeAxis } from './timeline-svg.js'
-import { msToNs, nsToMs } from '../check/history.js'
+import { msToNs, nsToMs } from '../../check/history.js'
 
 const BUCKETS_MS = [250, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000]
 

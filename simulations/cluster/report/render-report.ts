@@ -3,9 +3,9 @@
  * CSS, inline SVG, one small inline script for a time cursor; no network
  * fetches, no external fonts. Every string from the history is escaped.
  */
-import type { checkHistory } from '../check/check-history.js'
-import { violationTotal } from '../check/check-history.js'
-import type { HistoryRecord } from '../check/history.js'
+import type { checkHistory } from '../../check/check-history.js'
+import { violationTotal } from '../../check/check-history.js'
+import type { HistoryRecord } from '../../check/history.js'
 import { esc } from './escape.js'
 import { renderHeader } from './header-html.js'
 import { HOVER_SCRIPT } from './hover-script.js'

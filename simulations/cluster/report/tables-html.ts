@@ -2,7 +2,7 @@
 import { clip, esc, fmtAt, fmtCount, fmtSpanMs } from './escape.js'
 import type { ReportModel } from './model.js'
 import { faultColor } from './palette.js'
-import { nsToMs } from '../check/history.js'
+import { nsToMs } from '../../check/history.js'
 
 export function renderFaultTable (model: ReportModel): string {
   if (model.faults.length === 0) return '<p class="empty">No faults were injected.</p>'

@@ -9,7 +9,7 @@ import type { ReportModel } from './model.js'
 import { renderNodeRows } from './node-rows.js'
 import { axisLabelMs, timeTicksMs, type Scale } from './scale.js'
 import { onTimeline, renderViolationMarks } from './violation-marks.js'
-import { msToNs, nsToMs } from '../check/history.js'
+import { msToNs, nsToMs } from '../../check/history.js'
 
 /** Tick marks and labels under a chart that uses the shared time axis. */
 export function timeAxis (x: Scale, endNs: number, y: number): string {

@@ -1,6 +1,6 @@
 /** The violations, grouped by kind with what the kind means, or a clean bill. */
-import { violationTotal } from '../check/check-history.js'
-import { VIOLATION_MEANING, type ViolationKind } from '../check/violation.js'
+import { violationTotal } from '../../check/check-history.js'
+import { VIOLATION_MEANING, type ViolationKind } from '../../check/violation.js'
 import { esc, fmtAt, fmtCount } from './escape.js'
 import type { ReportModel } from './model.js'
 

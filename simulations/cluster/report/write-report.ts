@@ -7,9 +7,9 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { checkHistory, type CheckResult } from '../check/check-history.js'
-import { readHistoryFile, type HistoryRecord } from '../check/history.js'
-import type { CheckOptions } from '../check/options.js'
+import { checkHistory, type CheckResult } from '../../check/check-history.js'
+import { readHistoryFile, type HistoryRecord } from '../../check/history.js'
+import type { CheckOptions } from '../../check/options.js'
 import { renderReport } from './render-report.js'
 
 export const REPORT_FILE = 'report.html'

@@ -1,12 +1,18 @@
 /**
- * `checkHistory`: every property of issue 5 / DESIGN.md §5 over one history.
+ * `checkHistory`: every property of issue 5 / DESIGN.md §5 over one history —
+ * the one checker set: `lockmesh check` / `lockmesh simulate` run it on
+ * history.jsonl, `npm run sim` on the records its observer produced.
  * Each checker is a pure function of the records; this runs them all, turns
  * unreadable lines into `malformed-history` findings, lists at most
  * `maxPerKind` violations of each kind (counting all) and gathers the stats.
  */
 import { checkAnswered } from './answered.js'
 import { configOf } from './events.js'
+import { checkFairness } from './fairness.js'
+import { checkFaultFreeQuiet } from './fault-free.js'
 import type { HistoryRecord } from './history.js'
+import { checkIdReuse } from './id-reuse.js'
+import { checkLateLoss } from './late-loss.js'
 import { checkLiveness, livenessPlan } from './liveness.js'
 import { checkLostUpdate } from './lost-update.js'
 import { checkModes, modesCoverageNote, modesNote } from './modes.js'
@@ -29,7 +35,13 @@ export const CHECKERS: ReadonlyArray<{ name: string, check: Checker }> = [
   { name: 'lost-update', check: checkLostUpdate },
   { name: 'answered', check: checkAnswered },
   { name: 'liveness', check: checkLiveness },
-  { name: 'modes', check: checkModes }
+  { name: 'modes', check: checkModes },
+  // Below: need what only the simulator records (truth, request sends and
+  // deliveries, core notes); on a `lockmesh simulate` history they find nothing to judge.
+  { name: 'late-loss', check: checkLateLoss },
+  { name: 'fairness', check: checkFairness },
+  { name: 'fault-free-restart', check: checkFaultFreeQuiet },
+  { name: 'id-reuse', check: checkIdReuse }
 ]
 
 export interface CheckResult {
@@ -55,7 +67,8 @@ export function checkMalformed (records: readonly HistoryRecord[]): Violation[] 
   return out
 }
 
-export function checkHistory (records: readonly HistoryRecord[], opts: CheckOptions = {}): CheckResult {
+/** Every checker's findings: at most `maxPerKind` listed per kind (each kind in time order), all counted. */
+export function runCheckers (records: readonly HistoryRecord[], opts: CheckOptions = {}): Pick<CheckResult, 'violations' | 'violationCounts'> {
   const maxPerKind = opts.maxPerKind ?? 20
   const violations: Violation[] = []
   const violationCounts: Partial<Record<ViolationKind, number>> = {}
@@ -67,6 +80,11 @@ export function checkHistory (records: readonly HistoryRecord[], opts: CheckOpti
       if (n < maxPerKind) violations.push(v)
     }
   }
+  return { violations, violationCounts }
+}
+
+export function checkHistory (records: readonly HistoryRecord[], opts: CheckOptions = {}): CheckResult {
+  const { violations, violationCounts } = runCheckers(records, opts)
   const notes: string[] = []
   const live = livenessPlan(records).note
   if (live !== undefined) notes.push(live)

@@ -1,17 +1,18 @@
 /**
  * Modes (DESIGN.md §3, §5.6): once a node's true reachable set (see truth.ts)
  * has held for detectionMs + stableMs, the mode it logs must equal
- * classify(quorum, reachable set) — the mode, and `sharedLocks` when
- * read-only — until the set changes again. The first detection + stable
+ * what the quorum system allows for that set — the mode, and `sharedLocks`
+ * when read-only — until the set changes again. The expectation comes from
+ * quorum-oracle.ts (the quorum sets enumerated from their definition), never
+ * from the detector's own `classify`. The first detection + stable
  * period of every stretch is the allowed transition window. A node is checked
  * only while it runs unpaused and the truth is certain; a restarted node's
  * logged mode starts over at `starting`.
  */
-import { classify } from '../../../src/core/detector.js'
-import { createQuorumSystem, type QuorumSystem } from '../../../src/core/quorum.js'
 import { configOf, eventsOf, type Of } from './events.js'
 import { fmtMs, msToNs, type HistoryRecord, type NodeName } from './history.js'
 import type { CheckOptions } from './options.js'
+import { QuorumOracle } from './quorum-oracle.js'
 import { reachableSet, truthTimeline, type TruthSegment } from './truth.js'
 import { violation, type Violation } from './violation.js'
 
@@ -68,13 +69,13 @@ export function modesCoverageNote (records: readonly HistoryRecord[]): string | 
 export function checkModes (records: readonly HistoryRecord[], opts: CheckOptions = {}): Violation[] {
   const config = configOf(records)
   if (config === undefined || modesNote(records) !== undefined) return []
-  let quorum: QuorumSystem
+  let oracle: QuorumOracle
   try {
-    quorum = createQuorumSystem(config.quorum, config.roster)
+    oracle = new QuorumOracle(config.quorum, config.roster, config.unsafeNoIntersection === true)
   } catch {
     return []
   }
-  const roster = quorum.roster
+  const roster = oracle.roster
   const settle = msToNs(config.detectionMs + config.stableMs + (opts.slackMs ?? 0))
   const modesOf = new Map<NodeName, Array<Of<'mode'>>>()
   for (const m of eventsOf(records, 'mode')) {
@@ -90,7 +91,7 @@ export function checkModes (records: readonly HistoryRecord[], opts: CheckOption
       if (!s.checkable) continue
       const from = s.start + settle
       if (from >= s.end) continue
-      const want = classify(quorum, new Set(s.reach))
+      const want = oracle.expectedMode(new Set(s.reach))
       const at = (t: number): { mode: string, sharedLocks: boolean, line?: number } => {
         let cur: { mode: string, sharedLocks: boolean, line?: number } = { mode: 'starting', sharedLocks: false }
         for (const m of logged) {

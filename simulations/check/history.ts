@@ -8,10 +8,20 @@
  * `unknown` records (more may be added); a line that is not JSON, or a known
  * type with a missing or mistyped field, becomes a `malformed` record carrying
  * its line number — the reader never throws on content.
+ *
+ * The deterministic simulator (`npm run sim`, simulations/sim/observer.ts)
+ * writes the same records, plus what only a simulated world knows: every
+ * REQUEST's first send and delivery per voter (`request-sent`,
+ * `request-delivered`, `release-sent`: fairness and attempt-id reuse), the
+ * core's `attempt-restart` / `suspicion-drop` notes, and ground-truth
+ * reachability (`truth`). Optional fields it adds: config `faultFree`,
+ * `livenessFromMs`, `unsafeNoIntersection`; acquire-start `live`; acquired
+ * `id`; node-exit `how`. A `lockmesh simulate` history carries none of them,
+ * and the checkers that need them say so in a note instead of guessing.
  */
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
-import type { LockMode, Mode, QuorumSystemName } from '../../../src/core/types.js'
+import type { LockMode, Mode, QuorumSystemName } from '../../src/core/types.js'
 
 export type NodeName = string
 
@@ -34,6 +44,12 @@ export interface ConfigRecord extends RecordBase {
   drift: number
   /** The stated liveness bound (ms); liveness is skipped without it. */
   livenessBoundMs?: number
+  /** Simulator: the run injected no fault of any kind (fairness over the whole run, fault-free-restart). */
+  faultFree?: boolean
+  /** Simulator: when its liveness phase began (ms since the start); fairness is judged from there. */
+  livenessFromMs?: number
+  /** Test-only mutation: the nodes ran quorums that need not intersect (the mode oracle follows them). */
+  unsafeNoIntersection?: boolean
 }
 
 interface EventBase extends RecordBase {
@@ -54,6 +70,12 @@ export interface AcquireStartRecord extends EventBase {
   waitMs?: number
   /** tryAcquire: `busy` is a valid answer. */
   noWait?: boolean
+  /**
+   * Simulator: the harness states which acquires liveness judges (true = must
+   * end acquired, or busy for a tryAcquire, within `waitMs`). When any
+   * acquire-start carries it, it replaces the liveness-phase rule.
+   */
+  live?: boolean
 }
 
 export interface AcquiredRecord extends EventBase {
@@ -64,6 +86,8 @@ export interface AcquiredRecord extends EventBase {
   token: bigint
   /** End of the holder's belief (ns, run scale). */
   validUntil: number
+  /** Simulator: the attempt id (`peer:incarnation.seq`) the grant came from (fairness). */
+  id?: string
 }
 
 export interface AcquireFailedRecord extends EventBase {
@@ -142,6 +166,57 @@ export interface ModeRecord extends EventBase {
 export interface NodeLifeRecord extends EventBase {
   type: 'node-start' | 'node-exit'
   node: NodeName
+  /** node-exit: `crash` or `exit` (clean), when known. */
+  how?: string
+}
+
+/**
+ * Simulator: ground truth from this instant until the next `truth` record.
+ * `running` = processes up and not frozen (paused, host suspended); `cut` =
+ * directed links that drop every frame; `clean` = no random loss,
+ * duplication or reordering is active. Where present, these replace the
+ * reachability the checkers would rebuild from fault records.
+ */
+export interface TruthRecord extends EventBase {
+  type: 'truth'
+  running: NodeName[]
+  cut: Array<[from: NodeName, to: NodeName]>
+  clean: boolean
+}
+
+/** Simulator: the first transmission (`request-sent`) or delivery (`request-delivered`) of a REQUEST at one voter. */
+export interface RequestRecord extends EventBase {
+  type: 'request-sent' | 'request-delivered'
+  from: NodeName
+  to: NodeName
+  key: string
+  /** Attempt id `peer:incarnation.seq`. */
+  id: string
+  peer: string
+  inc: number
+  seq: number
+  /** Lamport timestamp: with peer, inc, seq the priority order of DESIGN.md §4. */
+  ts: bigint
+  mode: LockMode
+  noWait: boolean
+  /** request-sent: the requester had already sent RELEASE for this id to this voter (an id reused). */
+  afterRelease?: boolean
+}
+
+/** Simulator: the first RELEASE of an attempt id a requester sent to one voter. */
+export interface ReleaseSentRecord extends EventBase {
+  type: 'release-sent'
+  from: NodeName
+  to: NodeName
+  id: string
+}
+
+/** Simulator: the core's attempt-restart / suspicion-drop notes (DESIGN.md §5.7). */
+export interface CoreNoteRecord extends EventBase {
+  type: 'attempt-restart' | 'suspicion-drop'
+  node: NodeName
+  key: string
+  why: string
 }
 
 /** A record type this checker does not know (kept, ignored). */
@@ -161,6 +236,7 @@ export interface MalformedRecord extends RecordBase {
 export type EventRecord =
   | AcquireStartRecord | AcquiredRecord | AcquireFailedRecord | ReleasedRecord | LostRecord | ExtendedRecord
   | StoreOpRecord | CounterRecord | FaultRecord | HealRecord | ModeRecord | NodeLifeRecord | UnknownRecord
+  | TruthRecord | RequestRecord | ReleaseSentRecord | CoreNoteRecord
 
 export type HistoryRecord = ConfigRecord | EventRecord | MalformedRecord
 
@@ -228,13 +304,13 @@ function nodeList (o: Json, f: string): NodeName[] {
   return v.map(String)
 }
 
-function linkList (o: Json): Array<[NodeName, NodeName]> {
-  const v = o.links
+function linkList (o: Json, f = 'links'): Array<[NodeName, NodeName]> {
+  const v = o[f]
   if (v === undefined || v === null) return []
-  if (!Array.isArray(v)) throw new FieldError('field "links" must be an array of [from, to] pairs')
+  if (!Array.isArray(v)) throw new FieldError(`field "${f}" must be an array of [from, to] pairs`)
   return v.map(pair => {
     if (!Array.isArray(pair) || pair.length !== 2 || !pair.every(x => typeof x === 'string' || typeof x === 'number')) {
-      throw new FieldError('field "links" must be an array of [from, to] pairs')
+      throw new FieldError(`field "${f}" must be an array of [from, to] pairs`)
     }
     return [String(pair[0]), String(pair[1])] as [NodeName, NodeName]
   })
@@ -266,6 +342,12 @@ function parseConfig (o: Json, line: number): ConfigRecord {
   }
   const bound = optNum(o, 'livenessBoundMs')
   if (bound !== undefined) rec.livenessBoundMs = bound
+  const faultFree = optBool(o, 'faultFree')
+  if (faultFree !== undefined) rec.faultFree = faultFree
+  const liveFrom = optNum(o, 'livenessFromMs')
+  if (liveFrom !== undefined) rec.livenessFromMs = liveFrom
+  const unsafe = optBool(o, 'unsafeNoIntersection')
+  if (unsafe !== undefined) rec.unsafeNoIntersection = unsafe
   return rec
 }
 
@@ -288,12 +370,18 @@ function parseEvent (o: Json, type: string, line: number): EventRecord {
       const r: AcquireStartRecord = { ...b, type, worker: str(o, 'worker'), key: str(o, 'key'), mode: lockMode(o) }
       const waitMs = optNum(o, 'waitMs')
       const noWait = optBool(o, 'noWait')
+      const live = optBool(o, 'live')
       if (waitMs !== undefined) r.waitMs = waitMs
       if (noWait !== undefined) r.noWait = noWait
+      if (live !== undefined) r.live = live
       return r
     }
-    case 'acquired':
-      return { ...b, type, worker: str(o, 'worker'), key: str(o, 'key'), mode: lockMode(o), token: token(o, 'token'), validUntil: num(o, 'validUntil') }
+    case 'acquired': {
+      const r: AcquiredRecord = { ...b, type, worker: str(o, 'worker'), key: str(o, 'key'), mode: lockMode(o), token: token(o, 'token'), validUntil: num(o, 'validUntil') }
+      const id = optStr(o, 'id')
+      if (id !== undefined) r.id = id
+      return r
+    }
     case 'acquire-failed':
       return { ...b, type, worker: str(o, 'worker'), key: str(o, 'key'), reason: optStr(o, 'reason') ?? 'unknown' }
     case 'released':
@@ -328,8 +416,29 @@ function parseEvent (o: Json, type: string, line: number): EventRecord {
       return { ...b, type, node: str(o, 'node'), mode: mode as Mode, sharedLocks: optBool(o, 'sharedLocks') ?? mode === 'read-write' }
     }
     case 'node-start':
-    case 'node-exit':
-      return { ...b, type, node: str(o, 'node') }
+    case 'node-exit': {
+      const r: NodeLifeRecord = { ...b, type, node: str(o, 'node') }
+      const how = optStr(o, 'how')
+      if (how !== undefined) r.how = how
+      return r
+    }
+    case 'truth':
+      return { ...b, type, running: nodeList(o, 'running'), cut: linkList(o, 'cut'), clean: bool(o, 'clean') }
+    case 'request-sent':
+    case 'request-delivered': {
+      const r: RequestRecord = {
+        ...b, type, from: str(o, 'from'), to: str(o, 'to'), key: str(o, 'key'), id: str(o, 'id'), peer: str(o, 'peer'),
+        inc: num(o, 'inc'), seq: num(o, 'seq'), ts: token(o, 'ts'), mode: lockMode(o), noWait: optBool(o, 'noWait') ?? false
+      }
+      const after = optBool(o, 'afterRelease')
+      if (after !== undefined) r.afterRelease = after
+      return r
+    }
+    case 'release-sent':
+      return { ...b, type, from: str(o, 'from'), to: str(o, 'to'), id: str(o, 'id') }
+    case 'attempt-restart':
+    case 'suspicion-drop':
+      return { ...b, type, node: str(o, 'node'), key: str(o, 'key'), why: optStr(o, 'why') ?? '' }
     default:
       return { ...b, type: 'unknown', recordType: type }
   }

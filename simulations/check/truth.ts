@@ -9,6 +9,12 @@
  * (whether its delay passes the suspicion timeout is not recorded) or a
  * fault of another kind that names no links (only `isolate` with nodes can be
  * expanded).
+ *
+ * A history with `truth` records (the simulator's) states the ground truth
+ * instead: from each record to the next, `running` peers are up and unfrozen
+ * (a live process that is not running counts as paused), `cut` links drop
+ * everything, and the truth is uncertain only while random loss,
+ * duplication or reordering is active (`clean: false`).
  */
 import { eventsOf, runEnd } from './events.js'
 import { faultIntervals, type FaultInterval } from './faults.js'
@@ -32,22 +38,70 @@ const NODE_FAULTS = new Set(['kill', 'pause'])
 
 function active (f: FaultInterval, t: number): boolean { return f.start <= t && t < f.end }
 
-export function truthTimeline (records: readonly HistoryRecord[], roster: readonly NodeName[]): TruthSegment[] {
-  const faults = faultIntervals(records)
-  const life = eventsOf(records, 'node-start', 'node-exit')
-  const end = runEnd(records)
-  const lifeOf = new Map<NodeName, typeof life>()
+type LifeRecords = ReturnType<typeof eventsOf<'node-start' | 'node-exit'>>
+
+/** Whether `x`'s process is up at `t` by its node-start / node-exit records (up when it has none). */
+function lifeUpFn (life: LifeRecords): (x: NodeName, t: number) => boolean {
+  const lifeOf = new Map<NodeName, LifeRecords>()
   for (const r of life) {
     let l = lifeOf.get(r.node)
     if (l === undefined) lifeOf.set(r.node, l = [])
     l.push(r)
   }
-  const lifeUp = (x: NodeName, t: number): boolean => {
+  return (x, t) => {
     const l = lifeOf.get(x)
     if (l === undefined) return true
     let up = l[0]!.type === 'node-exit'
     for (const r of l) { if (r.t <= t) up = r.type === 'node-start'; else break }
     return up
+  }
+}
+
+const timelineCache = new WeakMap<readonly HistoryRecord[], TruthSegment[]>()
+
+export function truthTimeline (records: readonly HistoryRecord[], roster: readonly NodeName[]): TruthSegment[] {
+  let out = timelineCache.get(records)
+  if (out === undefined) {
+    const stated = eventsOf(records, 'truth')
+    out = stated.length > 0 ? statedTimeline(records, roster, stated) : rebuiltTimeline(records, roster)
+    timelineCache.set(records, out)
+  }
+  return out
+}
+
+function statedTimeline (records: readonly HistoryRecord[], roster: readonly NodeName[], truths: ReturnType<typeof eventsOf<'truth'>>): TruthSegment[] {
+  const life = eventsOf(records, 'node-start', 'node-exit')
+  const lifeUp = lifeUpFn(life)
+  const end = runEnd(records)
+  const points = new Set<number>([0])
+  for (const r of truths) points.add(r.t)
+  for (const r of life) points.add(r.t)
+  const times = [...points].filter(t => t <= end).sort((a, b) => a - b)
+  const segments: TruthSegment[] = []
+  let i = -1
+  times.forEach((t, j) => {
+    const segEnd = j + 1 < times.length ? times[j + 1]! : Math.max(end, t)
+    while (i + 1 < truths.length && truths[i + 1]!.t <= t) i++
+    const tr = i >= 0 ? truths[i] : undefined
+    const alive = new Set(roster.filter(x => lifeUp(x, t)))
+    const running = new Set(tr?.running ?? [])
+    const paused = new Set([...alive].filter(x => !running.has(x)))
+    const cut = new Set((tr?.cut ?? []).map(([a, b]) => `${a}>${b}`))
+    segments.push({ start: t, end: segEnd, alive, paused, cut, uncertain: tr === undefined || !tr.clean })
+  })
+  return segments
+}
+
+function rebuiltTimeline (records: readonly HistoryRecord[], roster: readonly NodeName[]): TruthSegment[] {
+  const faults = faultIntervals(records)
+  const life = eventsOf(records, 'node-start', 'node-exit')
+  const end = runEnd(records)
+  const lifeUp = lifeUpFn(life)
+  const lifeOf = new Map<NodeName, LifeRecords>()
+  for (const r of life) {
+    let l = lifeOf.get(r.node)
+    if (l === undefined) lifeOf.set(r.node, l = [])
+    l.push(r)
   }
   // A kill keeps the node down until its fault ends or the node starts again, whichever is first.
   const killDown = faults.filter(f => f.kind === 'kill').flatMap(f => f.nodes.map(x => {

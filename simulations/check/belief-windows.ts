@@ -6,7 +6,7 @@
  */
 import { eventsInOrder, holdKey, type Of } from './events.js'
 import type { HistoryRecord } from './history.js'
-import type { LockMode } from '../../../src/core/types.js'
+import type { LockMode } from '../../src/core/types.js'
 
 export interface BeliefWindow {
   worker: string

@@ -1,8 +1,8 @@
-/** The history checker of `lockmesh simulate` / `lockmesh check` (issue 5). */
+/** The one checker set: `lockmesh simulate` / `lockmesh check` (issue 5) and `npm run sim` (issue 9). */
 export * from './history.js'
 export * from './violation.js'
 export type { CheckOptions } from './options.js'
-export { checkHistory, checkMalformed, violationTotal, CHECKERS, type CheckResult, type Checker } from './check-history.js'
+export { checkHistory, checkMalformed, runCheckers, violationTotal, CHECKERS, type CheckResult, type Checker } from './check-history.js'
 export { checkMutualExclusion } from './mutual-exclusion.js'
 export { checkTokenOrder } from './token-order.js'
 export { checkStoreMarks, checkValidOpsAccepted } from './store-marks.js'
@@ -10,6 +10,11 @@ export { checkLostUpdate, lostUpdateCount, counterTallies, type CounterTally } f
 export { checkAnswered } from './answered.js'
 export { checkLiveness, livenessPlan, type LivenessPlan } from './liveness.js'
 export { checkModes, modesNote, modesCoverageNote } from './modes.js'
+export { QuorumOracle, type ExpectedMode } from './quorum-oracle.js'
+export { checkLateLoss, LOSS_REPORT_SLACK_MS } from './late-loss.js'
+export { checkFairness, outranks } from './fairness.js'
+export { checkFaultFreeQuiet, settledAt } from './fault-free.js'
+export { checkIdReuse } from './id-reuse.js'
 export { beliefWindows, type BeliefWindow } from './belief-windows.js'
 export { historyStats, percentile, type HistoryStats, type FaultStats, type LatencyStats } from './stats.js'
 export { formatSummary, summaryJson, type SummaryJson } from './summary.js'

@@ -9,6 +9,12 @@ export type ViolationKind =
   | 'answered'
   | 'liveness'
   | 'modes'
+  | 'late-loss'
+  | 'fairness'
+  | 'fault-free-restart'
+  | 'id-reuse'
+  | 'core-exception'
+  | 'runaway'
 
 export interface Violation {
   kind: ViolationKind
@@ -30,7 +36,13 @@ export const VIOLATION_MEANING: Record<ViolationKind, string> = {
   'lost-update': 'a counter increment was lost or the counter does not equal the number of accepted increments',
   answered: 'an acquire was not answered exactly once, or a lock was re-acquired before the previous hold was closed',
   liveness: 'after the mesh healed and settled, an acquire did not succeed within the stated bound',
-  modes: "a node's reported mode did not match what its true reachable set allows after detection + stable period"
+  modes: "a node's reported mode did not match what its true reachable set allows after detection + stable period",
+  'late-loss': "a lease ran out on the holder's clocks but the app heard 'lost' only after the node had run on past the deadline (simulator)",
+  fairness: 'a conflicting attempt was granted before an older one that had reached every common voter first (simulator)',
+  'fault-free-restart': 'a run with no fault saw an attempt restart or a suspicion drop after every node reached its first mode (simulator)',
+  'id-reuse': 'a requester sent REQUEST for an attempt id it had already RELEASEd at that voter (simulator)',
+  'core-exception': 'the lock core threw (simulator)',
+  runaway: 'a seed exceeded its event budget (simulator)'
 }
 
 export function violation (kind: ViolationKind, t: number, details: string, line?: number): Violation {
