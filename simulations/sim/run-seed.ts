@@ -198,7 +198,7 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
   const network = new Network(n, rng.fork('network'), profile.network)
   const sim = new Simulation(ids, network, observer, trace, rng.fork('sim'), meshOptions, clocks, options.storeTwoMarks !== false)
   sim.nodes.forEach((node, i) => { node.baseRate = clocks[i]!.rate })
-  sim.diskWriteMsMax = cfgRng.chance(0.5) ? 3 : cfgRng.range(3, 40)
+  sim.diskWriteMsMax = cfgRng.chance(0.5) ? 3 : cfgRng.range(3, 200)
   const workload = new Workload({
     mesh: node => {
       const n = sim.nodes[node]!

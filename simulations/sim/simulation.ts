@@ -235,10 +235,11 @@ export class Simulation implements SimWorld {
     n.diskBusyUntil = at
     n.persistsInFlight++
     this.queue.push(at, { k: 'disk', node: n.index, inc, state: { ...state }, done })
-    // While this write is pending the node's results wait behind it: an app cancel now races its grant.
-    if (this.diskRng.chance(0.3)) {
-      const when = this.t + this.diskRng.range(0, at - this.t)
-      this.at(when, () => { if (this.live(n, inc) && n.running) this.workload.cancelOne(n.index) })
+    // While this write is pending the node's results wait behind it (a grant
+    // among them, maybe): app cancels just before it lands race that grant.
+    if (this.diskRng.chance(0.1)) {
+      const when = Math.max(this.t, at - this.diskRng.range(0, 0.2))
+      this.at(when, () => { if (this.live(n, inc) && n.running) this.workload.cancelWaiting(n.index) })
     }
   }
 

@@ -165,15 +165,15 @@ export class Workload {
   }
 
   /**
-   * An application on `node` gives up one of its waiting acquires now (the
+   * The applications on `node` give up their waiting acquires now (the
    * simulator aims this at moments when the node's results wait behind a
    * fence-store write: a grant may be held back exactly then).
    */
-  cancelOne (node: number): void {
+  cancelWaiting (node: number): void {
     if (this.phaseNow !== 'safety') return
-    const waiting = this.clients.filter(c => c.node === node && c.state === 'acquiring' && c.abort !== null && !c.abort.signal.aborted)
-    if (waiting.length === 0) return
-    this.rng.pick(waiting).abort!.abort()
+    for (const c of this.clients) {
+      if (c.node === node && c.state === 'acquiring' && c.abort !== null && !c.abort.signal.aborted) c.abort.abort()
+    }
   }
 
   // -- the client's life ----------------------------------------------------
