@@ -1,9 +1,11 @@
 /**
  * Bugs that lived above the core (issue 9), each pinned by a test that fails
  * on the code before the fix (commit 6da9060):
- * - item 1: an acquire aborted while its grant waits behind a fence-store
- *   write must never resolve (the old LockMesh resolved a Lock that looked
- *   valid while the core had already released it);
+ * - item 1: an acquire aborted while a fence-store write holds the node's
+ *   output settles as AbortError and never resolves; the key is free at once.
+ *   (The exact race — the grant itself held back when the abort comes — is
+ *   timing-bound; the simulator's `resolveCancelled` mutation test catches
+ *   it, test/sim-mutations.spec.ts);
  * - item 6: `extend()` racing `release()` settles;
  * - item 7: a one-node mesh acquiring in a tight loop still lets timers run
  *   (frames to itself went through queueMicrotask and starved the loop).
@@ -20,7 +22,8 @@ import { sleep, startMemoryMesh } from './helpers/memory-mesh.js'
 class GatedStore extends MemoryFenceStore {
   private gate: Promise<void> | null = null
   private openGate: (() => void) | null = null
-  saves = 0
+  /** Writes started (the base class counts completed ones). */
+  started = 0
   hold (): void {
     this.gate = new Promise(resolve => { this.openGate = resolve })
   }
@@ -31,7 +34,7 @@ class GatedStore extends MemoryFenceStore {
   }
 
   override async save (state: StoredState): Promise<void> {
-    this.saves++
+    this.started++
     const gate = this.gate
     if (gate !== null) await gate
     await super.save(state)
@@ -65,12 +68,12 @@ describe('LockMesh: bugs above the core (issue 9)', function () {
       await Promise.all(meshes.map(async m => await m.ready()))
       const [a, b] = meshes as [LockMesh, LockMesh, LockMesh]
       stores[0]!.hold()
-      const before = stores[0]!.saves
+      const before = stores[0]!.started
       const abort = new AbortController()
       const acquiring = a.acquire('k', { signal: abort.signal, waitMs: 5_000 })
       // Wait until m0's ceiling write is pending: the grant is held behind it.
-      for (let i = 0; i < 200 && stores[0]!.saves === before; i++) await sleep(5)
-      expect(stores[0]!.saves, 'a fence-store write started').to.be.greaterThan(before)
+      for (let i = 0; i < 200 && stores[0]!.started === before; i++) await sleep(5)
+      expect(stores[0]!.started, 'a fence-store write started').to.be.greaterThan(before)
       await sleep(100)
       abort.abort()
       stores[0]!.open()

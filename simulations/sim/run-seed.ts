@@ -124,8 +124,9 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
   const unsafe: Partial<Record<SafetyRule, boolean>> = {}
   for (const rule of options.unsafe ?? []) unsafe[rule] = true
   const marginMs = profile.fullBudget ? 0 : cfgRng.range(0, 5)
-  // Small ceiling steps make fence-store writes frequent, so results wait behind the persist gate often.
-  const ceilingStep = cfgRng.int(1, 8)
+  // Swarm seeds: small ceiling steps make fence-store writes frequent, so results
+  // wait behind the persist gate often. Message counts use the production step.
+  const ceilingStep = kind === 'swarm' ? cfgRng.int(1, 8) : undefined
   const coreConfig = (id: string): CoreConfig => defaultCoreConfig(id, ids, {
     quorum: quorumName,
     ttlMsMax: TTL_MS_MAX,
@@ -137,7 +138,7 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
     stableMs: timings.stableMs,
     retransmitMs: timings.retransmitMs,
     tombstoneMs: 2_000,
-    ceilingStep,
+    ...(ceilingStep !== undefined ? { ceilingStep } : {}),
     ...(options.unsafe !== undefined && options.unsafe.length > 0 ? { unsafe } : {}),
     ...options.coreOverrides
   })
@@ -198,7 +199,7 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
   const network = new Network(n, rng.fork('network'), profile.network)
   const sim = new Simulation(ids, network, observer, trace, rng.fork('sim'), meshOptions, clocks, options.storeTwoMarks !== false)
   sim.nodes.forEach((node, i) => { node.baseRate = clocks[i]!.rate })
-  sim.diskWriteMsMax = cfgRng.chance(0.5) ? 3 : cfgRng.range(3, 200)
+  if (kind === 'swarm' && cfgRng.chance(0.5)) sim.diskWriteMsMax = cfgRng.range(3, 200)
   const workload = new Workload({
     mesh: node => {
       const n = sim.nodes[node]!
