@@ -1182,11 +1182,12 @@ describe('SCENARIOS.md 28: Its own vote is durable first', () => {
     return { c, held, seenBeforeCrash, diskAfterCrash, b, a2 }
   }
 
-  it('no result leaves before every persist of its batch and earlier ones: a never saw 3001; after its restart no token at or below a seen one is issued', () => {
+  it('no grant leaves before every persist of its batch and earlier ones: a never saw 3001; after its restart no token at or below a seen one is issued', () => {
     const { held, seenBeforeCrash, diskAfterCrash, b, a2 } = story()
-    // Held: the COMMIT's batch (COMMITTED to itself) and the later batch
-    // with the invalid acquire's 'failed' result, behind the pending persist.
-    expect(held).to.deep.equal({ pending: [3_001n + 1024n], disk: 3_000n, results: [], selfCommitted: 0, n1Acked: true, heldBatches: 2 })
+    // Held: the COMMIT's batch (COMMITTED to itself) behind the pending persist.
+    // The later invalid acquire's 'failed' grants nothing: it leaves at once (issue 9 item 5).
+    expect(held.results.map(r => [r.type, r.handle])).to.deep.equal([['failed', 9]])
+    expect({ ...held, results: [] }).to.deep.equal({ pending: [3_001n + 1024n], disk: 3_000n, results: [], selfCommitted: 0, n1Acked: true, heldBatches: 1 })
     expect(seenBeforeCrash).to.deep.equal([])
     // The persist was lost with the crash.
     expect(diskAfterCrash).to.equal(3_000n)
@@ -1195,7 +1196,7 @@ describe('SCENARIOS.md 28: Its own vote is durable first', () => {
     expect(a2.token).to.equal(3_002n)
   })
 
-  it('when the persist completes instead, both held batches leave (COMMITTED to itself, the later result); the grant follows from that COMMITTED', () => {
+  it('when the persist completes instead, the held batch leaves (COMMITTED to itself); the grant follows from that COMMITTED', () => {
     const c = cluster()
     for (const id of IDS3) c.node(id).disk.state = { ceiling: 3_000n, cleanExit: false }
     c.bootPastQuiet()
@@ -1206,7 +1207,8 @@ describe('SCENARIOS.md 28: Its own vote is durable first', () => {
     while (c.node('n1').pendingPersist.length > 0) c.completePersist('n1')
     c.settle('COMMITTED')
     c.acquire('n0', { handle: 9, key: k, ttlMs: 10 * 60_000 })
-    expect(c.node('n0').results).to.deep.equal([])
+    // The invalid acquire's 'failed' grants nothing: it bypasses the gate (issue 9 item 5).
+    expect(c.node('n0').results.map(r => r.type)).to.deep.equal(['failed'])
     c.completePersist('n0')
     expect(c.node('n0').disk.state.ceiling).to.equal(3_001n + 1024n)
     expect(c.pending(isT('COMMITTED', 'n0', 'n0')).map(fmt)).to.deep.equal([`n0->n0 COMMITTED(${k} n0:1.1)`])

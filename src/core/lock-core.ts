@@ -9,7 +9,9 @@
  * suspicions — re-probes when the node itself was stalled), then handles the
  * input, then returns one Ready batch. The core holds back every frame
  * (except PING/PONG), result and event of a batch until that batch and every
- * earlier one is persisted: a driver may release what a Ready contains at once.
+ * earlier one is persisted — except results that grant nothing and mode
+ * downgrades, under ordering rules (see finish()) — so a driver may release
+ * what a Ready contains at once.
  */
 import { validateCoreConfig } from './config.js'
 import { FailureDetector } from './detector.js'
@@ -19,7 +21,7 @@ import { createQuorumSystem, type QuorumSystem } from './quorum.js'
 import { Requester } from './requester.js'
 import { Voter } from './voter.js'
 import type { StepContext } from './context.js'
-import type { Boot, CoreConfig, CoreEvent, Frame, FrameBody, FrameType, Input, NodeId, Now, OutFrame, PersistedState, Ready, Result } from './types.js'
+import type { Boot, CoreConfig, CoreEvent, Frame, FrameBody, FrameType, Handle, Input, NodeId, Now, OutFrame, PersistedState, Ready, Result } from './types.js'
 
 interface HeldBatch {
   /** Released once `persistedUpTo` reaches this batch. */
@@ -27,6 +29,20 @@ interface HeldBatch {
   frames: Array<{ to: NodeId, body: FrameBody }>
   results: Result[]
   events: CoreEvent[]
+}
+
+/**
+ * Results that grant and extend nothing: they may leave before their batch is
+ * persisted (issue 9 item 5; the argument is in docs/design.md, "Which results
+ * bypass the persist gate and why that is safe") — unless an older result of
+ * the same handle is still held: one handle's results keep their order.
+ */
+const BYPASS_RESULTS: ReadonlySet<Result['type']> = new Set(['lost', 'failed', 'released', 'not-holder', 'extend-failed'])
+
+/** Order of modes: a mode event below the previous one is a downgrade. */
+function modeRank (e: Extract<CoreEvent, { type: 'mode' }>): number {
+  const base = e.mode === 'read-write' ? 4 : e.mode === 'read-only' ? 2 : 0
+  return base + (e.sharedLocks ? 1 : 0)
 }
 
 const REQUESTER_FRAMES = new Set<FrameType>(['QUEUED', 'GRANT', 'FAILED', 'INQUIRE', 'CONTENDED', 'COMMITTED', 'REFUSED', 'EXTENDED', 'RELEASED'])
@@ -50,6 +66,12 @@ export class LockCore {
   private batchNo = 0
   private persistedUpTo = 0
   private held: HeldBatch[] = []
+  /** Results still held, per handle (a bypassing result must not overtake them). */
+  private readonly heldByHandle = new Map<Handle, number>()
+  /** Mode events still held (a downgrade leaves early only when there are none). */
+  private heldModeEvents = 0
+  /** Rank of the last mode event the core emitted (held or not). */
+  private lastModeRank = 0
   private step$: { frames: Array<{ to: NodeId, body: FrameBody }>, results: Result[], events: CoreEvent[], persist: boolean } | null = null
 
   constructor (config: CoreConfig, private readonly boot: Boot) {
@@ -250,8 +272,28 @@ export class LockCore {
       if (f.body.t === 'PING' || f.body.t === 'PONG') { immediate.push(f); return false }
       return true
     })
-    if (gated.length + s.results.length + s.events.length > 0) {
-      this.held.push({ batch: this.batchNo, frames: gated, results: s.results, events: s.events })
+    // Frames are never un-gated (safety). Results and events bypass the gate
+    // only while this batch is not yet persisted, and only as bypass() allows.
+    const open = this.batchNo <= this.persistedUpTo
+    const early: { results: Result[], events: CoreEvent[] } = { results: [], events: [] }
+    const heldResults: Result[] = []
+    const heldEvents: CoreEvent[] = []
+    // In order, counting each held one at once: a later result of the same
+    // handle (or a later mode event) in this very batch stays behind it.
+    for (const r of s.results) {
+      if (!open && this.bypassResult(r)) { early.results.push(r); continue }
+      heldResults.push(r)
+      this.heldByHandle.set(r.handle, (this.heldByHandle.get(r.handle) ?? 0) + 1)
+    }
+    for (const e of s.events) {
+      const bypass = !open && this.bypassEvent(e)
+      if (e.type === 'mode') this.lastModeRank = modeRank(e)
+      if (bypass) { early.events.push(e); continue }
+      heldEvents.push(e)
+      if (e.type === 'mode') this.heldModeEvents++
+    }
+    if (gated.length + heldResults.length + heldEvents.length > 0) {
+      this.held.push({ batch: this.batchNo, frames: gated, results: heldResults, events: heldEvents })
     }
     const frames: OutFrame[] = immediate.map(f => this.stamp(f.to, f.body))
     const results: Result[] = []
@@ -259,12 +301,44 @@ export class LockCore {
     while (this.held.length > 0 && this.held[0]!.batch <= this.persistedUpTo) {
       const h = this.held.shift()!
       for (const f of h.frames) frames.push(this.stamp(f.to, f.body))
-      results.push(...h.results)
-      events.push(...h.events)
+      for (const r of h.results) {
+        results.push(r)
+        const n = (this.heldByHandle.get(r.handle) ?? 1) - 1
+        if (n <= 0) this.heldByHandle.delete(r.handle)
+        else this.heldByHandle.set(r.handle, n)
+      }
+      for (const e of h.events) {
+        events.push(e)
+        if (e.type === 'mode') this.heldModeEvents--
+      }
     }
+    // Older (just released) batches first, then what bypassed this batch's gate.
+    results.push(...early.results)
+    events.push(...early.events)
     const wake = this.nextWake()
     this.requestedWake = wake
     return { persist, frames, results, events, wakeAt: wake, wakeAtWall: this.nextWallWake() }
+  }
+
+  /**
+   * Whether result `r` of an unpersisted batch may leave now: it grants and extends nothing, and no older result of its handle
+   * is held. Test-only `lostOvertakesGranted` lets a `lost` overtake them.
+   */
+  private bypassResult (r: Result): boolean {
+    if (!BYPASS_RESULTS.has(r.type)) return false
+    if ((this.heldByHandle.get(r.handle) ?? 0) === 0) return true
+    return r.type === 'lost' && this.config.unsafe?.lostOvertakesGranted === true
+  }
+
+  /**
+   * Whether event `e` of an unpersisted batch may leave now: only a mode
+   * downgrade, and only when no older mode event is held (mode events keep
+   * their order: a downgrade never overtakes an older held upgrade). Other
+   * events stay gated. Test-only `downgradeOvertakesUpgrade` drops the order rule.
+   */
+  private bypassEvent (e: CoreEvent): boolean {
+    if (e.type !== 'mode' || modeRank(e) >= this.lastModeRank) return false
+    return this.heldModeEvents === 0 || this.config.unsafe?.downgradeOvertakesUpgrade === true
   }
 
   private stamp (to: NodeId, body: FrameBody): OutFrame {

@@ -37,7 +37,13 @@ export interface GrantNo {
   n: number
 }
 
-/** Safety rules that tests may switch off one at a time (mutation suite). */
+/**
+ * Safety rules that tests may switch off one at a time (mutation suite).
+ * `lostOvertakesGranted` and `downgradeOvertakesUpgrade` name the bug they
+ * re-introduce (setting them true breaks the persist-gate ordering rules:
+ * a `lost` leaves before its own held `granted`; a mode downgrade leaves
+ * before an older held upgrade).
+ */
 export type SafetyRule =
   | 'quorumIntersection'
   | 'quietPeriod'
@@ -56,6 +62,8 @@ export type SafetyRule =
   | 'fenceCheck'
   | 'commitNeedsLiveGrant'
   | 'neverYieldAfterCommit'
+  | 'lostOvertakesGranted'
+  | 'downgradeOvertakesUpgrade'
 
 export interface CoreConfig {
   /** This node. Must be in `roster`. */
@@ -269,9 +277,14 @@ export type CoreEvent =
  *    `wakeAt` or the wall clock `wakeAtWall` — if no other input came first.
  *    Each Ready replaces both wake-ups of the previous one (null = none).
  *
- * The core itself holds back every frame (except PING/PONG), result and event
- * of a batch until that batch and all earlier ones are persisted, so whatever
- * a Ready contains may be released at once.
+ * The core itself holds back every frame (except PING/PONG) and every other
+ * result and event of a batch until that batch and all earlier ones are
+ * persisted, so whatever a Ready contains may be released at once. Results
+ * that grant and extend nothing (`lost`, `failed`, `released`, `not-holder`,
+ * `extend-failed`) leave at once unless an older result of the same handle is
+ * still held; a mode downgrade leaves at once unless an older mode event is
+ * still held (docs/design.md: which results bypass the persist gate and why
+ * that is safe).
  */
 export interface Ready {
   persist: { batch: number; state: PersistedState } | null
