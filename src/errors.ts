@@ -2,21 +2,20 @@
  * Public error classes: one class per failure, each with a stable `name`
  * (tests and applications switch on `err.name`).
  */
+import { CoreConfigError, describeValue } from './core/config-error.js'
 
 /** Options or configuration did not validate: says what was expected and what came. */
 export class InvalidOptionsError extends Error {
   static override readonly name = 'InvalidOptionsError'
   override readonly name = 'InvalidOptionsError'
   constructor (readonly option: string, readonly expected: string, readonly received: unknown) {
-    super(`Invalid option \`${option}\`: expected ${expected}, received ${describe(received)}`)
+    super(`Invalid option \`${option}\`: expected ${expected}, received ${describeValue(received)}`)
   }
-}
 
-function describe (value: unknown): string {
-  if (typeof value === 'bigint') return `${value}n`
-  if (typeof value === 'string') return JSON.stringify(value)
-  if (value === undefined || value === null || typeof value !== 'object') return String(value)
-  try { return JSON.stringify(value, (_k, v: unknown) => typeof v === 'bigint' ? `${v}n` : v) } catch { return Object.prototype.toString.call(value) }
+  /** The public form of the core's own validation error. */
+  static from (err: CoreConfigError): InvalidOptionsError {
+    return new InvalidOptionsError(err.option, err.expected, err.received)
+  }
 }
 
 /** Base of every lockmesh lock failure; `name` tells which. */

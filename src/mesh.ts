@@ -6,6 +6,7 @@
  */
 import { TypedEventEmitter } from 'main-event'
 import { configHash, defaultCoreConfig, minTtlMs, validateCoreConfig } from './core/config.js'
+import { CoreConfigError } from './core/config-error.js'
 import type { QuorumFigures } from './core/quorum.js'
 import type { CoreConfig, CoreEvent, LockMode, Mode, NodeId, QuorumSystemName, Result } from './core/types.js'
 import {
@@ -140,14 +141,18 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     if (typeof init !== 'object' || init === null) throw new InvalidOptionsError('init', 'an object', init)
     const timing = typeof init.timing === 'string' || init.timing === undefined ? TIMING_PRESETS[init.timing ?? 'lan'] : init.timing
     if (timing === undefined) throw new InvalidOptionsError('timing', "'lan' | 'fast' | an object of timings", init.timing)
-    this.config = defaultCoreConfig(init.self, init.roster, {
-      ...(init.quorum !== undefined ? { quorum: init.quorum } : {}),
-      ...(init.ttlMsMax !== undefined ? { ttlMsMax: init.ttlMsMax } : {}),
-      ...(init.driftRho !== undefined ? { driftRho: init.driftRho } : {}),
-      ...timing,
-      ...init.core
-    })
-    validateCoreConfig(this.config)
+    try {
+      this.config = defaultCoreConfig(init.self, init.roster, {
+        ...(init.quorum !== undefined ? { quorum: init.quorum } : {}),
+        ...(init.ttlMsMax !== undefined ? { ttlMsMax: init.ttlMsMax } : {}),
+        ...(init.driftRho !== undefined ? { driftRho: init.driftRho } : {}),
+        ...timing,
+        ...init.core
+      })
+      validateCoreConfig(this.config)
+    } catch (err) {
+      throw err instanceof CoreConfigError ? InvalidOptionsError.from(err) : err
+    }
     this.defaultTtlMs = init.defaultTtlMs ?? Math.min(DEFAULT_TTL_MS, this.config.ttlMsMax)
     this.defaultWaitMs = init.defaultWaitMs ?? DEFAULT_WAIT_MS
     checkTtl('defaultTtlMs', this.defaultTtlMs, this.config)

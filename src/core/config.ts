@@ -3,7 +3,7 @@
  * the handshake (two nodes with different hashes must not vote together:
  * their quorums need not intersect).
  */
-import { InvalidOptionsError } from '../errors.js'
+import { CoreConfigError } from './config-error.js'
 import { createQuorumSystem } from './quorum.js'
 import type { CoreConfig, NodeId } from './types.js'
 
@@ -47,24 +47,24 @@ function defaultLimits (): CoreConfig['limits'] {
 
 function positive (name: string, value: unknown, integer = false): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new InvalidOptionsError(name, integer ? 'a positive integer' : 'a positive finite number', value)
+    throw new CoreConfigError(name, integer ? 'a positive integer' : 'a positive finite number', value)
   }
 }
 
-/** Throws InvalidOptionsError naming the first bad field. */
+/** Throws CoreConfigError naming the first bad field. */
 export function validateCoreConfig (config: CoreConfig): void {
-  if (!Array.isArray(config.roster) || config.roster.length === 0) throw new InvalidOptionsError('roster', 'a non-empty array of node ids', config.roster)
-  if (new Set(config.roster).size !== config.roster.length) throw new InvalidOptionsError('roster', 'distinct node ids', config.roster)
-  if (!config.roster.includes(config.self)) throw new InvalidOptionsError('self', `one of the roster (${config.roster.length} nodes)`, config.self)
-  if (!['grid', 'majority', 'all', 'auto'].includes(config.quorum)) throw new InvalidOptionsError('quorum', "'grid' | 'majority' | 'all' | 'auto'", config.quorum)
+  if (!Array.isArray(config.roster) || config.roster.length === 0) throw new CoreConfigError('roster', 'a non-empty array of node ids', config.roster)
+  if (new Set(config.roster).size !== config.roster.length) throw new CoreConfigError('roster', 'distinct node ids', config.roster)
+  if (!config.roster.includes(config.self)) throw new CoreConfigError('self', `one of the roster (${config.roster.length} nodes)`, config.self)
+  if (!['grid', 'majority', 'all', 'auto'].includes(config.quorum)) throw new CoreConfigError('quorum', "'grid' | 'majority' | 'all' | 'auto'", config.quorum)
   positive('ttlMsMax', config.ttlMsMax)
-  if (typeof config.driftRho !== 'number' || !(config.driftRho >= 0 && config.driftRho < 0.5)) throw new InvalidOptionsError('driftRho', 'a number in [0, 0.5)', config.driftRho)
-  if (typeof config.marginMs !== 'number' || !(config.marginMs >= 0) || !Number.isFinite(config.marginMs)) throw new InvalidOptionsError('marginMs', 'a finite number >= 0', config.marginMs)
-  if (config.ttlMsMax < minTtlMs(config)) throw new InvalidOptionsError('ttlMsMax', `at least ${minTtlMs(config)} (the smallest ttl with a positive validity after marginMs and driftRho)`, config.ttlMsMax)
-  if (typeof config.maxClockJump !== 'bigint' || config.maxClockJump <= 0n) throw new InvalidOptionsError('maxClockJump', 'a positive bigint', config.maxClockJump)
+  if (typeof config.driftRho !== 'number' || !(config.driftRho >= 0 && config.driftRho < 0.5)) throw new CoreConfigError('driftRho', 'a number in [0, 0.5)', config.driftRho)
+  if (typeof config.marginMs !== 'number' || !(config.marginMs >= 0) || !Number.isFinite(config.marginMs)) throw new CoreConfigError('marginMs', 'a finite number >= 0', config.marginMs)
+  if (config.ttlMsMax < minTtlMs(config)) throw new CoreConfigError('ttlMsMax', `at least ${minTtlMs(config)} (the smallest ttl with a positive validity after marginMs and driftRho)`, config.ttlMsMax)
+  if (typeof config.maxClockJump !== 'bigint' || config.maxClockJump <= 0n) throw new CoreConfigError('maxClockJump', 'a positive bigint', config.maxClockJump)
   positive('pingIntervalMs', config.pingIntervalMs)
   positive('suspicionTimeoutMs', config.suspicionTimeoutMs)
-  if (config.suspicionTimeoutMs <= config.pingIntervalMs) throw new InvalidOptionsError('suspicionTimeoutMs', `more than pingIntervalMs (${config.pingIntervalMs})`, config.suspicionTimeoutMs)
+  if (config.suspicionTimeoutMs <= config.pingIntervalMs) throw new CoreConfigError('suspicionTimeoutMs', `more than pingIntervalMs (${config.pingIntervalMs})`, config.suspicionTimeoutMs)
   positive('stallThresholdMs', config.stallThresholdMs)
   positive('stableMs', config.stableMs)
   positive('retransmitMs', config.retransmitMs)
