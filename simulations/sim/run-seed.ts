@@ -199,7 +199,11 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
   const network = new Network(n, rng.fork('network'), profile.network)
   const sim = new Simulation(ids, network, observer, trace, rng.fork('sim'), meshOptions, clocks, options.storeTwoMarks !== false)
   sim.nodes.forEach((node, i) => { node.baseRate = clocks[i]!.rate })
-  if (kind === 'swarm' && cfgRng.chance(0.5)) sim.diskWriteMsMax = cfgRng.range(3, 200)
+  if (kind === 'swarm' && !profile.faultFree && cfgRng.chance(0.5)) {
+    sim.diskWriteMsMax = cfgRng.range(3, 200)
+    // Stalls are a safety-phase fault: the liveness phase needs a healthy disk.
+    if (cfgRng.chance(0.5)) { sim.diskStallP = cfgRng.range(0.005, 0.05); sim.diskStallUntil = healAt - 3000 }
+  }
   const workload = new Workload({
     mesh: node => {
       const n = sim.nodes[node]!

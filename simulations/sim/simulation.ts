@@ -76,6 +76,9 @@ export class Simulation implements SimWorld {
   windowFrames = 0
   /** A fence-store write takes 0..this ms (per seed: a fast SSD to a slow SD card). */
   diskWriteMsMax = 3
+  /** Chance that one write hangs for 0.5–3 s (a stalling SD card; longer than some leases), before `diskStallUntil`. */
+  diskStallP = 0
+  diskStallUntil = 0
 
   private readonly idToIndex = new Map<string, number>()
   private readonly diskRng: Rng
@@ -231,7 +234,11 @@ export class Simulation implements SimWorld {
 
   diskWrite (n: SimNode, inc: number, state: StoredState, done: () => void): void {
     if (!this.live(n, inc)) return
-    const at = Math.max(n.diskBusyUntil, this.t) + this.diskRng.range(0, this.diskWriteMsMax)
+    // The start-up write (the new incarnation) is a fast one: a slow disk is a
+    // fault of the running node, and the mode checker counts from the start.
+    const slow = n.started
+    const stall = slow && this.diskStallP > 0 && this.t < this.diskStallUntil && this.diskRng.chance(this.diskStallP) ? this.diskRng.range(500, 3000) : 0
+    const at = Math.max(n.diskBusyUntil, this.t) + this.diskRng.range(0, slow ? this.diskWriteMsMax : 3) + stall
     n.diskBusyUntil = at
     n.persistsInFlight++
     this.queue.push(at, { k: 'disk', node: n.index, inc, state: { ...state }, done })
