@@ -13,6 +13,47 @@
 import type { QuorumSystem } from './quorum.js'
 import type { FrameHeader, Mode, NodeId } from './types.js'
 
+/**
+ * Our unacknowledged frames to one peer (frame number, send time), oldest
+ * first, at most `max` (the oldest is forgotten). A head index instead of
+ * Array.shift(): amortised O(1) per entry, where shift() moved the whole log
+ * (up to sentLogMax entries) for every frame sent into a partition.
+ */
+class SentLog {
+  private fns: number[] = []
+  private ats: number[] = []
+  /** Index of the oldest live entry; the dead prefix is cut when it grows long. */
+  private head = 0
+
+  constructor (private readonly max: number) {}
+
+  push (fn: number, at: number): void {
+    this.fns.push(fn)
+    this.ats.push(at)
+    if (this.fns.length - this.head > this.max) this.head++
+    this.compact()
+  }
+
+  /** Drop every entry with a frame number <= `ack`; the send time of the last one dropped. */
+  ackUpTo (ack: number): number | undefined {
+    let at: number | undefined
+    const fns = this.fns
+    while (this.head < fns.length && fns[this.head]! <= ack) at = this.ats[this.head++]
+    this.compact()
+    return at
+  }
+
+  private compact (): void {
+    if (this.head === this.fns.length) {
+      if (this.head > 0) { this.fns.length = 0; this.ats.length = 0; this.head = 0 }
+    } else if (this.head >= 64 && this.head * 2 >= this.fns.length) {
+      this.fns = this.fns.slice(this.head)
+      this.ats = this.ats.slice(this.head)
+      this.head = 0
+    }
+  }
+}
+
 interface PeerLink {
   /** Newest incarnation seen (0 = none yet). */
   inc: number
@@ -21,7 +62,7 @@ interface PeerLink {
   lastHeard: number
   /** Our frames to this peer: numbers and send times not yet acknowledged. */
   sentFn: number
-  sentLog: Array<[fn: number, at: number]>
+  sentLog: SentLog
   ackedSentAt: number
   lastSentAt: number
   reprobeUntil: number | null
@@ -48,6 +89,10 @@ export interface DetectorOptions {
 export type FrameVerdict = 'ok' | 'new-incarnation' | 'stale-incarnation'
 
 const NEVER = -Infinity
+/** See FailureDetector.lapseAt: far above float rounding, far below any timing. */
+const LAPSE_SLACK_MS = 1e-3
+const NONE: readonly NodeId[] = Object.freeze([])
+const NO_CHANGE = Object.freeze({ suspected: NONE, trusted: NONE })
 
 export class FailureDetector {
   private readonly links = new Map<NodeId, PeerLink>()
@@ -56,12 +101,21 @@ export class FailureDetector {
   private firstModeAt = Infinity
   /** Set by evaluate() when some peer's trust flipped: the mode must be recomputed. */
   private trustChanged = false
+  /**
+   * evaluate() runs twice per step; it may skip its loop while no trust can
+   * flip: no untrusted peer became reachable (`trustDirty`) and no trusted
+   * peer's reachability can have lapsed (`now` before `lapseAt`, the earliest
+   * lapse over trusted peers, minus LAPSE_SLACK_MS so float rounding of
+   * `now - t0 < timeout` versus `now < t0 + timeout` never matters).
+   */
+  private trustDirty = true
+  private lapseAt = -Infinity
 
   constructor (private readonly opts: DetectorOptions, private readonly quorum: QuorumSystem) {
     for (const peer of opts.roster) {
       if (peer === opts.self) continue
       this.links.set(peer, {
-        inc: 0, recvFn: 0, lastHeard: NEVER, sentFn: 0, sentLog: [], ackedSentAt: NEVER,
+        inc: 0, recvFn: 0, lastHeard: NEVER, sentFn: 0, sentLog: new SentLog(opts.sentLogMax), ackedSentAt: NEVER,
         lastSentAt: NEVER, reprobeUntil: null, trusted: false, quietUntil: NEVER
       })
     }
@@ -82,8 +136,7 @@ export class FailureDetector {
     const link = this.links.get(peer)
     if (link === undefined) return { clock, inc: this.opts.selfInc, fn: 0, ack: 0, ackInc: 0 }
     link.sentFn++
-    link.sentLog.push([link.sentFn, now])
-    if (link.sentLog.length > this.opts.sentLogMax) link.sentLog.shift()
+    link.sentLog.push(link.sentFn, now)
     link.lastSentAt = now
     return { clock, inc: this.opts.selfInc, fn: link.sentFn, ack: link.recvFn, ackInc: link.inc }
   }
@@ -100,10 +153,12 @@ export class FailureDetector {
       link.recvFn = 0
     }
     if (h.fn > link.recvFn) link.recvFn = h.fn
+    // Only an untrusted peer can become trusted here, and clearing a re-probe
+    // can bring a lapse forward; anything else only moves lapses later.
+    if (!link.trusted || link.reprobeUntil !== null) this.trustDirty = true
     link.lastHeard = now
     if (h.ackInc === this.opts.selfInc && h.ack > 0) {
-      let ackedAt: number | undefined
-      while (link.sentLog.length > 0 && link.sentLog[0]![0] <= h.ack) ackedAt = link.sentLog.shift()![1]
+      const ackedAt = link.sentLog.ackUpTo(h.ack)
       if (ackedAt !== undefined && ackedAt > link.ackedSentAt) link.ackedSentAt = ackedAt
     }
     if (this.reachableByFrames(link, now)) link.reprobeUntil = null
@@ -116,6 +171,7 @@ export class FailureDetector {
     if (link === undefined) return 'ok'
     if (incarnation < link.inc) return 'stale-incarnation'
     let verdict: FrameVerdict = 'ok'
+    this.trustDirty = true
     if (incarnation > link.inc) {
       verdict = link.inc === 0 ? 'ok' : 'new-incarnation'
       link.inc = incarnation
@@ -159,6 +215,7 @@ export class FailureDetector {
 
   /** We were stalled: give every trusted peer one re-probe before accusing it. */
   stalled (now: number): NodeId[] {
+    this.trustDirty = true
     const probe: NodeId[] = []
     for (const [peer, link] of this.links) {
       if (!link.trusted || this.reachableByFrames(link, now)) continue
@@ -168,23 +225,36 @@ export class FailureDetector {
     return probe
   }
 
-  /** Update trust; returns the peers newly suspected and newly trusted. */
-  evaluate (now: number): { suspected: NodeId[], trusted: NodeId[] } {
-    const suspected: NodeId[] = []
-    const trusted: NodeId[] = []
+  /**
+   * Update trust; returns the peers newly suspected and newly trusted (run
+   * twice per step: nothing is allocated when no trust flips, the usual case).
+   */
+  evaluate (now: number): { suspected: readonly NodeId[], trusted: readonly NodeId[] } {
+    if (!this.trustDirty && now < this.lapseAt - LAPSE_SLACK_MS) return NO_CHANGE
+    let suspected: NodeId[] | null = null
+    let trusted: NodeId[] | null = null
+    let lapseAt = Infinity
+    const t = this.opts.suspicionTimeoutMs
     for (const [peer, link] of this.links) {
       const ok = this.reachable(link, now)
-      if (ok && !link.trusted) { link.trusted = true; trusted.push(peer); this.trustChanged = true }
-      if (!ok && link.trusted) { link.trusted = false; link.reprobeUntil = null; suspected.push(peer); this.trustChanged = true }
+      if (ok && !link.trusted) { link.trusted = true; (trusted ??= []).push(peer); this.trustChanged = true }
+      if (!ok && link.trusted) { link.trusted = false; link.reprobeUntil = null; (suspected ??= []).push(peer); this.trustChanged = true }
+      if (link.trusted) {
+        const lapse = Math.min(link.lastHeard, link.ackedSentAt) + t
+        const until = link.reprobeUntil !== null && link.reprobeUntil > lapse ? link.reprobeUntil : lapse
+        if (until < lapseAt) lapseAt = until
+      }
     }
-    return { suspected, trusted }
+    this.trustDirty = false
+    this.lapseAt = lapseAt
+    return suspected === null && trusted === null ? NO_CHANGE : { suspected: suspected ?? NONE, trusted: trusted ?? NONE }
   }
 
-  /** Peers that need a PING now (nothing sent to them for a ping interval). */
-  pingsDue (now: number): NodeId[] {
-    const due: NodeId[] = []
-    for (const [peer, link] of this.links) if (now - link.lastSentAt >= this.opts.pingIntervalMs) due.push(peer)
-    return due
+  /** Peers that need a PING now (nothing sent to them for a ping interval); runs every step. */
+  pingsDue (now: number): readonly NodeId[] {
+    let due: NodeId[] | null = null
+    for (const [peer, link] of this.links) if (now - link.lastSentAt >= this.opts.pingIntervalMs) (due ??= []).push(peer)
+    return due ?? NONE
   }
 
   /**

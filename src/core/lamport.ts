@@ -3,7 +3,10 @@
  * `maxJump`, so a peer with a wild clock cannot exhaust the 64-bit space —
  * and nothing is ever rejected for its timestamp.
  */
-import { INT63_MAX } from './ids.js'
+import { INT63_MAX as IMPORTED_MAX } from './ids.js'
+
+/** A module-local copy: read on every frame (an imported binding may cost a getter call under a CJS transform such as tsx's). */
+const INT63_MAX = IMPORTED_MAX
 
 export class LamportClock {
   constructor (private value: bigint, private readonly maxJump: bigint) {}

@@ -45,6 +45,11 @@ function modeRank (e: Extract<CoreEvent, { type: 'mode' }>): number {
   return base + (e.sharedLocks ? 1 : 0)
 }
 
+const FRAME_TYPES: readonly FrameType[] = ['REQUEST', 'QUEUED', 'GRANT', 'FAILED', 'INQUIRE', 'YIELD', 'CONTENDED', 'COMMIT', 'COMMITTED', 'REFUSED', 'EXTEND', 'EXTENDED', 'RELEASE', 'RELEASED', 'PING', 'PONG']
+/** Counter names per frame type, built once (a template string per frame was a hot-path cost). */
+const IN_COUNTER = Object.fromEntries(FRAME_TYPES.map(t => [t, `in.${t}`])) as Record<FrameType, string>
+const OUT_COUNTER = Object.fromEntries(FRAME_TYPES.map(t => [t, `out.${t}`])) as Record<FrameType, string>
+
 const REQUESTER_FRAMES = new Set<FrameType>(['QUEUED', 'GRANT', 'FAILED', 'INQUIRE', 'CONTENDED', 'COMMITTED', 'REFUSED', 'EXTENDED', 'RELEASED'])
 
 export class LockCore {
@@ -219,7 +224,7 @@ export class LockCore {
     if (why !== null) { this.reject(from, why); return }
     if (from !== this.config.self && !this.detector.isPeer(from)) { this.reject(from, 'sender is not on the roster'); return }
     const b = frame.b
-    this.count(`in.${b.t}`)
+    this.count(IN_COUNTER[b.t])
     if (from !== this.config.self) {
       const verdict = this.detector.received(from, frame.h, this.now.mono)
       if (verdict === 'stale-incarnation') { this.count('staleFrames'); return }
@@ -267,14 +272,15 @@ export class LockCore {
       this.voter.ceilingDirty = false
       persist = { batch: ++this.batchNo, state: this.persistedState() }
     }
+    // Frames are never un-gated (safety). Results and events bypass the gate
+    // only while this batch is not yet persisted, and only as bypass() allows.
+    const open = this.batchNo <= this.persistedUpTo
+    if (open && this.held.length === 0) return this.finishOpen(persist)
     const immediate: Array<{ to: NodeId, body: FrameBody }> = []
     const gated = s.frames.filter(f => {
       if (f.body.t === 'PING' || f.body.t === 'PONG') { immediate.push(f); return false }
       return true
     })
-    // Frames are never un-gated (safety). Results and events bypass the gate
-    // only while this batch is not yet persisted, and only as bypass() allows.
-    const open = this.batchNo <= this.persistedUpTo
     const early: { results: Result[], events: CoreEvent[] } = { results: [], events: [] }
     const heldResults: Result[] = []
     const heldEvents: CoreEvent[] = []
@@ -315,14 +321,37 @@ export class LockCore {
     // Older (just released) batches first, then what bypassed this batch's gate.
     results.push(...early.results)
     events.push(...early.events)
+    return this.ready(persist, frames, results, events)
+  }
+
+  /**
+   * finish() when every batch is persisted and nothing is held (the usual
+   * step): the same output as the general path — PING/PONG first, then the
+   * other frames in order, every result and event — without its bookkeeping.
+   */
+  private finishOpen (persist: Ready['persist']): Ready {
+    const s = this.step$!
+    const frames: OutFrame[] = []
+    let others = false
+    for (const f of s.frames) {
+      if (f.body.t === 'PING' || f.body.t === 'PONG') frames.push(this.stamp(f.to, f.body))
+      else others = true
+    }
+    if (others) for (const f of s.frames) if (f.body.t !== 'PING' && f.body.t !== 'PONG') frames.push(this.stamp(f.to, f.body))
+    for (const e of s.events) if (e.type === 'mode') this.lastModeRank = modeRank(e)
+    return this.ready(persist, frames, s.results, s.events)
+  }
+
+  private ready (persist: Ready['persist'], frames: OutFrame[], results: Result[], events: CoreEvent[]): Ready {
     const wake = this.nextWake()
     this.requestedWake = wake
     return { persist, frames, results, events, wakeAt: wake, wakeAtWall: this.nextWallWake() }
   }
 
   /**
-   * Whether result `r` of an unpersisted batch may leave now: it grants and extends nothing, and no older result of its handle
-   * is held. Test-only `lostOvertakesGranted` lets a `lost` overtake them.
+   * Whether result `r` of an unpersisted batch may leave now: it grants and
+   * extends nothing, and no older result of its handle is held. Test-only
+   * `lostOvertakesGranted` lets a `lost` overtake them.
    */
   private bypassResult (r: Result): boolean {
     if (!BYPASS_RESULTS.has(r.type)) return false
@@ -342,7 +371,7 @@ export class LockCore {
   }
 
   private stamp (to: NodeId, body: FrameBody): OutFrame {
-    this.count(`out.${body.t}`)
+    this.count(OUT_COUNTER[body.t])
     return { to, frame: { h: this.detector.stamp(to, this.clock.now, this.now.mono), b: body } }
   }
 
@@ -359,7 +388,8 @@ export class LockCore {
   /** The earliest wall-clock deadline (held lock validity, COMMIT round validity), not before now. */
   private nextWallWake (): number | null {
     if (this.stopped) return null
-    const next = this.requester.nextWallDeadline()
+    // nextWake() just ran requester.nextDeadline(), which computed it in the same pass.
+    const next = this.requester.wallDeadline
     return Number.isFinite(next) ? Math.max(next, this.now.wall) : null
   }
 

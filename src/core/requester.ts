@@ -101,6 +101,8 @@ export class Requester {
   stopped = false
   /** Earliest retransmission due, as computed at the end of the last step. */
   private retransmitDueAt = -Infinity
+  /** Earliest wall-clock deadline, as computed with it. */
+  private wallDueAt = Infinity
 
   constructor (private readonly ctx: () => StepContext, private readonly deps: RequesterDeps) {}
 
@@ -547,7 +549,9 @@ export class Requester {
   tick (): void {
     const c = this.c
     const now = c.now
-    for (const acq of [...this.acquires.values()]) {
+    // Direct iteration (runs every step): the loop only deletes the entry it
+    // is on (end()), which a Map iteration tolerates; it adds none.
+    for (const acq of this.acquires.values()) {
       if (acq.phase === 'held') {
         const why = this.expired(acq.validUntil, now)
         if (why !== null) {
@@ -597,22 +601,32 @@ export class Requester {
 
   nextDeadline (): number {
     let next = Infinity
+    let wall = Infinity
     let retransmit = Infinity
     for (const acq of this.acquires.values()) {
       if (acq.phase === 'held') {
         next = Math.min(next, acq.validUntil.mono)
+        wall = Math.min(wall, acq.validUntil.wall)
         if (acq.extend !== null) retransmit = Math.min(retransmit, this.retransmitDue(acq))
         continue
       }
       retransmit = Math.min(retransmit, this.retransmitDue(acq))
       if (acq.deadline !== null) next = Math.min(next, acq.deadline)
       const commit = acq.attempt?.commit
-      if (acq.phase === 'committing' && commit !== null && commit !== undefined) next = Math.min(next, this.validity(commit, commit.sentAt).mono)
+      if (acq.phase === 'committing' && commit !== null && commit !== undefined) {
+        const v = this.validity(commit, commit.sentAt)
+        next = Math.min(next, v.mono)
+        wall = Math.min(wall, v.wall)
+      }
     }
     for (const r of this.releases.values()) retransmit = Math.min(retransmit, r.lastSent + this.c.config.retransmitMs)
     this.retransmitDueAt = retransmit
+    this.wallDueAt = this.c.off('wallClockCheck') ? Infinity : wall
     return Math.min(next, retransmit)
   }
+
+  /** nextWallDeadline() as of the last nextDeadline() (one pass computes both at the end of a step). */
+  get wallDeadline (): number { return this.wallDueAt }
 
   /**
    * The earliest wall-clock deadline `tick` acts on: a held lock's validity

@@ -54,6 +54,12 @@ function conflicts (a: LockMode, b: LockMode): boolean {
   return a === 'exclusive' || b === 'exclusive'
 }
 
+/** A vote of `k` conflicts with `mode` (a plain loop: this runs on every grant attempt). */
+function anyConflict (k: KeyState, mode: LockMode): boolean {
+  for (const v of k.votes.values()) if (conflicts(v.mode, mode)) return true
+  return false
+}
+
 export interface VoterDeps {
   isSuspected: (peer: NodeId) => boolean
 }
@@ -202,7 +208,7 @@ export class Voter {
     }
     const w: Waiting = { id: b.id, idk, ts: b.ts, mode: b.mode, ttlMs: b.ttlMs, requester: from, failedSent: false }
     if (b.noWait) {
-      if (this.isQuiet(c.now.mono) || this.behindHigher(k, w) || [...k.votes.values()].some(v => conflicts(v.mode, w.mode))) {
+      if (this.isQuiet(c.now.mono) || this.behindHigher(k, w) || anyConflict(k, w.mode)) {
         this.failed(from, b.key, b.id, 'busy')
         this.maybeEvict(b.key, k)
         return
@@ -266,7 +272,7 @@ export class Voter {
         this.c.event({ type: 'suspicion-drop', peer: head.requester, key, grants: 0, queued: 1 })
         continue
       }
-      if ([...k.votes.values()].some(v => conflicts(v.mode, head.mode))) break
+      if (anyConflict(k, head.mode)) break
       k.queue.shift()
       this.grant(key, k, head)
     }
