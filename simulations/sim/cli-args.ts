@@ -9,13 +9,18 @@
  * `--retransmit-ms` shape the workload and timings for the mutation suite.
  */
 import type { QuorumSystemName, SafetyRule } from '../../src/core/types.js'
+import type { MeshMutation } from '../../src/mesh.js'
 import { FAULT_KINDS, type FaultKind } from './fault-schedule.js'
 
 export const SAFETY_RULES: readonly SafetyRule[] = [
   'quorumIntersection', 'quietPeriod', 'fencePersistence', 'driftFormula', 'validityFromFirstTransmission',
   'extendMaxRule', 'repeatedCommitMaxRule', 'suspicionKeepsCommitted', 'sharedRaisesFence', 'failedOnOvertake',
-  'noPartialRepick', 'freshSeqPerAttempt', 'cleanExitMarker', 'wallClockCheck', 'fenceCheck'
+  'noPartialRepick', 'freshSeqPerAttempt', 'cleanExitMarker', 'wallClockCheck', 'fenceCheck',
+  'commitNeedsLiveGrant', 'neverYieldAfterCommit', 'lostOvertakesGranted', 'downgradeOvertakesUpgrade'
 ]
+
+/** LockMesh's own test-only mutations, also taken by `--unsafe`. */
+export const MESH_MUTATIONS: readonly MeshMutation[] = ['resolveCancelled']
 
 export interface CliOptions {
   seeds: number
@@ -25,6 +30,7 @@ export interface CliOptions {
   json: boolean
   trace: boolean
   unsafe: SafetyRule[]
+  meshUnsafe: MeshMutation[]
   storeTwoMarks: boolean
   faults: FaultKind[] | undefined
   faultFree: boolean
@@ -56,7 +62,7 @@ function int (flag: string, value: string | undefined, min: number): number {
 
 export function parseArgs (argv: readonly string[]): CliOptions {
   const o: CliOptions = {
-    seeds: 1, seed: 1, nodes: 9, quorum: 'auto', json: false, trace: false, unsafe: [], storeTwoMarks: true,
+    seeds: 1, seed: 1, nodes: 9, quorum: 'auto', json: false, trace: false, unsafe: [], meshUnsafe: [], storeTwoMarks: true,
     faults: undefined, faultFree: false, fullBudget: undefined, clockScale: undefined, workers: undefined, measure: true, worker: false,
     holdToExpiry: false, liveContention: false, suspicionMs: undefined, pingMs: undefined, retransmitMs: undefined
   }
@@ -77,7 +83,8 @@ export function parseArgs (argv: readonly string[]): CliOptions {
       case '--trace': o.trace = true; break
       case '--unsafe': {
         const r = next()
-        if (r === undefined || !(SAFETY_RULES as readonly string[]).includes(r)) throw new UsageError(`--unsafe expects one of ${SAFETY_RULES.join(', ')}, got ${r === undefined ? 'nothing' : JSON.stringify(r)}`)
+        if (r !== undefined && (MESH_MUTATIONS as readonly string[]).includes(r)) { o.meshUnsafe.push(r as MeshMutation); break }
+        if (r === undefined || !(SAFETY_RULES as readonly string[]).includes(r)) throw new UsageError(`--unsafe expects one of ${[...SAFETY_RULES, ...MESH_MUTATIONS].join(', ')}, got ${r === undefined ? 'nothing' : JSON.stringify(r)}`)
         o.unsafe.push(r as SafetyRule)
         break
       }
@@ -114,7 +121,7 @@ export function parseArgs (argv: readonly string[]): CliOptions {
 export function replayCommand (o: CliOptions, seed: number): string {
   const parts = ['npm run sim --', '--seeds 1', `--seed ${seed}`, `--nodes ${o.nodes}`]
   if (o.quorum !== 'auto') parts.push(`--quorum ${o.quorum}`)
-  for (const r of o.unsafe) parts.push(`--unsafe ${r}`)
+  for (const r of [...o.unsafe, ...o.meshUnsafe]) parts.push(`--unsafe ${r}`)
   if (!o.storeTwoMarks) parts.push('--store-one-mark')
   if (o.faults !== undefined) parts.push(`--faults ${o.faults.join(',')}`)
   if (o.faultFree) parts.push('--fault-free')

@@ -22,6 +22,7 @@ function runOptions (o: CliOptions, seed: number, workload: WorkloadKind, trace 
     nodes: o.nodes,
     quorum: o.quorum,
     unsafe: o.unsafe,
+    meshUnsafe: o.meshUnsafe,
     storeTwoMarks: o.storeTwoMarks,
     trace,
     workload,
