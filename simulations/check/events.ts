@@ -32,12 +32,21 @@ export function eventsInOrder (records: readonly HistoryRecord[]): EventRecord[]
 /** The events of the given types, in order; computed once per history and type list (callers must not modify it). */
 export function eventsOf<T extends EventRecord['type']> (records: readonly HistoryRecord[], ...types: T[]): Array<Of<T>> {
   let cache = byTypesCache.get(records)
-  if (cache === undefined) byTypesCache.set(records, cache = new Map())
+  if (cache === undefined) {
+    // One pass groups every event by type; each group stays in order.
+    cache = new Map()
+    for (const e of eventsInOrder(records)) {
+      let g = cache.get(e.type)
+      if (g === undefined) cache.set(e.type, g = [])
+      g.push(e)
+    }
+    byTypesCache.set(records, cache)
+  }
   const key = types.join(',')
   let out = cache.get(key)
   if (out === undefined) {
-    const want = new Set<string>(types)
-    out = eventsInOrder(records).filter(e => want.has(e.type))
+    out = types.flatMap(t => cache.get(t) ?? [])
+    out.sort(inOrder)
     cache.set(key, out)
   }
   return out as Array<Of<T>>
