@@ -1,6 +1,12 @@
-/** The simulator's command line: the documented flags exactly, hidden test flags, replay commands. */
+/** The simulator's command line: the documented flags exactly, hidden test flags, replay commands, --history. */
 import { expect } from 'chai'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runCheck } from '../simulations/check/cli-check.js'
 import { parseArgs, replayCommand, UsageError } from '../simulations/sim/cli-args.js'
+import { historyLine } from '../simulations/sim/observer.js'
+import { runSeed, type RunOptions } from '../simulations/sim/run-seed.js'
 
 describe('sim: command line', () => {
   it('parses the documented flags', () => {
@@ -30,5 +36,40 @@ describe('sim: command line', () => {
   it('builds a replay command with the same settings', () => {
     const o = parseArgs(['--seeds', '100', '--nodes', '5', '--quorum', 'majority', '--unsafe', 'quietPeriod'])
     expect(replayCommand(o, 42)).to.equal('npm run sim -- --seeds 1 --seed 42 --nodes 5 --quorum majority --unsafe quietPeriod --trace')
+  })
+
+  it('--history takes a file and one seed only', () => {
+    expect(parseArgs(['--history', 'h.jsonl'])).to.include({ history: 'h.jsonl', seeds: 1 })
+    expect(() => parseArgs(['--seeds', '2', '--history', 'h.jsonl'])).to.throw(UsageError, /one seed/)
+    expect(() => parseArgs(['--history'])).to.throw(UsageError, /file name/)
+  })
+})
+
+describe('sim: its history is a lockmesh check history', () => {
+  let dir = ''
+  before(() => { dir = mkdtempSync(join(tmpdir(), 'lockmesh-sim-history-')) })
+  after(() => { rmSync(dir, { recursive: true, force: true }) })
+
+  /** Runs one seed, writes its history.jsonl, runs `lockmesh check --json` on it. */
+  async function simAndCheck (options: RunOptions): Promise<{ simKinds: string[], code: number, checkKinds: string[] }> {
+    const r = runSeed({ ...options, keepHistory: true })
+    const file = join(dir, `seed-${options.seed}.jsonl`)
+    writeFileSync(file, (r.history ?? []).map(historyLine).join('\n') + '\n')
+    const out: string[] = []
+    const code = await runCheck([file, '--json'], { out: l => { out.push(l) }, err: l => { out.push(l) } })
+    const summary = JSON.parse(out[out.length - 1]!) as { violationCounts: Record<string, number> }
+    return { simKinds: [...new Set(r.violations.map(v => v.kind))].sort(), code, checkKinds: Object.keys(summary.violationCounts).sort() }
+  }
+
+  it('a clean seed passes lockmesh check', async () => {
+    const r = await simAndCheck({ seed: 3, short: true })
+    expect(r).to.deep.equal({ simKinds: [], code: 0, checkKinds: [] })
+  })
+
+  it('a mutated seed fails lockmesh check with the kinds npm run sim reported', async () => {
+    const r = await simAndCheck({ seed: 1, nodes: 3, quorum: 'majority', faults: ['crash-restart'], holdToExpiry: true, unsafe: ['fencePersistence'] })
+    expect(r.simKinds).to.include('token-order')
+    expect(r.code).to.equal(1)
+    expect(r.checkKinds).to.deep.equal(r.simKinds)
   })
 })

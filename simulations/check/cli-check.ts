@@ -11,9 +11,10 @@ import { formatSummary, summaryJson } from './summary.js'
 
 const USAGE = `usage: lockmesh check <history.jsonl> [--json] [--slack-ms N] [--max-per-kind N]
 
-Checks a history written by \`lockmesh simulate\`: mutual exclusion, token order,
-the store's two marks, lost updates, answered acquires, liveness after heal and
-modes. Exits 1 on any violation.`
+Checks a history written by \`lockmesh simulate\` (or by \`npm run sim -- --history\`):
+mutual exclusion, token order, the store's two marks, lost updates, answered
+acquires, liveness after heal and modes; on a simulator history also late loss
+reports, fairness, fault-free quiet and attempt-id reuse. Exits 1 on any violation.`
 
 export interface CheckIo {
   out: (line: string) => void

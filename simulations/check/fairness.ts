@@ -25,6 +25,8 @@ interface Attempt {
   /** Voters it was sent to: its quorum. */
   quorum: Set<string>
   sentAt: number
+  /** Granted, released or its node exited (ns; Infinity if none). */
+  end: number
 }
 
 /** Priority order of DESIGN.md §4: (Lamport ts, peer, incarnation, seq), smaller first. */
@@ -46,7 +48,7 @@ export function checkFairness (records: readonly HistoryRecord[]): Violation[] {
   const attempts = new Map<string, Attempt>()
   for (const s of sends) {
     let a = attempts.get(s.id)
-    if (a === undefined) attempts.set(s.id, a = { first: s, voters: new Map(), quorum: new Set(), sentAt: s.t })
+    if (a === undefined) attempts.set(s.id, a = { first: s, voters: new Map(), quorum: new Set(), sentAt: s.t, end: Infinity })
     a.quorum.add(s.to)
   }
   for (const d of eventsOf(records, 'request-delivered')) {
@@ -76,6 +78,7 @@ export function checkFairness (records: readonly HistoryRecord[]): Violation[] {
 
   const byKey = new Map<string, Attempt[]>()
   for (const a of attempts.values()) {
+    a.end = endOf(a)
     const r = a.first
     if (a.sentAt < from || r.noWait || disturbed.has(r.key)) continue
     if ((groups.get(`${r.peer}|${r.inc}|${r.ts}|${r.key}`) ?? 0) > 1) continue
@@ -90,7 +93,8 @@ export function checkFairness (records: readonly HistoryRecord[]): Violation[] {
       const yGranted = grantedAt.get(y.first.id)
       if (yGranted === undefined) continue
       for (const x of list) {
-        if (x === y || !outranks(x.first, y.first)) continue
+        // Cheapest test first: x must still be waiting when y is granted.
+        if (x.end <= yGranted || x === y || !outranks(x.first, y.first)) continue
         if (x.first.mode === 'shared' && y.first.mode === 'shared') continue
         let common = 0
         let xFirstEverywhere = true
@@ -102,7 +106,7 @@ export function checkFairness (records: readonly HistoryRecord[]): Violation[] {
           if (dx === undefined || dy === undefined || !(dx < dy)) { xFirstEverywhere = false; break }
         }
         if (common === 0 || !xFirstEverywhere) continue
-        const xEnd = endOf(x)
+        const xEnd = x.end
         if (yGranted < xEnd) {
           out.push(violation('fairness', yGranted,
             `Key "${key}": ${y.first.id} (ts ${y.first.ts}) was granted at ${fmtMs(yGranted)} before ${x.first.id} (ts ${x.first.ts}), which outranks it and reached all ${common} common voters first, was granted or ended (${fmtMs(xEnd)}).`,

@@ -199,8 +199,6 @@ export interface RequestRecord extends EventBase {
   ts: bigint
   mode: LockMode
   noWait: boolean
-  /** request-sent: the requester had already sent RELEASE for this id to this voter (an id reused). */
-  afterRelease?: boolean
 }
 
 /** Simulator: the first RELEASE of an attempt id a requester sent to one voter. */
@@ -426,13 +424,10 @@ function parseEvent (o: Json, type: string, line: number): EventRecord {
       return { ...b, type, running: nodeList(o, 'running'), cut: linkList(o, 'cut'), clean: bool(o, 'clean') }
     case 'request-sent':
     case 'request-delivered': {
-      const r: RequestRecord = {
+      return {
         ...b, type, from: str(o, 'from'), to: str(o, 'to'), key: str(o, 'key'), id: str(o, 'id'), peer: str(o, 'peer'),
         inc: num(o, 'inc'), seq: num(o, 'seq'), ts: token(o, 'ts'), mode: lockMode(o), noWait: optBool(o, 'noWait') ?? false
       }
-      const after = optBool(o, 'afterRelease')
-      if (after !== undefined) r.afterRelease = after
-      return r
     }
     case 'release-sent':
       return { ...b, type, from: str(o, 'from'), to: str(o, 'to'), id: str(o, 'id') }

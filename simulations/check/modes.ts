@@ -63,7 +63,8 @@ export function modesCoverageNote (records: readonly HistoryRecord[]): string | 
   let unknown = 0
   for (const seg of truthTimeline(records, config.roster)) if (seg.uncertain) unknown += seg.end - seg.start
   if (unknown <= 0) return undefined
-  return `modes not checked for ${fmtMs(unknown)} of the run: reachability unknown (slow faults, or faults that name no links)`
+  const why = eventsOf(records, 'truth').length > 0 ? 'random loss, duplication or reordering was active' : 'slow faults, or faults that name no links'
+  return `modes not checked for ${fmtMs(unknown)} of the run: reachability unknown (${why})`
 }
 
 export function checkModes (records: readonly HistoryRecord[], opts: CheckOptions = {}): Violation[] {

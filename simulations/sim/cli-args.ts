@@ -7,6 +7,9 @@
  * `--clock-scale x`; `--workers k`; `--no-measure` skips the message-count runs;
  * `--hold-to-expiry`, `--live-contention`, `--ping-ms`, `--suspicion-ms`,
  * `--retransmit-ms` shape the workload and timings for the mutation suite.
+ *
+ * `--history <file>` (with `--seeds 1`) writes the seed's history in the
+ * format of `lockmesh simulate`'s history.jsonl, for `lockmesh check` / `report`.
  */
 import type { QuorumSystemName, SafetyRule } from '../../src/core/types.js'
 import type { MeshMutation } from '../../src/mesh.js'
@@ -44,6 +47,8 @@ export interface CliOptions {
   suspicionMs: number | undefined
   pingMs: number | undefined
   retransmitMs: number | undefined
+  /** Write the (single) seed's history.jsonl here. */
+  history: string | undefined
 }
 
 export class UsageError extends Error {
@@ -51,7 +56,7 @@ export class UsageError extends Error {
   override readonly name = UsageError.NAME
 }
 
-export const USAGE = 'usage: npm run sim -- --seeds <n> [--seed <s>] [--nodes <n>] [--quorum grid|majority|all] [--json] [--trace]'
+export const USAGE = 'usage: npm run sim -- --seeds <n> [--seed <s>] [--nodes <n>] [--quorum grid|majority|all] [--json] [--trace] [--history <file> (one seed)]'
 
 function int (flag: string, value: string | undefined, min: number): number {
   if (value === undefined || !/^\d+$/.test(value)) throw new UsageError(`${flag} expects an integer >= ${min}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`)
@@ -64,7 +69,7 @@ export function parseArgs (argv: readonly string[]): CliOptions {
   const o: CliOptions = {
     seeds: 1, seed: 1, nodes: 9, quorum: 'auto', json: false, trace: false, unsafe: [], meshUnsafe: [], storeTwoMarks: true,
     faults: undefined, faultFree: false, fullBudget: undefined, clockScale: undefined, workers: undefined, measure: true, worker: false,
-    holdToExpiry: false, liveContention: false, suspicionMs: undefined, pingMs: undefined, retransmitMs: undefined
+    holdToExpiry: false, liveContention: false, suspicionMs: undefined, pingMs: undefined, retransmitMs: undefined, history: undefined
   }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
@@ -111,9 +116,16 @@ export function parseArgs (argv: readonly string[]): CliOptions {
       case '--suspicion-ms': o.suspicionMs = int(a, next(), 1); break
       case '--ping-ms': o.pingMs = int(a, next(), 1); break
       case '--retransmit-ms': o.retransmitMs = int(a, next(), 1); break
+      case '--history': {
+        const f = next()
+        if (f === undefined || f === '' || f.startsWith('--')) throw new UsageError('--history expects a file name')
+        o.history = f
+        break
+      }
       default: throw new UsageError(`unknown argument ${JSON.stringify(a)}\n${USAGE}`)
     }
   }
+  if (o.history !== undefined && o.seeds !== 1) throw new UsageError('--history writes one seed: use it with --seeds 1')
   return o
 }
 

@@ -5,11 +5,13 @@
  * object and nothing goes to stderr. Exit code 1 on any violation.
  */
 import { fork, type ChildProcess } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { fmtMs } from '../check/history.js'
 import { parseArgs, replayCommand, UsageError, USAGE, type CliOptions } from './cli-args.js'
 import { FAULT_KINDS, type FaultKind } from './fault-schedule.js'
+import { historyLine } from './observer.js'
 import { runSeed, type RunOptions, type SeedResult } from './run-seed.js'
 import type { WorkloadKind } from './workload.js'
 
@@ -116,6 +118,16 @@ async function main (): Promise<number> {
   if (o.worker) { worker(o); return -1 }
 
   const seeds = Array.from({ length: o.seeds }, (_, i) => o.seed + i)
+  if (o.history !== undefined) {
+    // One seed in-process; its history goes to the file for `lockmesh check` / `lockmesh report`.
+    const r = runSeed({ ...runOptions(o, o.seed, 'swarm', o.trace), keepHistory: true })
+    for (const line of r.trace ?? []) process.stdout.write(`${line}\n`)
+    const records = r.history ?? []
+    writeFileSync(o.history, records.map(historyLine).join('\n') + '\n')
+    for (const v of r.violations) process.stdout.write(`VIOLATION seed ${o.seed} ${v.kind} at ${fmtMs(v.t)}: ${v.details}\n`)
+    process.stdout.write(`seed ${o.seed}: ${r.violations.length} violations; history (${records.length} records) in ${o.history} — lockmesh check ${o.history}\n`)
+    return r.violations.length > 0 ? 1 : 0
+  }
   if (o.trace) {
     // Readable transcripts: in-process, seed by seed.
     let bad = 0

@@ -19,7 +19,8 @@
  */
 import type { LockMode, Mode, Validity } from '../../src/core/types.js'
 import {
-  msToNs, type AcquiredRecord, type ConfigRecord, type EventRecord, type ExtendedRecord, type HistoryRecord, type RequestRecord
+  msToNs, type AcquiredRecord, type ConfigRecord, type CounterRecord, type EventRecord, type ExtendedRecord, type HistoryRecord, type RequestRecord,
+  type StoreOpRecord
 } from '../check/history.js'
 import type { StoreDecision } from './fenced-store.js'
 
@@ -87,15 +88,13 @@ interface HandleInfo {
   state: 'pending' | 'held' | 'done'
 }
 
-/** A record before its line number is assigned (distributes over the union). */
-type Unnumbered<R> = R extends unknown ? Omit<R, 'line'> : never
-
 type Fixup = { rec: AcquiredRecord | ExtendedRecord, node: number, vu: Validity, from: number }
 
 export class Observer {
   private readonly recs: EventRecord[] = []
   private readonly fixups: Fixup[] = []
-  private readonly handles = new Map<string, HandleInfo>()
+  /** Per node: handle → what the observer knows of it. */
+  private readonly handles: Array<Map<number, HandleInfo>>
   /** Handles pending or held, per node: what a crash ends. */
   private readonly openByNode: Array<Set<HandleInfo>>
   private readonly incarnation: number[]
@@ -107,6 +106,7 @@ export class Observer {
   private finished: HistoryRecord[] | undefined
 
   constructor (readonly meta: RunMeta, readonly clocks: ClockView) {
+    this.handles = meta.roster.map(() => new Map())
     this.openByNode = meta.roster.map(() => new Set())
     this.incarnation = meta.roster.map(() => 0)
   }
@@ -116,18 +116,20 @@ export class Observer {
 
   private name (node: number): string { return this.meta.roster[node] ?? `n${node}` }
 
-  private push<R extends EventRecord = EventRecord> (rec: Unnumbered<R>): R {
-    const r = { ...rec, line: this.recs.length + 2 } as unknown as R
-    this.recs.push(r)
-    return r
+  /** The line the next record gets (the config is line 1). */
+  private get next (): number { return this.recs.length + 2 }
+
+  private push<R extends EventRecord = EventRecord> (rec: R): R {
+    this.recs.push(rec)
+    return rec
   }
 
   private info (node: number, handle: number, key = ''): HandleInfo {
-    const k = `${node}:${handle}`
-    let h = this.handles.get(k)
+    const byHandle = this.handles[node]!
+    let h = byHandle.get(handle)
     if (h === undefined) {
       h = { node, handle, worker: `${this.name(node)}#${this.incarnation[node] ?? 0}/h${handle}`, key, state: 'done' }
-      this.handles.set(k, h)
+      byHandle.set(handle, h)
     }
     return h
   }
@@ -144,25 +146,25 @@ export class Observer {
   acquireStart (t: number, node: number, handle: number, key: string, mode: LockMode, noWait: boolean, waitMs: number | null, live: boolean): void {
     const h = this.info(node, handle, key)
     this.setState(h, 'pending')
-    this.push({ type: 'acquire-start', t: msToNs(t), node: this.name(node), worker: h.worker, key, mode, noWait, live, ...(waitMs !== null ? { waitMs } : {}) })
+    this.push({ line: this.next, type: 'acquire-start', t: msToNs(t), node: this.name(node), worker: h.worker, key, mode, noWait, live, ...(waitMs !== null ? { waitMs } : {}) })
   }
 
   acquired (t: number, node: number, handle: number, key: string, mode: LockMode, token: bigint, validUntil: Validity, id: string): void {
     const h = this.info(node, handle, key)
     this.setState(h, 'held')
-    const rec = this.push<AcquiredRecord>({ type: 'acquired', t: msToNs(t), node: this.name(node), worker: h.worker, key, mode, token, validUntil: msToNs(t), id })
+    const rec = this.push<AcquiredRecord>({ line: this.next, type: 'acquired', t: msToNs(t), node: this.name(node), worker: h.worker, key, mode, token, validUntil: msToNs(t), id })
     this.fixups.push({ rec, node, vu: validUntil, from: t })
   }
 
   acquireFailed (t: number, node: number, handle: number, reason: string): void {
     const h = this.info(node, handle)
     this.setState(h, 'done')
-    this.push({ type: 'acquire-failed', t: msToNs(t), node: this.name(node), worker: h.worker, key: h.key, reason })
+    this.push({ line: this.next, type: 'acquire-failed', t: msToNs(t), node: this.name(node), worker: h.worker, key: h.key, reason })
   }
 
   extended (t: number, node: number, handle: number, validUntil: Validity): void {
     const h = this.info(node, handle)
-    const rec = this.push<ExtendedRecord>({ type: 'extended', t: msToNs(t), node: this.name(node), worker: h.worker, key: h.key, validUntil: msToNs(t) })
+    const rec = this.push<ExtendedRecord>({ line: this.next, type: 'extended', t: msToNs(t), node: this.name(node), worker: h.worker, key: h.key, validUntil: msToNs(t) })
     this.fixups.push({ rec, node, vu: validUntil, from: t })
   }
 
@@ -170,18 +172,18 @@ export class Observer {
   lost (t: number, node: number, handle: number, reason?: string): void {
     const h = this.info(node, handle)
     this.setState(h, 'done')
-    this.push({ type: 'lost', t: msToNs(t), node: this.name(node), worker: h.worker, key: h.key, ...(reason !== undefined ? { reason } : {}) })
+    this.push({ line: this.next, type: 'lost', t: msToNs(t), node: this.name(node), worker: h.worker, key: h.key, ...(reason !== undefined ? { reason } : {}) })
   }
 
   /** The app issued release (before any RELEASE frame leaves). */
   releaseIssued (t: number, node: number, handle: number): void {
     const h = this.info(node, handle)
     this.setState(h, 'done')
-    this.push({ type: 'released', t: msToNs(t), node: this.name(node), worker: h.worker, key: h.key })
+    this.push({ line: this.next, type: 'released', t: msToNs(t), node: this.name(node), worker: h.worker, key: h.key })
   }
 
   mode (t: number, node: number, mode: Mode, sharedLocks: boolean): void {
-    this.push({ type: 'mode', t: msToNs(t), node: this.name(node), mode, sharedLocks })
+    this.push({ line: this.next, type: 'mode', t: msToNs(t), node: this.name(node), mode, sharedLocks })
   }
 
   /**
@@ -193,7 +195,7 @@ export class Observer {
     const ns = msToNs(t)
     if (what === 'start') {
       this.incarnation[node] = (this.incarnation[node] ?? 0) + 1
-      this.push({ type: 'node-start', t: ns, node: this.name(node) })
+      this.push({ line: this.next, type: 'node-start', t: ns, node: this.name(node) })
       return
     }
     const reason = what === 'crash' ? 'killed' : 'exit'
@@ -201,7 +203,7 @@ export class Observer {
       if (h.state === 'pending') this.acquireFailed(t, node, h.handle, reason)
       else this.lost(t, node, h.handle, reason)
     }
-    this.push({ type: 'node-exit', t: ns, node: this.name(node), how: what })
+    this.push({ line: this.next, type: 'node-exit', t: ns, node: this.name(node), how: what })
   }
 
   /**
@@ -210,9 +212,10 @@ export class Observer {
    */
   storeDecision (d: StoreDecision): void {
     const h = this.info(d.node, d.handle)
-    const common = { t: msToNs(d.t), node: this.name(d.node), worker: h.worker, key: d.key }
-    this.push({ ...common, type: d.op === 'read' ? 'store-read' : 'store-write', token: d.token, accepted: d.accepted, value: d.value })
-    if (d.op === 'write') this.push({ ...common, type: 'counter', before: d.value - 1, after: d.value, accepted: d.accepted })
+    const t = msToNs(d.t)
+    const node = this.name(d.node)
+    this.push<StoreOpRecord>({ line: this.next, type: d.op === 'read' ? 'store-read' : 'store-write', t, node, worker: h.worker, key: d.key, token: d.token, accepted: d.accepted, value: d.value })
+    if (d.op === 'write') this.push<CounterRecord>({ line: this.next, type: 'counter', t, node, worker: h.worker, key: d.key, before: d.value - 1, after: d.value, accepted: d.accepted })
   }
 
   // -- the wire -------------------------------------------------------------------
@@ -241,21 +244,24 @@ export class Observer {
     const k = `${id}>${to}`
     if (this.released.has(k)) return
     this.released.add(k)
-    this.push({ type: 'release-sent', t: msToNs(t), from: this.name(from), to: this.name(to), id })
+    this.push({ line: this.next, type: 'release-sent', t: msToNs(t), from: this.name(from), to: this.name(to), id })
   }
 
   private pushRequest (type: RequestRecord['type'], t: number, from: number, to: number, req: RequestInfo): void {
-    this.push<RequestRecord>({ type, t: msToNs(t), from: this.name(from), to: this.name(to), ...req })
+    this.push<RequestRecord>({
+      line: this.next, type, t: msToNs(t), from: this.name(from), to: this.name(to),
+      key: req.key, id: req.id, peer: req.peer, inc: req.inc, seq: req.seq, ts: req.ts, mode: req.mode, noWait: req.noWait
+    })
   }
 
   // -- the core's notes and the ground truth ----------------------------------------
 
   attemptRestart (t: number, node: number, key: string, why: string): void {
-    this.push({ type: 'attempt-restart', t: msToNs(t), node: this.name(node), key, why })
+    this.push({ line: this.next, type: 'attempt-restart', t: msToNs(t), node: this.name(node), key, why })
   }
 
   suspicionDrop (t: number, node: number, key: string, why: string): void {
-    this.push({ type: 'suspicion-drop', t: msToNs(t), node: this.name(node), key, why })
+    this.push({ line: this.next, type: 'suspicion-drop', t: msToNs(t), node: this.name(node), key, why })
   }
 
   /** Ground truth from `t` on (a later snapshot at the same instant wins). */
@@ -264,7 +270,7 @@ export class Observer {
     const n = this.meta.roster.length
     const cut: Array<[string, string]> = []
     for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (blocked[a * n + b] === 1) cut.push([this.name(a), this.name(b)])
-    this.push({ type: 'truth', t: msToNs(t), running: this.meta.roster.filter((_, i) => running[i] === true), cut, clean })
+    this.push({ line: this.next, type: 'truth', t: msToNs(t), running: this.meta.roster.filter((_, i) => running[i] === true), cut, clean })
   }
 
   // -- the end ------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import { defaultCoreConfig } from '../../src/core/config.js'
 import { resolveQuorumName } from '../../src/core/quorum.js'
 import type { CoreConfig, QuorumSystemName, SafetyRule } from '../../src/core/types.js'
 import { runCheckers } from '../check/check-history.js'
-import { msToNs } from '../check/history.js'
+import { msToNs, type HistoryRecord } from '../check/history.js'
 import { violation, type Violation } from '../check/violation.js'
 import { SimClock } from './clock.js'
 import { chooseProfile, FAULT_KINDS, planFaults, type FaultAction, type FaultKind, type FaultProfile } from './fault-schedule.js'
@@ -55,6 +55,8 @@ export interface RunOptions {
   holdToExpiry?: boolean
   /** Liveness phase: every acquire on one key, up to 6 contenders. */
   liveContention?: boolean
+  /** Return the seed's history records (`--history`). */
+  keepHistory?: boolean
 }
 
 export interface SeedStats {
@@ -82,6 +84,8 @@ export interface SeedResult {
   violations: Violation[]
   stats: SeedStats
   trace?: string[]
+  /** With `keepHistory`: the records the checkers read, config first. */
+  history?: HistoryRecord[]
 }
 
 export interface Timings {
@@ -310,7 +314,14 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
     windowAcquires: workload.exclusiveGrants,
     virtualMs: sim.t
   }
-  return { seed, traceHash: trace.hash, violations, stats, ...(options.trace === true ? { trace: trace.lines } : {}) }
+  return {
+    seed,
+    traceHash: trace.hash,
+    violations,
+    stats,
+    ...(options.trace === true ? { trace: trace.lines } : {}),
+    ...(options.keepHistory === true ? { history: observer.history() } : {})
+  }
 }
 
 /** Resolves planned fault actions against the live world (aiming at holders and their voters). */
