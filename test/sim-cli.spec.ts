@@ -52,7 +52,7 @@ describe('sim: its history is a lockmesh check history', () => {
 
   /** Runs one seed, writes its history.jsonl, runs `lockmesh check --json` on it. */
   async function simAndCheck (options: RunOptions): Promise<{ simKinds: string[], code: number, checkKinds: string[] }> {
-    const r = runSeed({ ...options, keepHistory: true })
+    const r = await runSeed({ ...options, keepHistory: true })
     const file = join(dir, `seed-${options.seed}.jsonl`)
     writeFileSync(file, (r.history ?? []).map(historyLine).join('\n') + '\n')
     const out: string[] = []

@@ -120,7 +120,7 @@ async function main (): Promise<number> {
   const seeds = Array.from({ length: o.seeds }, (_, i) => o.seed + i)
   if (o.history !== undefined) {
     // One seed in-process; its history goes to the file for `lockmesh check` / `lockmesh report`.
-    const r = runSeed({ ...runOptions(o, o.seed, 'swarm', o.trace), keepHistory: true })
+    const r = await runSeed({ ...runOptions(o, o.seed, 'swarm', o.trace), keepHistory: true })
     for (const line of r.trace ?? []) process.stdout.write(`${line}\n`)
     const records = r.history ?? []
     writeFileSync(o.history, records.map(historyLine).join('\n') + '\n')
