@@ -107,6 +107,12 @@ export interface CoreLimits {
   releasesMax: number
   /** Bytes in a key (UTF-16 code units are counted). */
   keyLengthMax: number
+  /** RELEASEs answering stray GRANT/INQUIRE/COMMITTED, per voter per second (more are dropped, counted). */
+  strayReleasesPerSecMax: number
+  /** Tombstones one voter keeps for one requester (its oldest are evicted first). */
+  tombstonesPerPeerMax: number
+  /** Estimated bytes (keys, ids, bookkeeping) of one requester's tombstones at one voter. */
+  tombstoneBytesPerPeerMax: number
 }
 
 /** What the driver must keep across restarts (the fence store). */
