@@ -30,7 +30,8 @@ export interface MeshTransport {
 export interface MeshTransportHooks {
   /** Our side of the handshake, read when a stream opens. */
   localHandshake: () => { configHash: string, incarnation: number, clock: bigint, quietRemainingMs: number }
-  onFrame: (from: NodeId, frame: Frame) => void
+  /** `ageMs` (optional): how long ago the frame's bytes were read — the detector's last-heard (issue 11 hook). */
+  onFrame: (from: NodeId, frame: Frame, ageMs?: number) => void
   onHandshake: (peer: NodeId, hs: { incarnation: number, clock: bigint, quietRemainingMs: number }) => void
   onPeerDown?: (peer: NodeId) => void
 }
@@ -150,7 +151,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     })
     this.transport = init.transport({
       localHandshake: () => ({ configHash: this.configHash, incarnation: this.driver.getIncarnation(), clock: this.driver.lamport(), quietRemainingMs: Math.ceil(this.driver.quietRemainingMs()) }),
-      onFrame: (from, frame) => { this.driver.feed({ type: 'frame', from, frame }) },
+      onFrame: (from, frame, ageMs) => { this.driver.feed({ type: 'frame', from, frame, ...(ageMs !== undefined ? { ageMs } : {}) }) },
       onHandshake: (peer, hs) => { this.driver.feed({ type: 'handshake', peer, incarnation: hs.incarnation, clock: hs.clock, quietRemainingMs: hs.quietRemainingMs }) }
     })
   }

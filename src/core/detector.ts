@@ -88,8 +88,8 @@ export class FailureDetector {
     return { clock, inc: this.opts.selfInc, fn: link.sentFn, ack: link.recvFn, ackInc: link.inc }
   }
 
-  /** Record a frame's header. Frames of an older incarnation are to be dropped. */
-  received (peer: NodeId, h: FrameHeader, now: number): FrameVerdict {
+  /** Record a frame's header (`heardAt`: when its bytes were read). Frames of an older incarnation are to be dropped. */
+  received (peer: NodeId, h: FrameHeader, now: number, heardAt = now): FrameVerdict {
     const link = this.links.get(peer)
     if (link === undefined) return 'ok'
     let verdict: FrameVerdict = 'ok'
@@ -100,7 +100,7 @@ export class FailureDetector {
       link.recvFn = 0
     }
     if (h.fn > link.recvFn) link.recvFn = h.fn
-    link.lastHeard = now
+    if (heardAt > link.lastHeard) link.lastHeard = heardAt
     if (h.ackInc === this.opts.selfInc && h.ack > 0) {
       let ackedAt: number | undefined
       while (link.sentLog.length > 0 && link.sentLog[0]![0] <= h.ack) ackedAt = link.sentLog.shift()![1]

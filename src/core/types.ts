@@ -205,7 +205,8 @@ export interface AcquireCommand {
 export type Input =
   | { type: 'start'; now: Now }
   | { type: 'tick'; now: Now }
-  | { type: 'frame'; now: Now; from: NodeId; frame: Frame }
+  /** `ageMs`: how long before `now` the frame's bytes were read (it waited in the transport's fair queue); last-heard is then. */
+  | { type: 'frame'; now: Now; from: NodeId; frame: Frame; ageMs?: number }
   | { type: 'handshake'; now: Now; peer: NodeId; incarnation: number; clock: bigint; quietRemainingMs: number }
   | { type: 'acquire'; now: Now; cmd: AcquireCommand }
   | { type: 'release'; now: Now; handle: Handle }
