@@ -21,7 +21,8 @@
  * - Received frames are handed to `onFrame` fairly: per-peer FIFO queues,
  *   round-robin slices, a yield to the event loop between turns; a peer whose
  *   queue is full has its stream paused (inbound-scheduler.ts). `onFrame` gets
- *   how long ago the frame's bytes were read, so last-heard is the read time.
+ *   how long ago that peer's newest bytes were read, so last-heard is a read
+ *   time, never held back by the queue.
  */
 import '../polyfills.js'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -77,7 +78,7 @@ export interface LockmeshTransportInit {
   roster: NodeId[]
   /** Our side of a handshake, read each time a stream opens. */
   localHandshake: () => LocalHandshake
-  /** A peer's frame; `ageMs` = how long ago its bytes were read (it waited its turn meanwhile). */
+  /** A peer's frame; `ageMs` = how long ago the peer's newest bytes were read (the frame may have waited its turn meanwhile). */
   onFrame: (from: NodeId, frame: Frame, ageMs: number) => void
   onHandshake: (peer: NodeId, hs: PeerHandshake) => void
   /** The stream to `peer` went down (not called when a newer stream replaced it). */
@@ -178,7 +179,9 @@ export class LockmeshTransport implements Startable {
       turnFramesMax: this.init.turnFramesMax ?? 256,
       turnMsMax: this.init.turnMsMax ?? 10,
       now: () => performance.now(),
-      deliver: (peer, item, ageMs) => { this.deliver(peer, item, ageMs) },
+      // Age from the stream's NEWEST read, not this frame's: a peer whose frames wait behind its
+      // own burst is alive by its latest bytes (else a long queue would make it look dead).
+      deliver: (peer, item) => { this.deliver(peer, item, Math.max(0, performance.now() - Math.max(item.readAt, item.tag.lastReadAt))) },
       roomAgain: peer => { this.links.get(peer)?.session?.resumeReading() }
     })
   }

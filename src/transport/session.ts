@@ -47,10 +47,13 @@ export interface SessionInit {
 }
 
 /**
- * Slack above two messages for the reader's buffer: while paused, the stream
- * may already have handed us one whole read buffer (yamux: 4 MiB).
+ * Slack above two messages for the reader's buffer: on resume, the stream
+ * hands us its whole paused read buffer at once.
  */
-const READER_SLACK_BYTES = 4 * 1024 * 1024 + 64 * 1024
+const READER_SLACK_BYTES = 16 * 1024 * 1024 + 64 * 1024
+
+/** The stream's read buffer while paused: yamux's largest default window, plus slack. */
+const PAUSED_READ_BUFFER_BYTES = 16 * 1024 * 1024 + 64 * 1024
 
 export class Session {
   readonly peer: NodeId
@@ -67,8 +70,8 @@ export class Session {
   /** True while the transport's queue for this peer is full. */
   private blocked = false
   private pumping = false
-  /** When the newest bytes arrived. */
-  private lastReadAt = 0
+  /** When the newest bytes arrived (the peer was alive then, whatever waits in its queue). */
+  lastReadAt = 0
   /** Times reading was paused for backpressure. */
   pauses = 0
 
@@ -84,6 +87,10 @@ export class Session {
       messageBytesMax: init.limits.frameBytesMax,
       bufferBytesMax: 2 * init.limits.frameBytesMax + READER_SLACK_BYTES
     })
+    // While paused for backpressure, yamux still accepts up to one stream window (16 MiB at
+    // most by default; createMeshLibp2p grants 1 MiB) into the stream's read buffer; a smaller
+    // buffer than that window would reset the stream of a peer that merely sent fast.
+    if (typeof this.stream.maxReadBufferLength === 'number' && this.stream.maxReadBufferLength < PAUSED_READ_BUFFER_BYTES) this.stream.maxReadBufferLength = PAUSED_READ_BUFFER_BYTES
     this.onMessage = this.onMessage.bind(this)
     this.onClose = this.onClose.bind(this)
     this.onRemoteCloseWrite = this.onRemoteCloseWrite.bind(this)
