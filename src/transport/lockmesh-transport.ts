@@ -103,11 +103,11 @@ export interface LockmeshTransportInit {
   dialStaggerMs?: number
   /** Received frames queued per peer before its stream is paused. Default 8192 (the queue holds at most this + framesPerBatchMax). */
   inboundFramesMax?: number
-  /** Frames of one peer handled before the next peer's turn. Default 32. */
+  /** Frames of one peer handled before the next peer's turn. Default 16. */
   sliceFramesMax?: number
-  /** Frames handled per event-loop turn, all peers together. Default 256. */
+  /** Frames handled per event-loop turn, all peers together. Default 128. */
   turnFramesMax?: number
-  /** A turn yields to the event loop after this long. Default 10. */
+  /** A turn yields to the event loop after this long. Default 4. */
   turnMsMax?: number
   /** Streams one connection may open to us on this protocol. Default 4. */
   maxInboundStreams?: number
@@ -175,9 +175,9 @@ export class LockmeshTransport implements Startable {
   private newInbound (): InboundScheduler<Session> {
     return new InboundScheduler<Session>({
       queueFramesMax: this.init.inboundFramesMax ?? 8_192,
-      sliceFramesMax: this.init.sliceFramesMax ?? 32,
-      turnFramesMax: this.init.turnFramesMax ?? 256,
-      turnMsMax: this.init.turnMsMax ?? 10,
+      sliceFramesMax: this.init.sliceFramesMax ?? 16,
+      turnFramesMax: this.init.turnFramesMax ?? 128,
+      turnMsMax: this.init.turnMsMax ?? 4,
       now: () => performance.now(),
       // Age from the stream's NEWEST read, not this frame's: a peer whose frames wait behind its
       // own burst is alive by its latest bytes (else a long queue would make it look dead).
