@@ -175,7 +175,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     this.timers = this.driver.timers
     this.transport = init.transport({
       localHandshake: () => ({ configHash: this.configHash, incarnation: this.driver.getIncarnation(), clock: this.driver.lamport(), quietRemainingMs: Math.ceil(this.driver.quietRemainingMs()) }),
-      onFrame: (from, frame) => { this.driver.feed({ type: 'frame', from, frame }) },
+      onFrame: (from, frame, ageMs) => { this.driver.feed({ type: 'frame', from, frame, ...(ageMs !== undefined ? { ageMs } : {}) }) },
       onHandshake: (peer, hs) => { this.driver.feed({ type: 'handshake', peer, incarnation: hs.incarnation, clock: hs.clock, quietRemainingMs: hs.quietRemainingMs }) }
     })
   }

@@ -32,7 +32,10 @@ export function defaultCoreConfig (self: NodeId, roster: readonly NodeId[], over
       tombstonesMax: 100_000,
       acquiresMax: 10_000,
       releasesMax: 100_000,
-      keyLengthMax: 512
+      keyLengthMax: 512,
+      strayReleasesPerSecMax: 64,
+      tombstonesPerPeerMax: 16_384,
+      tombstoneBytesPerPeerMax: 4 * 1024 * 1024
     },
     version: PROTOCOL_VERSION,
     ...overrides

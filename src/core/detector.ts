@@ -141,8 +141,8 @@ export class FailureDetector {
     return { clock, inc: this.opts.selfInc, fn: link.sentFn, ack: link.recvFn, ackInc: link.inc }
   }
 
-  /** Record a frame's header. Frames of an older incarnation are to be dropped. */
-  received (peer: NodeId, h: FrameHeader, now: number): FrameVerdict {
+  /** Record a frame's header (`heardAt`: when its bytes were read). Frames of an older incarnation are to be dropped. */
+  received (peer: NodeId, h: FrameHeader, now: number, heardAt = now): FrameVerdict {
     const link = this.links.get(peer)
     if (link === undefined) return 'ok'
     let verdict: FrameVerdict = 'ok'
@@ -156,7 +156,7 @@ export class FailureDetector {
     // Only an untrusted peer can become trusted here, and clearing a re-probe
     // can bring a lapse forward; anything else only moves lapses later.
     if (!link.trusted || link.reprobeUntil !== null) this.trustDirty = true
-    link.lastHeard = now
+    if (heardAt > link.lastHeard) link.lastHeard = heardAt
     if (h.ackInc === this.opts.selfInc && h.ack > 0) {
       const ackedAt = link.sentLog.ackUpTo(h.ack)
       if (ackedAt !== undefined && ackedAt > link.ackedSentAt) link.ackedSentAt = ackedAt

@@ -1,7 +1,7 @@
 /**
- * Lamport clock with a clamp: a frame may push the clock forward by at most
- * `maxJump`, so a peer with a wild clock cannot exhaust the 64-bit space —
- * and nothing is ever rejected for its timestamp.
+ * Lamport clock with a clamp: a frame or a handshake may push the clock
+ * forward by at most `maxJump`, so a peer with a wild clock cannot exhaust the
+ * 64-bit space — and nothing is ever rejected for its timestamp.
  */
 import { INT63_MAX as IMPORTED_MAX } from './ids.js'
 
@@ -25,9 +25,16 @@ export class LamportClock {
     this.value = min((bounded > this.value ? bounded : this.value) + 1n, INT63_MAX)
   }
 
-  /** A peer's clock from its handshake is adopted without the clamp. */
+  /**
+   * A peer's clock from its handshake: caught up to, clamped like a frame's.
+   * Unclamped, one handshake carrying 2^63-1 would saturate the clock for good
+   * (every later request of ours would lose every contention); an honest
+   * clock never lags by more than maxJump (2^40 events), so the clamp costs
+   * an honest restart nothing.
+   */
   adopt (ts: bigint): void {
-    if (ts > this.value) this.value = min(ts, INT63_MAX)
+    const bounded = min(ts, this.value + this.maxJump)
+    if (bounded > this.value) this.value = min(bounded, INT63_MAX)
   }
 }
 

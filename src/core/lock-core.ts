@@ -176,7 +176,7 @@ export class LockCore {
         if (input.batch > this.persistedUpTo) this.persistedUpTo = Math.min(input.batch, this.batchNo)
         return
       case 'frame':
-        this.onFrame(input.from, input.frame)
+        this.onFrame(input.from, input.frame, input.ageMs)
         return
       case 'handshake': {
         const verdict = this.detector.handshake(input.peer, input.incarnation, input.quietRemainingMs, this.now.mono)
@@ -219,14 +219,16 @@ export class LockCore {
     this.context.event({ type: 'rejected-frame', from, why })
   }
 
-  private onFrame (from: NodeId, frame: Frame): void {
+  private onFrame (from: NodeId, frame: Frame, ageMs?: number): void {
     const why = frameProblem(frame)
     if (why !== null) { this.reject(from, why); return }
     if (from !== this.config.self && !this.detector.isPeer(from)) { this.reject(from, 'sender is not on the roster'); return }
     const b = frame.b
     this.count(IN_COUNTER[b.t])
     if (from !== this.config.self) {
-      const verdict = this.detector.received(from, frame.h, this.now.mono)
+      // Heard when its bytes were read, not when its turn came (never in the future, never older than a suspicion timeout).
+      const age = typeof ageMs === 'number' && ageMs > 0 ? Math.min(ageMs, this.config.suspicionTimeoutMs) : 0
+      const verdict = this.detector.received(from, frame.h, this.now.mono, this.now.mono - age)
       if (verdict === 'stale-incarnation') { this.count('staleFrames'); return }
       if (verdict === 'new-incarnation') this.peerRestarted(from, frame.h.inc)
     } else if (frame.h.inc !== this.incarnation) {

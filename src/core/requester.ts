@@ -93,10 +93,15 @@ export interface RequesterDeps {
   noteQuiet: (voter: NodeId, untilMono: number) => void
 }
 
+/** The window of the stray-RELEASE rate limit. */
+const STRAY_WINDOW_MS = 1_000
+
 export class Requester {
   private readonly acquires = new Map<Handle, Acquire>()
   private readonly byAttempt = new Map<string, Acquire>()
   private readonly releases = new Map<string, PendingRelease>()
+  /** RELEASEs sent for strays, per voter, in the current one-second window (a rate limit; one entry per roster peer at most). */
+  private readonly strayWindows = new Map<NodeId, { since: number, sent: number }>()
   private seqCounter = 0
   stopped = false
   /** Earliest retransmission due, as computed at the end of the last step. */
@@ -385,10 +390,27 @@ export class Requester {
     return acq
   }
 
-  /** A vote for an attempt we no longer run: hand it back. */
+  /**
+   * A vote for an attempt we no longer run: hand it back with ONE RELEASE per
+   * arriving stray — never a pending retransmission (a voter that still holds
+   * the vote re-sends its GRANT/INQUIRE, and each repeat is answered again).
+   * Nothing goes to a suspected voter, and at most `limits.strayReleasesPerSecMax`
+   * per voter per second: a peer flooding strays cannot turn us into an
+   * amplifier (issue 11: 16–20k strays once made ~500k retransmitted RELEASEs).
+   */
   private stray (from: NodeId, key: string, id: AttemptId): void {
-    this.c.count('strayAnswers')
-    this.sendRelease(from, key, id)
+    const c = this.c
+    c.count('strayAnswers')
+    if (from !== c.self && !this.deps.reachable().has(from)) { c.count('strayReleasesSuppressed'); return }
+    const now = c.now.mono
+    let w = this.strayWindows.get(from)
+    if (w === undefined || now - w.since >= STRAY_WINDOW_MS) {
+      w = { since: now, sent: 0 }
+      this.strayWindows.set(from, w)
+    }
+    if (w.sent >= c.config.limits.strayReleasesPerSecMax) { c.count('strayReleasesSuppressed'); return }
+    w.sent++
+    c.send(from, { t: 'RELEASE', key, id })
   }
 
   onGrant (from: NodeId, b: Body<'GRANT'>): void {

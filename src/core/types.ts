@@ -121,6 +121,12 @@ export interface CoreLimits {
   releasesMax: number
   /** Bytes in a key (UTF-16 code units are counted). */
   keyLengthMax: number
+  /** RELEASEs answering stray GRANT/INQUIRE/COMMITTED, per voter per second (more are dropped, counted). */
+  strayReleasesPerSecMax: number
+  /** Tombstones one voter keeps for one requester (its oldest are evicted first). */
+  tombstonesPerPeerMax: number
+  /** Estimated bytes (keys, ids, bookkeeping) of one requester's tombstones at one voter. */
+  tombstoneBytesPerPeerMax: number
 }
 
 /** What the driver must keep across restarts (the fence store). */
@@ -213,7 +219,8 @@ export interface AcquireCommand {
 export type Input =
   | { type: 'start'; now: Now }
   | { type: 'tick'; now: Now }
-  | { type: 'frame'; now: Now; from: NodeId; frame: Frame }
+  /** `ageMs`: how long before `now` the frame's bytes were read (it waited in the transport's fair queue); last-heard is then. */
+  | { type: 'frame'; now: Now; from: NodeId; frame: Frame; ageMs?: number }
   | { type: 'handshake'; now: Now; peer: NodeId; incarnation: number; clock: bigint; quietRemainingMs: number }
   | { type: 'acquire'; now: Now; cmd: AcquireCommand }
   | { type: 'release'; now: Now; handle: Handle }

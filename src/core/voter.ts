@@ -50,6 +50,22 @@ interface KeyState {
 
 type Body<T extends FrameBody['t']> = Extract<FrameBody, { t: T }>
 
+interface Tomb {
+  key: string
+  idk: string
+  /** The requester it counts against. */
+  peer: NodeId
+  bytes: number
+}
+
+/** Bookkeeping per tombstone beyond its strings (map entries, the record): an estimate, not a measurement. */
+const TOMBSTONE_OVERHEAD_BYTES = 200
+
+/** Estimated heap bytes of one tombstone: its key and id twice (key map + order), UTF-16, plus overhead. */
+function tombstoneBytes (key: string, idk: string): number {
+  return 2 * 2 * (key.length + idk.length) + TOMBSTONE_OVERHEAD_BYTES
+}
+
 function conflicts (a: LockMode, b: LockMode): boolean {
   return a === 'exclusive' || b === 'exclusive'
 }
@@ -69,7 +85,14 @@ export class Voter {
   private grantCounter = 0
   private tombstoneCount = 0
   /** Every tombstone as `key\0idk`, oldest first (bounded eviction in O(1)). */
-  private readonly tombOrder = new Map<string, string>()
+  private readonly tombOrder = new Map<string, Tomb>()
+  /**
+   * Each requester's tombstones, oldest first, and their estimated bytes:
+   * RELEASEs for ids never seen must stay allowed (a REQUEST may arrive after
+   * its RELEASE), so one peer's flood of them evicts that peer's own oldest
+   * tombstones instead of growing the heap (issue 11: +130–200 MiB).
+   */
+  private readonly peerTombs = new Map<NodeId, { refs: Set<string>, bytes: number }>()
   /** Persisted ceiling C and the highest fence set in this run. */
   ceiling: bigint
   highWater: bigint
@@ -123,28 +146,50 @@ export class Voter {
     }
   }
 
-  private tombstone (k: KeyState, idk: string, key: string): void {
-    if (!k.tombstones.has(idk)) this.tombstoneCount++
+  private tombstone (k: KeyState, idk: string, key: string, peer: NodeId): void {
+    const ref = `${key}\u0000${idk}`
+    // A refresh moves the tombstone to the young end of both orders.
+    if (k.tombstones.has(idk)) this.forgetTomb(ref, false)
     const expiry = this.c.now.mono + this.c.config.tombstoneMs
     k.tombstones.set(idk, expiry)
+    this.tombstoneCount++
     // Expiries only grow, so insertion order is expiry order: the first entry is the oldest.
-    const ref = `${key}\u0000${idk}`
-    this.tombOrder.delete(ref)
-    this.tombOrder.set(ref, key)
+    const bytes = tombstoneBytes(key, idk)
+    this.tombOrder.set(ref, { key, idk, peer, bytes })
+    let mine = this.peerTombs.get(peer)
+    if (mine === undefined) { mine = { refs: new Set(), bytes: 0 }; this.peerTombs.set(peer, mine) }
+    mine.refs.add(ref)
+    mine.bytes += bytes
     if (expiry < this.dueAt) this.dueAt = expiry
-    if (this.tombstoneCount > this.c.config.limits.tombstonesMax) this.evictOldestTombstone()
+    const limits = this.c.config.limits
+    while (mine.refs.size > 1 && (mine.refs.size > limits.tombstonesPerPeerMax || mine.bytes > limits.tombstoneBytesPerPeerMax)) {
+      this.evictTomb(mine.refs.values().next().value as string)
+      this.c.count('tombstonesEvictedPerPeer')
+    }
+    if (this.tombstoneCount > limits.tombstonesMax) this.evictTomb(this.tombOrder.keys().next().value as string)
   }
 
-  private evictOldestTombstone (): void {
-    for (const [ref, key] of this.tombOrder) {
-      this.tombOrder.delete(ref)
-      const k = this.keys.get(key)
-      if (k?.tombstones.delete(ref.slice(key.length + 1)) === true) {
-        this.tombstoneCount--
-        this.maybeEvict(key, k)
-        return
-      }
+  /** Drops tombstone `ref` from the bookkeeping (not from its key) and returns it. */
+  private forgetTomb (ref: string, dropKeyEntry: boolean): Tomb | undefined {
+    const t = this.tombOrder.get(ref)
+    if (t === undefined) return undefined
+    this.tombOrder.delete(ref)
+    this.tombstoneCount--
+    const mine = this.peerTombs.get(t.peer)
+    if (mine !== undefined) {
+      mine.refs.delete(ref)
+      mine.bytes -= t.bytes
+      if (mine.refs.size === 0) this.peerTombs.delete(t.peer)
     }
+    if (dropKeyEntry) {
+      const k = this.keys.get(t.key)
+      if (k !== undefined) { k.tombstones.delete(t.idk); this.maybeEvict(t.key, k) }
+    }
+    return t
+  }
+
+  private evictTomb (ref: string): void {
+    this.forgetTomb(ref, true)
   }
 
   /** Queued + granted requests per peer (bounded by requestsPerPeerMax). */
@@ -373,13 +418,18 @@ export class Voter {
   }
 
   onRelease (from: NodeId, b: Body<'RELEASE'>): void {
+    if (!this.keys.has(b.key) && this.keys.size >= this.c.config.limits.keysMax) {
+      // No room to remember it: acknowledge, so the requester stops retransmitting.
+      this.c.send(from, { t: 'RELEASED', key: b.key, id: b.id })
+      return
+    }
     const k = this.key(b.key, true)!
     const idk = idKey(b.id)
     if (k.votes.delete(idk)) this.bump(from, -1)
     const i = k.queue.findIndex(w => w.idk === idk)
     if (i >= 0) { k.queue.splice(i, 1); this.bump(from, -1) }
     // The tombstone outlives retransmissions of this id still in flight.
-    this.tombstone(k, idk, b.key)
+    this.tombstone(k, idk, b.key, from)
     this.c.send(from, { t: 'RELEASED', key: b.key, id: b.id })
     this.reconsider(b.key, k)
   }
@@ -427,12 +477,12 @@ export class Voter {
         if (now >= v.leaseEnd) {
           k.votes.delete(v.idk)
           this.bump(v.requester, -1)
-          this.tombstone(k, v.idk, key)
+          this.tombstone(k, v.idk, key, v.requester)
           changed = true
         }
       }
       for (const [idk, at] of k.tombstones) {
-        if (now >= at) { k.tombstones.delete(idk); this.tombOrder.delete(`${key}\u0000${idk}`); this.tombstoneCount--; changed = true }
+        if (now >= at) { k.tombstones.delete(idk); this.forgetTomb(`${key}\u0000${idk}`, false); changed = true }
       }
       if (changed) this.reconsider(key, k)
       for (const v of k.votes.values()) if (v.committed && v.leaseEnd < due) due = v.leaseEnd
@@ -447,7 +497,7 @@ export class Voter {
     return this.quietHandled ? this.dueAt : Math.min(this.dueAt, this.quietUntil)
   }
 
-  status (): { keys: number, votes: number, committed: number, queued: number, tombstones: number, tracked: number, perKey: Record<string, { fence: string, votes: number, committed: number, queued: number }> } {
+  status (): { keys: number, votes: number, committed: number, queued: number, tombstones: number, tombstoneBytes: number, tracked: number, perKey: Record<string, { fence: string, votes: number, committed: number, queued: number }> } {
     let votes = 0; let committed = 0; let queued = 0
     const perKey: Record<string, { fence: string, votes: number, committed: number, queued: number }> = {}
     for (const [key, k] of this.keys) {
@@ -457,7 +507,9 @@ export class Voter {
     }
     let tracked = 0
     for (const n of this.entries.values()) tracked += n
-    return { keys: this.keys.size, votes, committed, queued, tombstones: this.tombstoneCount, tracked, perKey }
+    let tombstoneBytes = 0
+    for (const t of this.peerTombs.values()) tombstoneBytes += t.bytes
+    return { keys: this.keys.size, votes, committed, queued, tombstones: this.tombstoneCount, tombstoneBytes, tracked, perKey }
   }
 
   /** Test hook: the fence a key has here (undefined for unknown keys). */

@@ -39,7 +39,8 @@ export interface PeerHandshake { incarnation: number, clock: bigint, quietRemain
 export interface MeshTransportHooks {
   /** Our side of the handshake, read when a stream opens. */
   localHandshake: () => LocalHandshake
-  onFrame: (from: NodeId, frame: Frame) => void
+  /** `ageMs` (optional): how long ago the frame's bytes were read — the detector's last-heard, when the frame waited in a queue. */
+  onFrame: (from: NodeId, frame: Frame, ageMs?: number) => void
   onHandshake: (peer: NodeId, hs: PeerHandshake) => void
   onPeerDown?: (peer: NodeId) => void
 }

@@ -27,6 +27,9 @@ import { InvalidOptionsError } from '../errors.js'
 import { RosterGater } from './gater.js'
 import type { LockmeshTransportComponents } from './lockmesh-transport.js'
 
+/** Largest yamux stream window we grant (see streamMuxers below). */
+export const STREAM_WINDOW_BYTES_MAX = 1024 * 1024
+
 export interface MeshLibp2pOptions<S extends ServiceMap = ServiceMap> {
   privateKey: PrivateKey
   /** Listen multiaddrs, e.g. `/ip4/127.0.0.1/tcp/0`. */
@@ -96,7 +99,10 @@ export async function createMeshLibp2p<S extends ServiceMap = ServiceMap> (optio
     addresses: { listen: options.listen },
     transports: [tcp()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    // A 1 MiB stream window (yamux grows it to 16 MiB by default): when the transport pauses a
+    // flooding peer's stream, at most one window more arrives, well inside libp2p's 4 MiB read
+    // buffer (overflowing it resets the stream). Lockmesh frames need no more on a LAN.
+    streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: STREAM_WINDOW_BYTES_MAX } })],
     ...(options.psk !== undefined ? { connectionProtector: preSharedKey({ psk: options.psk }) } : {}),
     connectionGater: gater.gater,
     connectionManager: {

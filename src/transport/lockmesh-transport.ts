@@ -18,6 +18,11 @@
  *   whatever libp2p's own reconnect queue does.
  * - Nothing a peer sends can throw out of a stream listener: malformed input is
  *   dropped and counted.
+ * - Received frames are handed to `onFrame` fairly: per-peer FIFO queues,
+ *   round-robin slices, a yield to the event loop between turns; a peer whose
+ *   queue is full has its stream paused (inbound-scheduler.ts). `onFrame` gets
+ *   how long ago that peer's newest bytes were read, so last-heard is a read
+ *   time, never held back by the queue.
  */
 import '../polyfills.js'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -30,6 +35,7 @@ import { backoffDelayMs, type BackoffOptions } from './backoff.js'
 import { DEFAULT_CODEC_LIMITS, encodeFrameEntry, type CodecLimits } from './codec.js'
 import { HandshakeRefusedError, MalformedFrameError, StreamReplacedError, TransportStoppedError } from './errors.js'
 import { judgeHandshake, localHandshakeInfo, type HandshakeInfo, type LocalHandshake } from './handshake.js'
+import { InboundScheduler, type InboundItem } from './inbound-scheduler.js'
 import { PeerLink } from './peer-link.js'
 import { Session, type SessionHandlers } from './session.js'
 import { copyStats, emptyStats, type TransportStats } from './stats.js'
@@ -72,7 +78,8 @@ export interface LockmeshTransportInit {
   roster: NodeId[]
   /** Our side of a handshake, read each time a stream opens. */
   localHandshake: () => LocalHandshake
-  onFrame: (from: NodeId, frame: Frame) => void
+  /** A peer's frame; `ageMs` = how long ago the peer's newest bytes were read (the frame may have waited its turn meanwhile). */
+  onFrame: (from: NodeId, frame: Frame, ageMs: number) => void
   onHandshake: (peer: NodeId, hs: PeerHandshake) => void
   /** The stream to `peer` went down (not called when a newer stream replaced it). */
   onPeerDown?: (peer: NodeId) => void
@@ -94,6 +101,14 @@ export interface LockmeshTransportInit {
   queueBytesMax?: number
   /** Stagger of the first dials (ms per roster position), so a mesh starting in one process does not time out Noise. Default 15. */
   dialStaggerMs?: number
+  /** Received frames queued per peer before its stream is paused. Default 8192 (the queue holds at most this + framesPerBatchMax). */
+  inboundFramesMax?: number
+  /** Frames of one peer handled before the next peer's turn. Default 16. */
+  sliceFramesMax?: number
+  /** Frames handled per event-loop turn, all peers together. Default 128. */
+  turnFramesMax?: number
+  /** A turn yields to the event loop after this long. Default 4. */
+  turnMsMax?: number
   /** Streams one connection may open to us on this protocol. Default 4. */
   maxInboundStreams?: number
   /** Test-only. */
@@ -132,6 +147,7 @@ export class LockmeshTransport implements Startable {
   private counters: TransportStats = emptyStats()
   private started = false
   private readonly handlers: SessionHandlers
+  private inbound: InboundScheduler<Session>
 
   constructor (components: LockmeshTransportComponents, init: LockmeshTransportInit) {
     this.components = components
@@ -149,10 +165,25 @@ export class LockmeshTransport implements Startable {
     this.onConnectionOpen = this.onConnectionOpen.bind(this)
     this.handlers = {
       handshake: (s, remote) => this.onSessionHandshake(s, remote),
-      batch: (s, frames, bytes) => { this.onSessionBatch(s, frames, bytes) },
+      batch: (s, frames, bytes, readAt) => this.onSessionBatch(s, frames, bytes, readAt),
       malformed: (s, err, fatal) => { this.onSessionMalformed(s, err, fatal) },
       closed: (s, err) => { this.onSessionClosed(s, err) }
     }
+    this.inbound = this.newInbound()
+  }
+
+  private newInbound (): InboundScheduler<Session> {
+    return new InboundScheduler<Session>({
+      queueFramesMax: this.init.inboundFramesMax ?? 8_192,
+      sliceFramesMax: this.init.sliceFramesMax ?? 16,
+      turnFramesMax: this.init.turnFramesMax ?? 128,
+      turnMsMax: this.init.turnMsMax ?? 4,
+      now: () => performance.now(),
+      // Age from the stream's NEWEST read, not this frame's: a peer whose frames wait behind its
+      // own burst is alive by its latest bytes (else a long queue would make it look dead).
+      deliver: (peer, item) => { this.deliver(peer, item, Math.max(0, performance.now() - Math.max(item.readAt, item.tag.lastReadAt))) },
+      roomAgain: peer => { this.links.get(peer)?.session?.resumeReading() }
+    })
   }
 
   readonly [Symbol.toStringTag] = 'lockmesh:transport'
@@ -175,6 +206,7 @@ export class LockmeshTransport implements Startable {
     }
     this.started = true
     this.counters = emptyStats()
+    this.inbound = this.newInbound()
     for (const peer of peers) {
       this.links.set(peer, new PeerLink({
         peer,
@@ -213,6 +245,7 @@ export class LockmeshTransport implements Startable {
     this.components.events.removeEventListener('connection:open', this.onConnectionOpen)
     for (const timer of this.faultTimers) clearTimeout(timer)
     this.faultTimers.clear()
+    this.inbound.stop()
     const stopped = new TransportStoppedError()
     for (const link of this.links.values()) {
       link.dispose()
@@ -269,7 +302,14 @@ export class LockmeshTransport implements Startable {
 
   /** Counters (a copy). */
   stats (): TransportStats {
+    this.counters.inboundQueuedMaxSeen = this.inbound.queuedMaxSeen
+    this.counters.inboundYields = this.inbound.yields
     return copyStats(this.counters)
+  }
+
+  /** Received frames waiting for their turn, from `peer`. */
+  inboundQueued (peer: NodeId): number {
+    return this.inbound.queued(peer)
   }
 
   /** Roster peers whose stream is up. */
@@ -398,28 +438,35 @@ export class LockmeshTransport implements Startable {
     return true
   }
 
-  private onSessionBatch (s: Session, frames: Frame[], bytes: number): void {
+  /** A batch read from `s`: queued for fair delivery; false = the peer's queue is full (pause its stream). */
+  private onSessionBatch (s: Session, frames: Frame[], bytes: number, readAt: number): boolean {
     const link = this.links.get(s.peer)
-    if (link === undefined || link.session !== s || s.remote === null) return
+    if (!this.started || link === undefined || link.session !== s || s.remote === null) return true
     const incarnation = s.remote.incarnation
     this.counters.batchesIn++
     this.counters.bytesIn += bytes
-    for (const frame of frames) {
-      // Only the incarnation that did the handshake speaks on this stream.
-      if (frame.h.inc !== incarnation) {
-        this.counters.malformedFrames++
-        this.log.error('dropping a %s frame from %s: header incarnation %d, stream incarnation %d', frame.b.t, s.peer, frame.h.inc, incarnation)
-        continue
-      }
-      this.counters.framesIn[frame.b.t]++
-      try {
-        this.init.onFrame(s.peer, frame)
-      } catch (err) {
-        this.counters.callbackErrors++
-        this.log.error('onFrame threw on a %s frame from %s: %e', frame.b.t, s.peer, err)
-      }
-      // onFrame may have stopped us or replaced the stream.
-      if (!this.started || link.session !== s) return
+    // Only the incarnation that did the handshake speaks on this stream.
+    const valid = frames.filter(frame => frame.h.inc === incarnation)
+    if (valid.length < frames.length) {
+      this.counters.malformedFrames += frames.length - valid.length
+      this.log.error('dropping %d frames from %s: header incarnation is not the stream\'s %d', frames.length - valid.length, s.peer, incarnation)
+    }
+    const room = this.inbound.enqueue(s.peer, valid, readAt, s)
+    if (!room) this.counters.readPauses++
+    return room
+  }
+
+  private deliver (peer: NodeId, item: InboundItem<Session>, ageMs: number): void {
+    const link = this.links.get(peer)
+    // A frame of a stream that was replaced or closed meanwhile is dropped (the core retransmits).
+    if (!this.started || link === undefined || link.session !== item.tag) return
+    const frame = item.frame
+    this.counters.framesIn[frame.b.t]++
+    try {
+      this.init.onFrame(peer, frame, ageMs)
+    } catch (err) {
+      this.counters.callbackErrors++
+      this.log.error('onFrame threw on a %s frame from %s: %e', frame.b.t, peer, err)
     }
   }
 
@@ -439,6 +486,7 @@ export class LockmeshTransport implements Startable {
       link.downs++
       link.lastError = err?.message ?? 'closed'
       link.dropQueued()
+      this.inbound.clear(s.peer)
       this.log('stream to %s down%s', s.peer, err !== undefined ? `: ${err.message}` : '')
       if (this.started && this.init.onPeerDown !== undefined) {
         try {

@@ -3,15 +3,19 @@
  * peer's handshake and then batches of frames. Every error inside the stream's
  * 'message' listener is caught here — a peer's bytes never crash the process.
  *
- * Framing errors (a length beyond the bound: the stream cannot resync) abort
- * the stream; a batch that is well framed but malformed is dropped and the
- * stream goes on.
+ * Framing errors (a length prefix that cannot be valid within the bound: the
+ * stream cannot resync) abort the stream; a batch that is well framed but
+ * malformed is dropped and the stream goes on.
+ *
+ * Messages are pulled one at a time: when the transport says the peer's
+ * inbound queue is full, the session stops pulling and pauses the stream
+ * (yamux stops granting window: the peer's sender waits) until told to resume.
  */
-import { LengthPrefixedDecoder } from '@libp2p/utils'
 import type { Frame, NodeId } from '../core/types.js'
 import { decodeFrames, type CodecLimits } from './codec.js'
 import { HandshakeRefusedError, MalformedFrameError } from './errors.js'
 import { decodeHandshake, encodeHandshake, type HandshakeInfo } from './handshake.js'
+import { LengthPrefixedReader } from './length-prefixed-reader.js'
 import { lengthPrefixed } from './varint.js'
 import type { Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -21,7 +25,8 @@ export type SessionState = 'handshaking' | 'up' | 'closed'
 export interface SessionHandlers {
   /** The peer's handshake arrived; return false after refusing (the handler aborts the session). */
   handshake: (session: Session, remote: HandshakeInfo) => boolean
-  batch: (session: Session, frames: Frame[], bytes: number) => void
+  /** A batch of frames whose bytes were read at `readAt`; false = the peer's queue is full, stop reading until `resumeReading()`. */
+  batch: (session: Session, frames: Frame[], bytes: number, readAt: number) => boolean
   /** `fatal`: the stream was aborted (framing broken or bad handshake). */
   malformed: (session: Session, err: MalformedFrameError, fatal: boolean) => void
   /** Called once, whatever closed the stream. */
@@ -37,10 +42,18 @@ export interface SessionInit {
   limits: CodecLimits
   handshakeTimeoutMs: number
   handlers: SessionHandlers
+  /** Monotonic ms for read times. Default performance.now. */
+  now?: () => number
 }
 
-/** Slack above one message for the decoder's buffer: a chunk may hold the tail of one batch and the head of the next. */
-const DECODER_SLACK_BYTES = 1024 * 1024
+/**
+ * Slack above two messages for the reader's buffer: on resume, the stream
+ * hands us its whole paused read buffer at once.
+ */
+const READER_SLACK_BYTES = 16 * 1024 * 1024 + 64 * 1024
+
+/** The stream's read buffer while paused: yamux's largest default window, plus slack. */
+const PAUSED_READ_BUFFER_BYTES = 16 * 1024 * 1024 + 64 * 1024
 
 export class Session {
   readonly peer: NodeId
@@ -51,8 +64,16 @@ export class Session {
   remote: HandshakeInfo | null = null
   private readonly limits: CodecLimits
   private readonly handlers: SessionHandlers
-  private readonly decoder: LengthPrefixedDecoder
+  private readonly reader: LengthPrefixedReader
+  private readonly now: () => number
   private handshakeTimer: ReturnType<typeof setTimeout> | undefined
+  /** True while the transport's queue for this peer is full. */
+  private blocked = false
+  private pumping = false
+  /** When the newest bytes arrived (the peer was alive then, whatever waits in its queue). */
+  lastReadAt = 0
+  /** Times reading was paused for backpressure. */
+  pauses = 0
 
   constructor (init: SessionInit) {
     this.peer = init.peer
@@ -61,10 +82,15 @@ export class Session {
     this.local = init.local
     this.limits = init.limits
     this.handlers = init.handlers
-    this.decoder = new LengthPrefixedDecoder({
-      maxDataLength: init.limits.frameBytesMax,
-      maxBufferSize: 2 * init.limits.frameBytesMax + DECODER_SLACK_BYTES
+    this.now = init.now ?? (() => performance.now())
+    this.reader = new LengthPrefixedReader({
+      messageBytesMax: init.limits.frameBytesMax,
+      bufferBytesMax: 2 * init.limits.frameBytesMax + READER_SLACK_BYTES
     })
+    // While paused for backpressure, yamux still accepts up to one stream window (16 MiB at
+    // most by default; createMeshLibp2p grants 1 MiB) into the stream's read buffer; a smaller
+    // buffer than that window would reset the stream of a peer that merely sent fast.
+    if (typeof this.stream.maxReadBufferLength === 'number' && this.stream.maxReadBufferLength < PAUSED_READ_BUFFER_BYTES) this.stream.maxReadBufferLength = PAUSED_READ_BUFFER_BYTES
     this.onMessage = this.onMessage.bind(this)
     this.onClose = this.onClose.bind(this)
     this.onRemoteCloseWrite = this.onRemoteCloseWrite.bind(this)
@@ -132,9 +158,44 @@ export class Session {
     this.abort(new Error('remote closed its end of the stream'))
   }
 
+  /** The transport's queue for this peer has room again: pull what waits, then read on. */
+  resumeReading (): void {
+    if (!this.blocked || this.state === 'closed') return
+    this.blocked = false
+    this.pump()
+    if (this.blocked || this.isClosed()) return
+    try { this.stream.resume() } catch { /* closing: the close listener does the rest */ }
+  }
+
+  /** A method, not a field read: TypeScript would keep a narrowed `state` across callbacks that change it. */
+  private isClosed (): boolean { return this.state === 'closed' }
+
+  /** Whether reading is paused for backpressure. */
+  get paused (): boolean { return this.blocked }
+
   private onMessage (evt: StreamMessageEvent): void {
+    this.lastReadAt = this.now()
     try {
-      for (const message of this.decoder.decode(evt.data)) {
+      this.reader.push(evt.data)
+    } catch (err) {
+      this.framingError(err)
+      return
+    }
+    this.pump()
+  }
+
+  private framingError (err: unknown): void {
+    if (this.state === 'closed') return
+    this.handlers.malformed(this, asMalformed(err), true)
+    this.abort(err as Error)
+  }
+
+  /** Pulls whole messages while the transport takes them. */
+  private pump (): void {
+    if (this.pumping) return
+    this.pumping = true
+    try {
+      for (let message = this.nextMessage(); message !== null; message = this.blocked ? null : this.nextMessage()) {
         if (this.state === 'closed') return
         if (this.state === 'handshaking') {
           let remote: HandshakeInfo
@@ -155,14 +216,28 @@ export class Session {
           this.handlers.malformed(this, asMalformed(err), false)
           continue
         }
-        this.handlers.batch(this, frames, message.byteLength)
+        if (!this.handlers.batch(this, frames, message.byteLength, this.lastReadAt) && !this.isClosed()) this.block()
       }
-    } catch (err) {
-      // The decoder threw: a length prefix beyond the bound, or a buffer overflow.
-      if (this.state === 'closed') return
-      this.handlers.malformed(this, new MalformedFrameError(`framing: ${(err as Error).message}`, { cause: err }), true)
-      this.abort(err as Error)
+    } finally {
+      this.pumping = false
     }
+  }
+
+  /** The next whole message; null when more bytes are needed or the stream was aborted for its framing. */
+  private nextMessage (): Uint8ArrayList | null {
+    if (this.state === 'closed') return null
+    try {
+      return this.reader.next()
+    } catch (err) {
+      this.framingError(err)
+      return null
+    }
+  }
+
+  private block (): void {
+    this.blocked = true
+    this.pauses++
+    try { this.stream.pause() } catch { /* closing */ }
   }
 }
 

@@ -48,6 +48,12 @@ export interface TransportStats {
   dialFailures: number
   /** Errors thrown by onFrame / onHandshake / onPeerDown (caught and logged). */
   callbackErrors: number
+  /** Times a peer's stream was paused because its inbound queue was full (backpressure). */
+  readPauses: number
+  /** Most received frames ever waiting for their turn from one peer. */
+  inboundQueuedMaxSeen: number
+  /** Delivery turns that yielded to the event loop with frames still waiting. */
+  inboundYields: number
 }
 
 export function emptyStats (): TransportStats {
@@ -74,7 +80,10 @@ export function emptyStats (): TransportStats {
     streamsOpened: 0,
     streamsReplaced: 0,
     dialFailures: 0,
-    callbackErrors: 0
+    callbackErrors: 0,
+    readPauses: 0,
+    inboundQueuedMaxSeen: 0,
+    inboundYields: 0
   }
 }
 

@@ -1,0 +1,161 @@
+/**
+ * Fair processing of received frames: one bounded FIFO queue per peer,
+ * drained round-robin in slices, yielding to the event loop between turns.
+ *
+ * Why: a peer's 4,096-frame batch handed to the core synchronously stalled the
+ * event loop 0.3–2.2 s, long enough for every peer (and the node itself) to
+ * look dead (issue 11). Here one peer gets at most `sliceFramesMax` frames
+ * before the next peer's turn, and a turn ends after `turnFramesMax` frames or
+ * `turnMsMax` ms, so timers, I/O and other peers' frames run in between.
+ * A peer whose queue is full is told to stop reading (the transport pauses
+ * its stream: backpressure lands on that peer's link only).
+ */
+import type { Frame, NodeId } from '../core/types.js'
+
+export interface InboundItem<Tag> {
+  frame: Frame
+  /** When its bytes were read (the clock given to the scheduler). */
+  readAt: number
+  /** Who delivered it (the transport passes the session, to skip frames of a replaced stream). */
+  tag: Tag
+}
+
+export interface InboundSchedulerOptions<Tag> {
+  /** Frames queued per peer before it is told to stop reading. */
+  queueFramesMax: number
+  /** Frames of one peer handled before the next peer's turn. */
+  sliceFramesMax: number
+  /** Frames handled in one event-loop turn, all peers together. */
+  turnFramesMax: number
+  /** A turn ends after this long even if frames remain. */
+  turnMsMax: number
+  now: () => number
+  deliver: (peer: NodeId, item: InboundItem<Tag>, ageMs: number) => void
+  /** The peer's queue drained to half: it may read again. */
+  roomAgain: (peer: NodeId) => void
+  /** Runs `fn` on a later event-loop turn (default setImmediate). */
+  defer?: (fn: () => void) => void
+}
+
+/** A FIFO with O(1) shift (an array and a head index, compacted as it drains). */
+class Fifo<T> {
+  private items: T[] = []
+  private head = 0
+
+  get length (): number { return this.items.length - this.head }
+
+  push (item: T): void { this.items.push(item) }
+
+  shift (): T | undefined {
+    if (this.head >= this.items.length) return undefined
+    const item = this.items[this.head]
+    this.items[this.head++] = undefined as T
+    if (this.head >= 1_024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head)
+      this.head = 0
+    }
+    return item
+  }
+
+  clear (): void { this.items = []; this.head = 0 }
+}
+
+export class InboundScheduler<Tag> {
+  private readonly queues = new Map<NodeId, Fifo<InboundItem<Tag>>>()
+  /** Peers with frames waiting, in round-robin order. */
+  private ring: NodeId[] = []
+  private next = 0
+  /** Peers told to stop reading. */
+  private readonly full = new Set<NodeId>()
+  private scheduled = false
+  private stopped = false
+  /** Most frames ever queued for one peer (diagnostics, tests). */
+  queuedMaxSeen = 0
+  /** Turns that ended with frames still waiting (yielded to the event loop). */
+  yields = 0
+
+  constructor (private readonly opts: InboundSchedulerOptions<Tag>) {}
+
+  /** Frames waiting for `peer`. */
+  queued (peer: NodeId): number { return this.queues.get(peer)?.length ?? 0 }
+
+  /** True while `peer` may add more (its queue is below the bound). */
+  hasRoom (peer: NodeId): boolean { return this.queued(peer) < this.opts.queueFramesMax }
+
+  /** Queues one batch of `peer`'s frames (in order); false = full now, stop reading. */
+  enqueue (peer: NodeId, frames: readonly Frame[], readAt: number, tag: Tag): boolean {
+    if (this.stopped) return false
+    let q = this.queues.get(peer)
+    if (q === undefined) { q = new Fifo(); this.queues.set(peer, q) }
+    if (q.length === 0 && frames.length > 0) this.ring.push(peer)
+    for (const frame of frames) q.push({ frame, readAt, tag })
+    if (q.length > this.queuedMaxSeen) this.queuedMaxSeen = q.length
+    this.schedule()
+    if (q.length >= this.opts.queueFramesMax) { this.full.add(peer); return false }
+    return true
+  }
+
+  /** Drops everything waiting for `peer` (its stream went down or was replaced). */
+  clear (peer: NodeId): void {
+    const q = this.queues.get(peer)
+    if (q === undefined) return
+    q.clear()
+    this.queues.delete(peer)
+    this.ring = this.ring.filter(p => p !== peer)
+    this.full.delete(peer)
+  }
+
+  stop (): void {
+    this.stopped = true
+    for (const peer of [...this.queues.keys()]) this.clear(peer)
+  }
+
+  private schedule (): void {
+    if (this.scheduled || this.stopped) return
+    this.scheduled = true
+    const defer = this.opts.defer ?? ((fn: () => void) => { setImmediate(fn) })
+    defer(() => {
+      this.scheduled = false
+      this.drain()
+    })
+  }
+
+  /** One turn: slices round-robin until the turn's budget is spent or nothing waits. */
+  drain (): void {
+    if (this.stopped) return
+    const o = this.opts
+    const start = o.now()
+    let handled = 0
+    while (this.ring.length > 0 && handled < o.turnFramesMax) {
+      if (this.next >= this.ring.length) this.next = 0
+      const peer = this.ring[this.next]!
+      const q = this.queues.get(peer)
+      let slice = 0
+      const sliceMax = Math.min(o.sliceFramesMax, o.turnFramesMax - handled)
+      while (q !== undefined && q.length > 0 && slice < sliceMax && !this.stopped) {
+        const item = q.shift()!
+        slice++
+        o.deliver(peer, item, Math.max(0, o.now() - item.readAt))
+      }
+      handled += slice
+      if (this.stopped) return
+      // deliver() may have cleared this peer (its stream closed): the ring changed under us.
+      const current = this.queues.get(peer)
+      if (current === undefined || current.length === 0) {
+        const i = this.ring.indexOf(peer)
+        if (i >= 0) this.ring.splice(i, 1)
+      } else {
+        this.next++
+      }
+      if (current !== undefined && this.full.has(peer) && current.length <= o.queueFramesMax / 2) {
+        this.full.delete(peer)
+        o.roomAgain(peer)
+      }
+      if (o.now() - start >= o.turnMsMax) break
+    }
+    if (this.ring.length > 0) {
+      this.yields++
+      this.schedule()
+    }
+  }
+}
