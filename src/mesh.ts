@@ -61,6 +61,18 @@ export interface LockMeshInit {
   core?: Partial<CoreConfig>
   /** Clocks (tests). */
   clock?: RealClock
+  /** Observability hooks (metrics, logs): see src/metrics/. Called synchronously; must not throw. */
+  observer?: MeshObserver
+}
+
+/**
+ * What the mesh tells an observer beyond its events: each acquire's outcome
+ * and duration, and every core event (suspicions, restarts, rejected frames).
+ */
+export interface MeshObserver {
+  /** An acquire / tryAcquire settled: `error` unset when granted. */
+  acquireSettled?: (e: { mode: LockMode, durationMs: number, error?: Error }) => void
+  coreEvent?: (e: CoreEvent) => void
 }
 
 /** Options of `acquire`, `tryAcquire` and `using`. */
@@ -118,6 +130,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
   private readonly readyWaiters: Array<() => void> = []
   private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new'
   private refusalsThisTurn = 0
+  private readonly observer: MeshObserver | undefined
 
   constructor (init: LockMeshInit) {
     super()
@@ -139,6 +152,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     if (typeof init.store?.load !== 'function') throw new InvalidOptionsError('store', 'a FenceStore (load/save)', init.store)
     if (typeof init.transport !== 'function') throw new InvalidOptionsError('transport', 'a transport factory function', init.transport)
     this.configHash = configHash(this.config)
+    this.observer = init.observer
     this.driver = new CoreDriver({
       config: this.config,
       store: init.store,
@@ -230,11 +244,15 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     if (this.state !== 'running') throw new AbortError(key, `the node is ${this.state === 'new' ? 'not started' : this.state}`)
     options.signal?.throwIfAborted()
     const handle = this.nextHandle++
+    const startedMs = this.driver.clock.mono()
+    const observe = (error?: Error): void => { this.observer?.acquireSettled?.({ mode, durationMs: this.driver.clock.mono() - startedMs, ...(error !== undefined ? { error } : {}) }) }
     return await new Promise<Lock>((resolve, reject) => {
       const onAbort = (): void => { this.driver.feed({ type: 'cancel', handle }) }
       options.signal?.addEventListener('abort', onAbort, { once: true })
       this.pending.set(handle, {
-        key, mode, waitMs, resolve, reject,
+        key, mode, waitMs,
+        resolve: lock => { observe(); resolve(lock) },
+        reject: err => { observe(err); reject(err) },
         cleanup: () => { options.signal?.removeEventListener('abort', onAbort) }
       })
       this.driver.feed({ type: 'acquire', cmd: { handle, key, mode, ttlMs, noWait, waitMs: Number.isFinite(waitMs) ? waitMs : null } })
@@ -332,6 +350,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
   }
 
   private onEvent (e: CoreEvent): void {
+    this.observer?.coreEvent?.(e)
     if (e.type === 'mode') {
       this.currentMode = { mode: e.mode, sharedLocks: e.sharedLocks, reachable: e.reachable }
       for (const w of this.readyWaiters.splice(0)) w()
