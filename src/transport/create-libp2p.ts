@@ -17,11 +17,13 @@ import { identify, type Identify } from '@libp2p/identify'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ping, type Ping } from '@libp2p/ping'
 import { preSharedKey } from '@libp2p/pnet'
+import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p, type ServiceFactoryMap } from 'libp2p'
 import type { PrivateKey, ServiceMap } from '@libp2p/interface'
+import type { Registry } from 'prom-client'
 import type { NodeId } from '../core/types.js'
 import { InvalidOptionsError } from '../errors.js'
 import { RosterGater } from './gater.js'
@@ -43,6 +45,8 @@ export interface MeshLibp2pOptions<S extends ServiceMap = ServiceMap> {
   allow?: string[]
   /** More libp2p services (e.g. `lockmesh: lockmeshTransport(init)`). */
   services?: ServiceFactoryMap<S>
+  /** Prometheus metrics (libp2p's own and every service's) into this registry (`libp2p.metrics`). */
+  metricsRegistry?: Registry
 }
 
 export interface MeshServices extends ServiceMap {
@@ -99,6 +103,7 @@ export async function createMeshLibp2p<S extends ServiceMap = ServiceMap> (optio
     streamMuxers: [yamux()],
     ...(options.psk !== undefined ? { connectionProtector: preSharedKey({ psk: options.psk }) } : {}),
     connectionGater: gater.gater,
+    ...(options.metricsRegistry !== undefined ? { metrics: prometheusMetrics({ registry: options.metricsRegistry }) } : {}),
     connectionManager: {
       allow: [...hostsOf([...listen, ...bootstrap.map(b => b.ma)]), ...(options.allow ?? [])],
       inboundConnectionThreshold: 50,
