@@ -39,6 +39,7 @@ export interface MeshMetricsOptions {
 export class MeshMetrics {
   private mesh: LockMesh | null = null
   private readonly acquire: Record<LockMode, HistogramGroup>
+  private readonly settled: CounterGroup
   private readonly failed: CounterGroup
   private readonly lost: CounterGroup
   private readonly storeWrites: Histogram
@@ -56,6 +57,7 @@ export class MeshMetrics {
     acquireSettled: ({ mode, durationMs, error }) => {
       const outcome = outcomeOf(error)
       this.acquire[mode].observe({ [outcome]: durationMs / 1000 })
+      this.settled.increment({ [outcome]: true })
       if (outcome !== 'granted') this.failed.increment({ [outcome]: true })
     },
     coreEvent: (e: CoreEvent) => {
@@ -69,10 +71,12 @@ export class MeshMetrics {
       exclusive: hist(METRIC.acquireExclusiveSeconds, HELP.acquireExclusiveSeconds),
       shared: hist(METRIC.acquireSharedSeconds, HELP.acquireSharedSeconds)
     }
+    this.settled = metrics.registerCounterGroup(METRIC.acquires, { label: 'outcome', help: HELP.acquires })
     this.failed = metrics.registerCounterGroup(METRIC.acquiresFailed, { label: 'reason', help: HELP.acquiresFailed })
     this.lost = metrics.registerCounterGroup(METRIC.locksLost, { label: 'reason', help: HELP.locksLost })
     this.storeWrites = metrics.registerHistogram(METRIC.fenceStoreWriteSeconds, { help: HELP.fenceStoreWriteSeconds, buckets: STORE_BUCKETS_S })
     // Series that exist from the first scrape, so rate() has a start.
+    this.settled.increment(Object.fromEntries(OUTCOMES.map(o => [o, 0])))
     this.failed.increment(Object.fromEntries(OUTCOMES.filter(o => o !== 'granted').map(o => [o, 0])))
     this.lost.increment({ expired: 0, 'wall-clock': 0, stopped: 0 })
 

@@ -6,6 +6,7 @@
 export const METRIC = {
   acquireExclusiveSeconds: 'lockmesh_acquire_exclusive_duration_seconds',
   acquireSharedSeconds: 'lockmesh_acquire_shared_duration_seconds',
+  acquires: 'lockmesh_acquires_total',
   acquiresFailed: 'lockmesh_acquires_failed_total',
   locksHeld: 'lockmesh_locks_held',
   locksLost: 'lockmesh_locks_lost_total',
@@ -31,6 +32,7 @@ export const METRIC = {
 export const HELP: Record<keyof typeof METRIC, string> = {
   acquireExclusiveSeconds: 'Time from acquire() to its outcome, exclusive locks, by outcome (granted or the failure reason)',
   acquireSharedSeconds: 'Time from acquire() to its outcome, shared locks, by outcome (granted or the failure reason)',
+  acquires: 'Acquires (acquire, tryAcquire, using) settled, both lock modes, by outcome (granted or the failure reason)',
   acquiresFailed: 'Acquires that did not grant, by reason',
   locksHeld: 'Locks this node holds now, by lock mode',
   locksLost: 'Locks lost before release, by reason (expired, wall-clock, stopped)',
