@@ -28,7 +28,7 @@ export interface ObservabilityServer {
 
 /** `127.0.0.1:9464`, `[::1]:9464`, `localhost:9464`, `0.0.0.0:9464` → host and port. */
 export function parseHostPort (value: string | undefined, flag = '--metrics'): { host: string, port: number } {
-  const m = typeof value === 'string' ? /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value) : null
+  const m = typeof value === 'string' ? /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(value) : null
   const port = m === null ? NaN : Number(m[3])
   if (m === null || port > 65535) throw new InvalidOptionsError(flag, '<host>:<port>, e.g. 127.0.0.1:9464 or [::1]:9464', value)
   return { host: m[1] ?? m[2]!, port }
