@@ -50,7 +50,7 @@ export interface CreateLockMeshOptions extends Omit<LockMeshInit, 'self' | 'tran
    * process-wide: one node with metrics per process.
    */
   metricsRegistry?: Registry
-  /** How often this node announces itself on the mesh topic (ms). Default: 500 with `fast` timing, 2000 otherwise. */
+  /** How often this node announces itself on the mesh topic (ms). Default: 1000 with `fast` timing, 2000 otherwise. */
   announceIntervalMs?: number
 }
 
@@ -138,7 +138,7 @@ export async function createLockMesh (options: CreateLockMeshOptions): Promise<O
     mesh.observability = obs
     await mesh.start()
     obs.attach(mesh)
-    mesh.announcer = new Announcer(libp2p, mesh, { intervalMs: options.announceIntervalMs ?? (options.timing === 'fast' ? 500 : 2000) }, libp2p.logger.forComponent('lockmesh:announce'))
+    mesh.announcer = new Announcer(libp2p, mesh, { intervalMs: options.announceIntervalMs ?? (options.timing === 'fast' ? 1000 : 2000) }, libp2p.logger.forComponent('lockmesh:announce'))
     mesh.announcer.start()
     return mesh
   } catch (err) {
@@ -157,7 +157,7 @@ export function lockMesh (init: Omit<LockMeshInit, 'self' | 'transport'>): (comp
     const self = components.peerId.toString()
     // The app's libp2p metrics (components.metrics), when it has any, carry lockmesh's series too.
     const obs = new Observability(components.metrics, components.logger)
-    const mesh = new LockMesh({
+    const mesh = new ServiceLockMesh(obs, {
       ...init,
       self,
       store: obs.wrapStore(init.store, components.logger),
@@ -166,6 +166,15 @@ export function lockMesh (init: Omit<LockMeshInit, 'self' | 'transport'>): (comp
     })
     obs.attach(mesh)
     return mesh
+  }
+}
+
+/** The service's LockMesh: its metrics probe and log listeners stop with it. */
+class ServiceLockMesh extends LockMesh {
+  constructor (private readonly obs: Observability, init: LockMeshInit) { super(init) }
+  override async stop (): Promise<void> {
+    await super.stop()
+    this.obs.detach()
   }
 }
 
