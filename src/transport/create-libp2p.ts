@@ -1,6 +1,6 @@
 /**
  * A libp2p node set up for a lockmesh: TCP, Noise, yamux, identify, ping,
- * gossipsub (announcements only), the roster gater and an optional pnet key.
+ * gossipsub (the signed mesh-topic announcements of src/announce/ only), the roster gater and an optional pnet key.
  *
  * Settings that matter on a loopback or LAN cluster (../shared/LIBP2P-NOTES.md):
  * the cluster's own addresses skip the per-IP inbound rate limit (5/s by
@@ -12,7 +12,7 @@
  */
 import '../polyfills.js'
 import { noise } from '@chainsafe/libp2p-noise'
-import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
+import { gossipsub, StrictSign, type GossipSub } from '@libp2p/gossipsub'
 import { identify, type Identify } from '@libp2p/identify'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ping, type Ping } from '@libp2p/ping'
@@ -121,7 +121,8 @@ export async function createMeshLibp2p<S extends ServiceMap = ServiceMap> (optio
     services: {
       identify: identify(),
       ping: ping(),
-      pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false }),
+      // The mesh topic (src/announce/): every message signed by its sender's peer key, and verified.
+      pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false, globalSignaturePolicy: StrictSign }),
       ...options.services
     } as unknown as ServiceFactoryMap<MeshServices & S>
   })
