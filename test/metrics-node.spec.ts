@@ -71,7 +71,18 @@ describe('observability: /metrics of running lockmesh nodes, debug logs', functi
     expect(value(before[2]!, 'lockmesh_locks_held', { mode: 'exclusive' })).to.equal(0)
 
     // Taken: held on c, a vote and a REQUEST at a or b, durable writes somewhere.
-    const lock = await m.acquire('metrics-key', { ttlMs: 10_000, waitMs: 10_000 })
+    // A loaded host can stall this process past the suspicion timeout: an acquire
+    // refused by such a transient downgrade is retried once read-write again (bounded, logged).
+    let lock: Awaited<ReturnType<typeof m.acquire>> | null = null
+    for (let attempt = 1; lock === null; attempt++) {
+      try {
+        lock = await m.acquire('metrics-key', { ttlMs: 10_000, waitMs: 10_000 })
+      } catch (e) {
+        if (attempt >= 5 || !['ReadOnlyError', 'NoQuorumError'].includes((e as Error).name)) throw e
+        console.log(`      (acquire refused by a transient downgrade on a loaded host: ${(e as Error).name}; retry ${attempt} once read-write)`)
+        await until('read-write again', 10_000, () => m.mode === 'read-write')
+      }
+    }
     const held = await Promise.all([scrape(a.metricsUrl), scrape(b.metricsUrl), scrape(c)])
     expect(value(held[2]!, 'lockmesh_locks_held', { mode: 'exclusive' })).to.equal(1)
     expect(granted(held[2]!)).to.equal(granted(before[2]!) + 1)
@@ -80,12 +91,13 @@ describe('observability: /metrics of running lockmesh nodes, debug logs', functi
     expect(storeWrites(held)).to.be.greaterThan(storeWrites(before))
 
     // Refused: a second exclusive tryAcquire fails; its reason is counted.
+    const beforeRefusal = await scrape(c)
     const err = await m.tryAcquire('metrics-key').then(() => null, (e: Error) => e)
     expect(err, 'a second exclusive tryAcquire of a held key').to.be.instanceOf(Error)
     const reason = outcomeOf(err!)
     const refused = await scrape(c)
-    expect(value(refused, 'lockmesh_acquires_failed_total', { reason })).to.equal(value(before[2]!, 'lockmesh_acquires_failed_total', { reason }) + 1)
-    expect(value(refused, 'lockmesh_acquires_total', { outcome: reason })).to.equal(value(before[2]!, 'lockmesh_acquires_total', { outcome: reason }) + 1)
+    expect(value(refused, 'lockmesh_acquires_failed_total', { reason })).to.equal(value(beforeRefusal, 'lockmesh_acquires_failed_total', { reason }) + 1)
+    expect(value(refused, 'lockmesh_acquires_total', { outcome: reason })).to.equal(value(beforeRefusal, 'lockmesh_acquires_total', { outcome: reason }) + 1)
     expect(refused.find(f => f.name === 'lockmesh_acquire_exclusive_duration_seconds')?.type).to.equal('HISTOGRAM')
 
     await lock.release()
@@ -97,7 +109,7 @@ describe('observability: /metrics of running lockmesh nodes, debug logs', functi
       const [sa, sc] = await Promise.all([scrape(a.metricsUrl), scrape(c)])
       return [sa, sc].every(s => value(s, 'lockmesh_peers', { state: 'unreachable' }) === 1 && value(s, 'lockmesh_suspicions_total') >= 1)
     })
-    expect(value(await scrape(a.metricsUrl), 'lockmesh_mode', { mode: 'read-write' })).to.equal(1)
+    await until('a read-write with 2 of 3 (a majority)', 10_000, async () => value(await scrape(a.metricsUrl), 'lockmesh_mode', { mode: 'read-write' }) === 1)
     expect(a.stderr()).to.match(new RegExp(`lockmesh:detector suspect ${idB}`))
 
     // Then c stops too: a alone is read-only, and says so with its reachable set.
@@ -109,5 +121,8 @@ describe('observability: /metrics of running lockmesh nodes, debug logs', functi
     expect(value(sa, 'lockmesh_mode_changes_total')).to.be.greaterThanOrEqual(2)
     await until('the read-only seconds counter to move', 5000, async () => value(await scrape(a.metricsUrl), 'lockmesh_read_only_seconds_total') > 0)
     await until('the mode line in a\'s debug log', 3000, () => new RegExp(`lockmesh:core mode read-only \\(shared locks no\\), reachable 1/3: ${idA}`).test(a.stderr()))
+    // Quiet by default (b ran without DEBUG); no per-frame lines without :trace.
+    expect(b.stderr()).to.not.match(/lockmesh:[a-z]/)
+    expect(a.stderr()).to.not.match(/lockmesh:[a-z]+:trace/)
   })
 })
