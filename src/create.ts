@@ -9,11 +9,17 @@ import { join, resolve } from 'node:path'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { ping } from '@libp2p/ping'
-import type { PrivateKey } from '@libp2p/interface'
+import type { ComponentLogger, Metrics, PrivateKey } from '@libp2p/interface'
 import type { Libp2p } from 'libp2p'
+import { Registry } from 'prom-client'
+import { Announcer } from './announce/announcer.js'
 import type { NodeId } from './core/types.js'
 import { InvalidOptionsError } from './errors.js'
 import { LockMesh, type LockMeshInit } from './mesh.js'
+import { MeshLog } from './metrics/mesh-log.js'
+import { MeshMetrics } from './metrics/mesh-metrics.js'
+import { combineObservers } from './metrics/observer.js'
+import { TimedFenceStore } from './metrics/timed-store.js'
 import type { FenceStore } from './store/fence-store.js'
 import { FileFenceStore } from './store/file-fence-store.js'
 import { createMeshLibp2p, transportComponents, type MeshServices } from './transport/create-libp2p.js'
@@ -37,16 +43,53 @@ export interface CreateLockMeshOptions extends Omit<LockMeshInit, 'self' | 'tran
   psk?: Uint8Array
   /** Test-only: drop / delay outbound frames (chaos harness). */
   faultHook?: TransportFaultHook
+  /**
+   * Collect Prometheus metrics (libp2p's and lockmesh's, through libp2p's
+   * metrics interface and @libp2p/prometheus-metrics) into this prom-client
+   * Registry: serve `registry.metrics()`. prom-client's metrics are
+   * process-wide: one node with metrics per process.
+   */
+  metricsRegistry?: Registry
+  /** How often this node announces itself on the mesh topic (ms). Default: 1000 with `fast` timing, 2000 otherwise. */
+  announceIntervalMs?: number
+}
+
+/** Metrics and logs of one node, wired to its mesh (see src/metrics/). */
+class Observability {
+  readonly metrics: MeshMetrics | null
+  readonly log: MeshLog
+  constructor (metrics: Metrics | undefined, logger: ComponentLogger) {
+    this.metrics = metrics === undefined ? null : new MeshMetrics(metrics)
+    this.log = new MeshLog(logger)
+  }
+
+  get observer (): LockMeshInit['observer'] { return combineObservers(this.metrics?.observer, this.log.observer) }
+  wrapStore (store: FenceStore, logger: ComponentLogger): FenceStore {
+    return new TimedFenceStore(store, ms => { this.metrics?.storeWrite(ms) }, logger.forComponent('lockmesh:store'))
+  }
+
+  attach (mesh: LockMesh): void { this.metrics?.attach(mesh); this.log.attach(mesh) }
+  detach (): void { this.metrics?.detach(); this.log.detach() }
 }
 
 /** A LockMesh that owns its libp2p node: `stop()` stops both. */
 export class OwnedLockMesh extends LockMesh {
-  constructor (init: LockMeshInit, readonly libp2p: Libp2p<MeshServices>, readonly gater: RosterGater, private readonly releaseDataDir: () => Promise<void>) {
+  /** The mesh-topic announcer: the live view of every roster member (`announcer.view()`). */
+  announcer: Announcer | null = null
+  /** Where this node's metrics are (when `metricsRegistry` was given). */
+  readonly metricsRegistry: Registry | null
+  /** @internal */
+  observability: Observability | null = null
+
+  constructor (init: LockMeshInit, readonly libp2p: Libp2p<MeshServices>, readonly gater: RosterGater, private readonly releaseDataDir: () => Promise<void>, registry?: Registry) {
     super(init)
+    this.metricsRegistry = registry ?? null
   }
 
   override async stop (): Promise<void> {
+    this.announcer?.stop()
     await super.stop()
+    this.observability?.detach()
     await this.libp2p.stop()
     await this.releaseDataDir()
   }
@@ -79,17 +122,24 @@ export async function createLockMesh (options: CreateLockMeshOptions): Promise<O
     // the interval) failed with "Too many outbound protocol streams" and took
     // a healthy connection — and every lockmesh stream on it — down. Allow a
     // few overlapping pings: only the monitor's own timeout clears a connection.
-    services: { ping: ping({ maxOutboundStreams: 4, maxInboundStreams: 8 }) }
+    services: { ping: ping({ maxOutboundStreams: 4, maxInboundStreams: 8 }) },
+    ...(options.metricsRegistry !== undefined ? { metricsRegistry: options.metricsRegistry } : {})
   })
   const components = transportComponents(libp2p)
   try {
+    const obs = new Observability(libp2p.metrics, libp2p.logger)
     const mesh = new OwnedLockMesh({
       ...options,
       self,
-      store,
+      store: obs.wrapStore(store, libp2p.logger),
+      observer: combineObservers(obs.observer, options.observer),
       transport: hooks => new LockmeshTransport(components, { roster: options.roster, ...hooks, ...(options.faultHook !== undefined ? { faultHook: options.faultHook } : {}) })
-    }, libp2p, gater, releaseDataDir)
+    }, libp2p, gater, releaseDataDir, options.metricsRegistry)
+    mesh.observability = obs
     await mesh.start()
+    obs.attach(mesh)
+    mesh.announcer = new Announcer(libp2p, mesh, { intervalMs: options.announceIntervalMs ?? (options.timing === 'fast' ? 1000 : 2000) }, libp2p.logger.forComponent('lockmesh:announce'))
+    mesh.announcer.start()
     return mesh
   } catch (err) {
     await libp2p.stop()
@@ -102,10 +152,29 @@ export async function createLockMesh (options: CreateLockMeshOptions): Promise<O
  * A libp2p service: `services: { lockmesh: lockMesh({ roster, store }) }`.
  * The node's own peer ID is `self`. Start/stop follow libp2p's.
  */
-export function lockMesh (init: Omit<LockMeshInit, 'self' | 'transport'>): (components: LockmeshTransportComponents) => LockMesh {
+export function lockMesh (init: Omit<LockMeshInit, 'self' | 'transport'>): (components: LockmeshTransportComponents & { metrics?: Metrics }) => LockMesh {
   return components => {
     const self = components.peerId.toString()
-    return new LockMesh({ ...init, self, transport: hooks => new LockmeshTransport(components, { roster: init.roster, ...hooks }) })
+    // The app's libp2p metrics (components.metrics), when it has any, carry lockmesh's series too.
+    const obs = new Observability(components.metrics, components.logger)
+    const mesh = new ServiceLockMesh(obs, {
+      ...init,
+      self,
+      store: obs.wrapStore(init.store, components.logger),
+      observer: combineObservers(obs.observer, init.observer),
+      transport: hooks => new LockmeshTransport(components, { roster: init.roster, ...hooks })
+    })
+    obs.attach(mesh)
+    return mesh
+  }
+}
+
+/** The service's LockMesh: its metrics probe and log listeners stop with it. */
+class ServiceLockMesh extends LockMesh {
+  constructor (private readonly obs: Observability, init: LockMeshInit) { super(init) }
+  override async stop (): Promise<void> {
+    await super.stop()
+    this.obs.detach()
   }
 }
 

@@ -73,6 +73,18 @@ export interface LockMeshInit {
   instrument?: MeshInstrument
   /** @internal Test-only: re-introduce a bug (mutation tests). */
   unsafe?: readonly MeshMutation[]
+  /** Observability hooks (metrics, logs): see src/metrics/. Called synchronously; must not throw. */
+  observer?: MeshObserver
+}
+
+/**
+ * What the mesh tells an observer beyond its events: each acquire's outcome
+ * and duration, and every core event (suspicions, restarts, rejected frames).
+ */
+export interface MeshObserver {
+  /** An acquire / tryAcquire settled: `error` unset when granted. */
+  acquireSettled?: (e: { mode: LockMode, durationMs: number, error?: Error }) => void
+  coreEvent?: (e: CoreEvent) => void
 }
 
 /** Options of `acquire`, `tryAcquire` and `using`. */
@@ -135,6 +147,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
   private readonly timers: Timers
   private readonly instrument: MeshInstrument
   private readonly resolveCancelled: boolean
+  private readonly observer: MeshObserver | undefined
 
   constructor (init: LockMeshInit) {
     super()
@@ -162,6 +175,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     this.configHash = configHash(this.config)
     this.instrument = init.instrument ?? {}
     this.resolveCancelled = init.unsafe?.includes('resolveCancelled') === true
+    this.observer = init.observer
     this.driver = new CoreDriver({
       config: this.config,
       store: init.store,
@@ -259,6 +273,8 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     if (this.state !== 'running') throw new AbortError(key, `the node is ${this.state === 'new' ? 'not started' : this.state}`)
     options.signal?.throwIfAborted()
     const handle = this.nextHandle++
+    const startedMs = this.driver.clock.mono()
+    const observe = (error?: Error): void => { this.observer?.acquireSettled?.({ mode, durationMs: this.driver.clock.mono() - startedMs, ...(error !== undefined ? { error } : {}) }) }
     return await new Promise<Lock>((resolve, reject) => {
       const onAbort = (): void => {
         const p = this.pending.get(handle)
@@ -276,7 +292,9 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
       }
       options.signal?.addEventListener('abort', onAbort, { once: true })
       this.pending.set(handle, {
-        cancelled: false, key, mode, waitMs, resolve, reject,
+        cancelled: false, key, mode, waitMs,
+        resolve: lock => { observe(); resolve(lock) },
+        reject: err => { observe(err); reject(err) },
         cleanup: () => { options.signal?.removeEventListener('abort', onAbort) }
       })
       this.driver.feed({ type: 'acquire', cmd: { handle, key, mode, ttlMs, noWait, waitMs: Number.isFinite(waitMs) ? waitMs : null } })
@@ -395,6 +413,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
 
   private onEvent (e: CoreEvent): void {
     this.instrument.onEvent?.(e)
+    this.observer?.coreEvent?.(e)
     if (e.type === 'mode') {
       this.currentMode = { mode: e.mode, sharedLocks: e.sharedLocks, reachable: e.reachable }
       for (const w of this.readyWaiters.splice(0)) w()

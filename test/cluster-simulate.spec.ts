@@ -12,7 +12,7 @@ import { expect } from 'chai'
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { planChaos } from '../simulations/cluster/chaos-plan.js'
 import { FencedStore } from '../simulations/cluster/fenced-store.js'
 import { IpcNetworkControl } from '../simulations/cluster/network.js'
@@ -175,6 +175,14 @@ describe('cluster: lockmesh simulate with real processes', function () {
     expect(history.some(e => e.type === 'heal')).to.equal(true)
     expect(history.some(e => e.type === 'node-start' && e.incarnation === 2), 'a killed node restarted').to.equal(true)
     expect(history.some(e => e.type === 'fault-start' && e.fault === 'kill')).to.equal(true)
+    // Each node's metrics at its final stop: a history record per node, its .prom file, the report's per-node latency table.
+    const metrics = history.filter(e => e.type === 'metrics') as Array<{ node: string, incarnation: number, acquire: Record<string, { count: number }> }>
+    const roster = (history[0] as { roster: string[] }).roster
+    expect([...new Set(metrics.map(m => m.node))].sort(), 'every node recorded its metrics').to.have.length(roster.length)
+    expect(metrics.reduce((n, m) => n + m.acquire.exclusive!.count + m.acquire.shared!.count, 0)).to.be.above(10)
+    const report = readFileSync(join(dirname(summary.history), 'report.html'), 'utf8')
+    expect(report).to.include('Acquire latency per node')
+    expect(report).to.match(/<table class="node-latency">.*<td class="num">\d+(\.\d+)? ms<\/td>/s)
     expect(processesUsing(out)).to.deep.equal([])
   })
 

@@ -217,6 +217,16 @@ export interface CoreNoteRecord extends EventBase {
   why: string
 }
 
+/** A node's acquire latency from its own metrics, recorded when it stopped (report only). */
+export interface MetricsRecord extends EventBase {
+  type: 'metrics'
+  node: NodeName
+  incarnation: number
+  acquire: Record<'exclusive' | 'shared', LatencyFields>
+}
+
+export interface LatencyFields { count: number, meanMs: number | null, p50Ms: number | null, p99Ms: number | null, failed: number }
+
 /** A record type this checker does not know (kept, ignored). */
 export interface UnknownRecord extends EventBase {
   type: 'unknown'
@@ -233,7 +243,7 @@ export interface MalformedRecord extends RecordBase {
 
 export type EventRecord =
   | AcquireStartRecord | AcquiredRecord | AcquireFailedRecord | ReleasedRecord | LostRecord | ExtendedRecord
-  | StoreOpRecord | CounterRecord | FaultRecord | HealRecord | ModeRecord | NodeLifeRecord | UnknownRecord
+  | StoreOpRecord | CounterRecord | FaultRecord | HealRecord | ModeRecord | NodeLifeRecord | MetricsRecord | UnknownRecord
   | TruthRecord | RequestRecord | ReleaseSentRecord | CoreNoteRecord
 
 export type HistoryRecord = ConfigRecord | EventRecord | MalformedRecord
@@ -434,9 +444,24 @@ function parseEvent (o: Json, type: string, line: number): EventRecord {
     case 'attempt-restart':
     case 'suspicion-drop':
       return { ...b, type, node: str(o, 'node'), key: str(o, 'key'), why: optStr(o, 'why') ?? '' }
+    case 'metrics':
+      return { ...b, type, node: str(o, 'node'), incarnation: num(o, 'incarnation'), acquire: latencyFields(o.acquire) }
     default:
       return { ...b, type: 'unknown', recordType: type }
   }
+}
+
+function latencyFields (v: unknown): MetricsRecord['acquire'] {
+  if (typeof v !== 'object' || v === null) throw new FieldError('field "acquire" must be an object')
+  const one = (m: unknown, mode: string): LatencyFields => {
+    if (typeof m !== 'object' || m === null) throw new FieldError(`field "acquire.${mode}" must be an object`)
+    const o = m as Json
+    const n = (f: string): number => { const x = o[f]; if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) throw new FieldError(`field "acquire.${mode}.${f}" must be a number >= 0`); return x }
+    const nn = (f: string): number | null => o[f] === null ? null : n(f)
+    return { count: n('count'), meanMs: nn('meanMs'), p50Ms: nn('p50Ms'), p99Ms: nn('p99Ms'), failed: n('failed') }
+  }
+  const a = v as Json
+  return { exclusive: one(a.exclusive, 'exclusive'), shared: one(a.shared, 'shared') }
 }
 
 /**

@@ -9,9 +9,12 @@
  * slow delay).
  */
 import '../../src/polyfills.js'
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { Registry } from 'prom-client'
 import { createLockMesh, loadPrivateKey, type OwnedLockMesh } from '../../src/create.js'
+import { acquireLatency } from './metrics-summary.js'
 import { SIM_TIMING, STALL_MS } from './timings.js'
 import type { ChildConfig, ChildMessage, ChildStatus, HistoryEvent, NetState, ParentMessage } from './protocol.js'
 import { Workload } from './workload.js'
@@ -33,6 +36,9 @@ let dropTo = new Set<string>()
 let delayTo = new Map<string, number>()
 
 let mesh: OwnedLockMesh | null = null
+// This node's Prometheus metrics (lockmesh's and libp2p's): written next to its
+// data directory and summarised into the history when the node stops.
+const registry = new Registry()
 let workload: Workload | null = null
 let stopping: Promise<void> | null = null
 
@@ -103,12 +109,23 @@ async function stop (): Promise<void> {
     process.stderr.write(`${cfg.name}#${cfg.incarnation}: event-loop delay p50 ${ms(loopDelay.percentile(50))} ms, p99 ${ms(loopDelay.percentile(99))} ms, max ${ms(loopDelay.max)} ms\n`)
     try {
       await workload?.stop(4000)
+      if (mesh !== null) await recordMetrics()
       await mesh?.stop()
     } catch (err) {
       process.stderr.write(`${cfg.name}: stop failed: ${(err as Error).stack ?? String(err)}\n`)
     }
   })()
   await stopping
+}
+
+/** The node's metrics at its stop: metrics-<incarnation>.prom beside its data, and a `metrics` history record. */
+async function recordMetrics (): Promise<void> {
+  try {
+    await writeFile(join(dirname(cfg.dataDir), `metrics-${cfg.incarnation}.prom`), await registry.metrics())
+    emit({ t: now(), type: 'metrics', node: cfg.name, incarnation: cfg.incarnation, acquire: acquireLatency(await registry.getMetricsAsJSON()) })
+  } catch (err) {
+    process.stderr.write(`${cfg.name}: recording metrics failed: ${String(err)}\n`)
+  }
 }
 
 process.on('message', (raw: ParentMessage) => {
@@ -173,6 +190,7 @@ mesh = await createLockMesh({
   // loaded host (a ping still in flight makes the next one fail: ping allows
   // one outbound stream).
   timing: { ...SIM_TIMING },
+  metricsRegistry: registry,
   faultHook: {
     dropOutbound: to => dropTo.has(to),
     delayOutboundMs: to => delayTo.get(to) ?? 0

@@ -4,6 +4,7 @@
  *
  *   lockmesh keygen [--out <file>]          write a private key, print its peer ID
  *   lockmesh node --config <file.json>      run one node from a config file
+ *   lockmesh status --connect <host:port>   every roster member as one node sees it
  *   lockmesh simulate [options]             a local multi-process mesh under chaos
  *   lockmesh check <history.jsonl>          check a recorded history
  *   lockmesh report <history.jsonl>         render report.html from a history
@@ -17,6 +18,12 @@ const USAGE = `usage: lockmesh <command> [options]
 commands:
   keygen [--out <file>]        write a new private key file; print its peer ID
   node --config <file.json>    run one lockmesh node from a JSON config file
+       [--metrics <host:port> [--metrics-token-file <file>]]
+                               serve /metrics (Prometheus) and /status (JSON);
+                               loopback only unless a bearer token file is given
+  status --connect <host:port> [--token-file <file>] [--watch] [--json]
+                               a table of every roster member as the node at
+                               <host:port> (its --metrics address) sees it
   simulate [options]           run a local mesh of real processes under a contended
                                workload and chaos; record and check the history
                                (lockmesh simulate --help)
@@ -29,6 +36,10 @@ async function main (argv: string[]): Promise<number> {
   switch (command) {
     case 'keygen': return await runKeygen(rest)
     case 'node': return await runNode(rest)
+    case 'status': {
+      const { runStatus } = await import('./status.js')
+      return await runStatus(rest)
+    }
     case 'simulate': {
       const { runSimulate } = await import('../../simulations/cluster/simulate.js')
       return await runSimulate(rest)
@@ -54,6 +65,6 @@ async function main (argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(code => { process.exitCode = code }, (err: unknown) => {
   const e = err as Error
-  process.stderr.write(`lockmesh: ${e.name === 'InvalidOptionsError' ? e.message : (e.stack ?? String(e))}\n`)
+  process.stderr.write(`lockmesh: ${e.name === 'InvalidOptionsError' || e.name === 'StatusFetchError' ? e.message : (e.stack ?? String(e))}\n`)
   process.exitCode = 2
 })

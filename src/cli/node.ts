@@ -1,16 +1,55 @@
 /**
- * `lockmesh node --config file.json`: run one node until SIGINT/SIGTERM,
- * logging its mode changes (one JSON line each).
+ * `lockmesh node --config file.json [--metrics <host:port> [--metrics-token-file <file>]]`:
+ * run one node until SIGINT/SIGTERM, logging its mode changes (one JSON line
+ * each); with `--metrics`, serve `/metrics` and `/status` (see README,
+ * Observability). Debug logs: `DEBUG=lockmesh:*`.
  */
 import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
+import { Registry } from 'prom-client'
 import { createLockMesh, loadPrivateKey } from '../create.js'
 import { InvalidOptionsError } from '../errors.js'
+import { isLoopback, parseHostPort, serveObservability, type ObservabilityServer } from '../metrics/http-server.js'
+import { statusDocument, toJson } from '../metrics/status-doc.js'
 import { parseNodeConfig } from './node-config.js'
 
+const USAGE = '--config <file.json> [--metrics <host:port> [--metrics-token-file <file>]]'
+
+interface NodeArgs { config: string, metrics?: { host: string, port: number }, tokenFile?: string }
+
+export function parseNodeArgs (argv: string[]): NodeArgs {
+  let config: string | undefined
+  let metrics: string | undefined
+  let tokenFile: string | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]
+    const value = argv[i + 1]
+    if (value === undefined || value.startsWith('--')) throw new InvalidOptionsError('node', USAGE, argv.join(' '))
+    if (flag === '--config') config = value
+    else if (flag === '--metrics') metrics = value
+    else if (flag === '--metrics-token-file') tokenFile = value
+    else throw new InvalidOptionsError('node', USAGE, flag)
+    i++
+  }
+  if (config === undefined) throw new InvalidOptionsError('node', USAGE, argv.join(' '))
+  if (tokenFile !== undefined && metrics === undefined) throw new InvalidOptionsError('--metrics-token-file', 'used with --metrics <host:port>', tokenFile)
+  return { config, ...(metrics !== undefined ? { metrics: parseHostPort(metrics) } : {}), ...(tokenFile !== undefined ? { tokenFile } : {}) }
+}
+
+async function readToken (file: string): Promise<string> {
+  let token: string
+  try {
+    token = (await readFile(file, 'utf8')).trim()
+  } catch (err) {
+    throw new InvalidOptionsError('--metrics-token-file', 'a readable file holding the bearer token', `${file} (${(err as Error).message})`)
+  }
+  if (token.length < 16 || /\s/.test(token)) throw new InvalidOptionsError('--metrics-token-file', 'a token of at least 16 characters, no whitespace', `${file}`)
+  return token
+}
+
 export async function runNode (argv: string[]): Promise<number> {
-  if (argv[0] !== '--config' || argv[1] === undefined) throw new InvalidOptionsError('node', '--config <file.json>', argv.join(' '))
-  const path = resolve(argv[1])
+  const args = parseNodeArgs(argv)
+  const path = resolve(args.config)
   let json: unknown
   try {
     json = JSON.parse(await readFile(path, 'utf8'))
@@ -19,20 +58,41 @@ export async function runNode (argv: string[]): Promise<number> {
   }
   const cfg = parseNodeConfig(json)
   const base = dirname(path)
+  const token = args.tokenFile === undefined ? undefined : await readToken(resolve(args.tokenFile))
+  // Refuse a public bind without a token before anything starts.
+  if (args.metrics !== undefined) assertBindAllowed(args.metrics.host, token)
   const privateKey = await loadPrivateKey(resolve(base, cfg.keyFile))
   const psk = cfg.pskFile === undefined ? undefined : await readFile(resolve(base, cfg.pskFile))
+  const registry = args.metrics !== undefined ? new Registry() : undefined
   const mesh = await createLockMesh({
     privateKey, roster: cfg.roster, listen: cfg.listen, bootstrap: cfg.bootstrap, dataDir: resolve(base, cfg.dataDir),
-    quorum: cfg.quorum, ttlMsMax: cfg.ttlMsMax, timing: cfg.timing, ...(psk !== undefined ? { psk } : {})
+    quorum: cfg.quorum, ttlMsMax: cfg.ttlMsMax, timing: cfg.timing, ...(psk !== undefined ? { psk } : {}),
+    ...(registry !== undefined ? { metricsRegistry: registry } : {})
   })
+  let server: ObservabilityServer | null = null
+  try {
+    if (args.metrics !== undefined && registry !== undefined) {
+      server = await serveObservability({ ...args.metrics, registry, status: () => toJson(statusDocument(mesh, mesh.announcer)), ...(token !== undefined ? { token } : {}) })
+    }
+  } catch (err) {
+    await mesh.stop()
+    throw err
+  }
   const log = (o: object): void => { process.stdout.write(JSON.stringify({ t: new Date().toISOString(), ...o }) + '\n') }
-  log({ event: 'started', peerId: mesh.config.self, listen: mesh.libp2p.getMultiaddrs().map(String), quorum: mesh.status().quorum })
+  log({ event: 'started', peerId: mesh.config.self, listen: mesh.libp2p.getMultiaddrs().map(String), quorum: mesh.status().quorum, ...(server !== null ? { metrics: server.url } : {}) })
   mesh.addEventListener('mode', e => { log({ event: 'mode', ...e.detail }) })
   await new Promise<void>(done => {
-    const stop = (): void => { mesh.stop().then(done, done) }
+    const stop = (): void => { (server?.close() ?? Promise.resolve()).then(async () => { await mesh.stop() }).then(done, done) }
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
   })
   log({ event: 'stopped' })
   return 0
+}
+
+/** The same check serveObservability makes, before the node starts (a clear error, nothing to undo). */
+function assertBindAllowed (host: string, token: string | undefined): void {
+  if (!isLoopback(host) && token === undefined) {
+    throw new InvalidOptionsError('--metrics', `a loopback address (127.0.0.1, ::1, localhost), or --metrics-token-file <file> to bind ${host}: /status shows lock keys and peers`, host)
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * A libp2p node set up for a lockmesh: TCP, Noise, yamux, identify, ping,
- * gossipsub (announcements only), the roster gater and an optional pnet key.
+ * gossipsub (the signed mesh-topic announcements of src/announce/ only), the roster gater and an optional pnet key.
  *
  * Settings that matter on a loopback or LAN cluster (../shared/LIBP2P-NOTES.md):
  * the cluster's own addresses skip the per-IP inbound rate limit (5/s by
@@ -12,16 +12,18 @@
  */
 import '../polyfills.js'
 import { noise } from '@chainsafe/libp2p-noise'
-import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
+import { gossipsub, StrictSign, type GossipSub } from '@libp2p/gossipsub'
 import { identify, type Identify } from '@libp2p/identify'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ping, type Ping } from '@libp2p/ping'
 import { preSharedKey } from '@libp2p/pnet'
+import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p, type ServiceFactoryMap } from 'libp2p'
 import type { PrivateKey, ServiceMap } from '@libp2p/interface'
+import type { Registry } from 'prom-client'
 import type { NodeId } from '../core/types.js'
 import { InvalidOptionsError } from '../errors.js'
 import { RosterGater } from './gater.js'
@@ -46,6 +48,8 @@ export interface MeshLibp2pOptions<S extends ServiceMap = ServiceMap> {
   allow?: string[]
   /** More libp2p services (e.g. `lockmesh: lockmeshTransport(init)`). */
   services?: ServiceFactoryMap<S>
+  /** Prometheus metrics (libp2p's own and every service's) into this registry (`libp2p.metrics`). */
+  metricsRegistry?: Registry
 }
 
 export interface MeshServices extends ServiceMap {
@@ -105,6 +109,7 @@ export async function createMeshLibp2p<S extends ServiceMap = ServiceMap> (optio
     streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: STREAM_WINDOW_BYTES_MAX } })],
     ...(options.psk !== undefined ? { connectionProtector: preSharedKey({ psk: options.psk }) } : {}),
     connectionGater: gater.gater,
+    ...(options.metricsRegistry !== undefined ? { metrics: prometheusMetrics({ registry: options.metricsRegistry }) } : {}),
     connectionManager: {
       allow: [...hostsOf([...listen, ...bootstrap.map(b => b.ma)]), ...(options.allow ?? [])],
       inboundConnectionThreshold: 50,
@@ -122,7 +127,8 @@ export async function createMeshLibp2p<S extends ServiceMap = ServiceMap> (optio
     services: {
       identify: identify(),
       ping: ping(),
-      pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false }),
+      // The mesh topic (src/announce/): every message signed by its sender's peer key, and verified.
+      pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, emitSelf: false, globalSignaturePolicy: StrictSign }),
       ...options.services
     } as unknown as ServiceFactoryMap<MeshServices & S>
   })

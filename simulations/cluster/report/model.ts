@@ -8,7 +8,7 @@ import { beliefWindows } from '../../check/belief-windows.js'
 import type { CheckResult } from '../../check/check-history.js'
 import { configOf, eventsInOrder, eventsOf, runEnd } from '../../check/events.js'
 import { faultIntervals, touchedNodes } from '../../check/faults.js'
-import { nsToMs, type ConfigRecord, type HistoryRecord, type NodeName } from '../../check/history.js'
+import { nsToMs, type ConfigRecord, type HistoryRecord, type MetricsRecord, type NodeName } from '../../check/history.js'
 import type { Violation } from '../../check/violation.js'
 import type { LockMode } from '../../../src/core/types.js'
 import { modeBands, type Band } from './mode-bands.js'
@@ -69,6 +69,8 @@ export interface ReportModel {
   bands: Map<NodeName, Band[]>
   faults: FaultSpan[]
   latencies: Array<{ ms: number, mode: LockMode }>
+  /** Each node incarnation's acquire latency from its own metrics (recorded at its stop; a killed one has none). */
+  nodeLatency: MetricsRecord[]
   grants: Array<{ t: number, mode: LockMode }>
   violations: PlacedViolation[]
   result: CheckResult
@@ -150,5 +152,7 @@ export function buildModel (records: readonly HistoryRecord[], result: CheckResu
   })
 
   const bands = modeBands(records, nodes, endNs)
-  return { nodes, endNs, empty: events.length === 0, laneKeys, otherLane, holds, failures, bands, faults, latencies, grants, violations, result, ...(config !== undefined ? { config } : {}) }
+  const nodeLatency = records.filter((r): r is MetricsRecord => r.type === 'metrics')
+    .sort((a, b) => nodes.indexOf(a.node) - nodes.indexOf(b.node) || a.incarnation - b.incarnation)
+  return { nodes, endNs, empty: events.length === 0, laneKeys, otherLane, holds, failures, bands, faults, latencies, nodeLatency, grants, violations, result, ...(config !== undefined ? { config } : {}) }
 }

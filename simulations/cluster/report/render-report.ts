@@ -16,7 +16,7 @@ import { FAILURE_COLOR, LOCK_COLOR } from './palette.js'
 import { renderRateChart } from './rate-chart-svg.js'
 import { STYLES } from './styles.js'
 import { svgDefs } from './svg-defs.js'
-import { renderFailures, renderFaultTable } from './tables-html.js'
+import { renderFailures, renderFaultTable, renderNodeLatencyTable } from './tables-html.js'
 import { renderTimeline } from './timeline-svg.js'
 import { onTimeline } from './violation-marks.js'
 import { renderViolations } from './violations-html.js'
@@ -49,7 +49,8 @@ export function renderReport (records: HistoryRecord[], result: ReturnType<typeo
   const lower = '<div class="row2">' +
     panel('Acquire latency', `<div class="scroll">${renderLatency(model)}</div>`) +
     panel('Faults', renderFaultTable(model) + '<h2 style="margin-top:14px">Failed acquires by reason</h2>' + renderFailures(model)) +
-    '</div>'
+    '</div>' +
+    panel('Acquire latency per node', renderNodeLatencyTable(model), '', 'from each node\'s lockmesh_acquire_*_duration_seconds histograms at its stop (p50 / p99 estimated from buckets, as histogram_quantile)')
   const violations = panel('Violations', renderViolations(model), 'violations')
   const notes = result.notes.length === 0 ? '' : `<ul class="notes">${result.notes.map(n => `<li>${esc(n)}</li>`).join('')}</ul>`
 

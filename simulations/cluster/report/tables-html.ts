@@ -23,3 +23,17 @@ export function renderFailures (model: ReportModel): string {
   return '<div class="bars-list">' + entries.map(([r, n]) =>
     `<span>${esc(clip(r, 30))}</span><span class="bar" style="width:${Math.max(2, Math.round(n / max * 100))}%"></span><span>${fmtCount(n)}</span>`).join('') + '</div>'
 }
+
+/** Acquire latency per node, from each node's own Prometheus histograms at its stop. */
+export function renderNodeLatencyTable (model: ReportModel): string {
+  if (model.nodeLatency.length === 0) return '<p class="empty">No node recorded its metrics (nodes record them when they stop; a killed process does not).</p>'
+  const ms = (v: number | null): string => v === null ? '–' : `${v} ms`
+  const rows = model.nodeLatency.flatMap(r => (['exclusive', 'shared'] as const).filter(mode => r.acquire[mode].count + r.acquire[mode].failed > 0).map(mode => {
+    const l = r.acquire[mode]
+    return `<tr><td>${esc(clip(r.node, 20))}#${r.incarnation}</td><td>${mode}</td><td class="num">${fmtCount(l.count)}</td>` +
+      `<td class="num">${ms(l.meanMs)}</td><td class="num">${ms(l.p50Ms)}</td><td class="num">${ms(l.p99Ms)}</td><td class="num">${fmtCount(l.failed)}</td></tr>`
+  }))
+  if (rows.length === 0) return '<p class="empty">The nodes recorded their metrics, with no acquire.</p>'
+  return '<table class="node-latency"><thead><tr><th>node</th><th>mode</th><th>granted</th><th>mean</th><th>p50</th><th>p99</th><th>not granted</th></tr></thead>' +
+    `<tbody>${rows.join('')}</tbody></table>`
+}

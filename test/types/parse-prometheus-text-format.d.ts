@@ -1,0 +1,12 @@
+declare module 'parse-prometheus-text-format' {
+  /** One sample: counters/gauges carry `value`; histograms `buckets`, `count`, `sum` (all strings, as prom2json). */
+  export interface PromSample {
+    labels?: Record<string, string>
+    value?: string
+    buckets?: Record<string, string>
+    count?: string
+    sum?: string
+  }
+  export interface PromFamily { name: string, help: string, type: 'COUNTER' | 'GAUGE' | 'HISTOGRAM' | 'SUMMARY' | 'UNTYPED', metrics: PromSample[] }
+  export default function parsePrometheusTextFormat (text: string): PromFamily[]
+}
