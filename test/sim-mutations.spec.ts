@@ -10,6 +10,17 @@
  * is accepted only for the voter's live grant number, and nothing raises an
  * exclusive-granted key's fence between GRANT and COMMIT, so no seed can get
  * a low token past the grant-number check; the core's guard specs forge one.
+ *
+ * Not here either (issue 9's persist-gate ordering flags, pinned by
+ * test/core-persist-gate.spec.ts at the core's output):
+ * - `lostOvertakesGranted`: every `lost` of a not-yet-handed-out grant is an
+ *   expiry (by either clock) or a stop, so when the overtaken `granted`
+ *   finally arrives LockMesh's hand-out check finds it expired and refuses it,
+ *   and the app's belief window is empty — no checker can see it (0 in 200
+ *   seeds); defence in depth, argued in docs/design.md.
+ * - `downgradeOvertakesUpgrade`: needs an upgrade held behind a fence-store
+ *   write and a downgrade inside that write: 0 in 200 seeds with hung writes
+ *   on; a targeted fault is open work.
  */
 import { expect } from 'chai'
 import { runSeed, type RunOptions } from '../simulations/sim/run-seed.js'
@@ -40,8 +51,13 @@ const CASES: Case[] = [
   { rule: 'noPartialRepick', options: {}, expect: 'id-reuse', within: 5, flags: '' },
   { rule: 'freshSeqPerAttempt', options: {}, expect: 'id-reuse', within: 5, flags: '' },
   { rule: 'cleanExitMarker', options: { nodes: 3, quorum: 'majority', faults: ['clean-restart'], ...HOLD }, expect: 'mutual-exclusion', within: 25, flags: '--nodes 3 --quorum majority --faults clean-restart --hold-to-expiry' },
-  { rule: 'wallClockCheck', options: { faults: ['suspend'] }, expect: 'late-loss', within: 10, flags: '--faults suspend' }
+  { rule: 'wallClockCheck', options: { faults: ['suspend'] }, expect: 'late-loss', within: 10, flags: '--faults suspend' },
+  // LockMesh's own (issue 9, item 1): an aborted acquire resolved when its held-back grant arrives.
+  { rule: 'resolveCancelled', options: {}, expect: 'mutual-exclusion', within: 60, flags: '' }
 ]
+
+/** Mutations of LockMesh itself rather than of the core. */
+const MESH_RULES = new Set(['resolveCancelled'])
 
 async function firstSeedWith (options: Omit<RunOptions, 'seed'>, kind: ViolationKind, within: number): Promise<{ seed: number | null, seen: string[] }> {
   const seen = new Set<string>()
@@ -56,7 +72,8 @@ async function firstSeedWith (options: Omit<RunOptions, 'seed'>, kind: Violation
 describe('sim: mutation suite (each safety rule off is caught)', () => {
   for (const c of CASES) {
     it(`${c.rule} off → ${c.expect} within ${c.within} seeds`, async function () {
-      const { seed, seen } = await firstSeedWith({ ...c.options, unsafe: [c.rule as never] }, c.expect, c.within)
+      const mutation = MESH_RULES.has(c.rule) ? { meshUnsafe: [c.rule as never] } : { unsafe: [c.rule as never] }
+      const { seed, seen } = await firstSeedWith({ ...c.options, ...mutation }, c.expect, c.within)
       expect(seed, `not caught in seeds 1..${c.within} (saw ${seen.join(', ') || 'nothing'}); try: npm run sim -- --seeds ${c.within} ${c.flags} --unsafe ${c.rule}`).to.not.equal(null)
       this.test!.title += ` (seed ${String(seed)})`
     })
