@@ -117,6 +117,20 @@ describe('hostile insider vs the core (issue 11: defects 1, 3, 4)', () => {
     expect(sentSince(c, mark, 'RELEASE', 'n0', 'n2')).to.equal(0)
   })
 
+  it('last-heard is when the bytes were read: a frame that waited ageMs counts from then; last-heard never moves back, a negative age counts as now', () => {
+    const c = new HandCluster({ nodes: 3 })
+    c.bootPastQuiet()
+    c.advance(50, { deliver: false })
+    const heardAgo = (): number | null => c.core('n0').status().peers.find(p => p.peer === 'n1')!.lastHeardMsAgo
+    c.input('n0', { type: 'frame', now: c.now('n0'), from: 'n1', frame: { h: hdr(c, 'n1'), b: { t: 'PONG' } }, ageMs: 40 })
+    expect(heardAgo()).to.equal(40)
+    // An older read never moves last-heard backwards; a negative age counts as now.
+    c.input('n0', { type: 'frame', now: c.now('n0'), from: 'n1', frame: { h: hdr(c, 'n1'), b: { t: 'PONG' } }, ageMs: 45 })
+    expect(heardAgo()).to.equal(40)
+    c.input('n0', { type: 'frame', now: c.now('n0'), from: 'n1', frame: { h: hdr(c, 'n1'), b: { t: 'PONG' } }, ageMs: -5 })
+    expect(heardAgo()).to.equal(0)
+  })
+
   it('a stray of an attempt we released is still handed back by the voter\'s own repeats (liveness without timer retransmission)', () => {
     const c = new HandCluster({ nodes: 3 })
     c.bootPastQuiet()

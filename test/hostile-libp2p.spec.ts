@@ -190,6 +190,22 @@ describe('hostile peers over real libp2p (issue 11)', function () {
     ins.close()
   })
 
+  it('defence: a slow reader is contained on its own link — the victim waits for its drain, honest nodes are served meanwhile', async () => {
+    const ins = await insider()
+    ins.startKeepalive()
+    // The insider stops reading: yamux stops granting window, so the victim's answers to it back up.
+    ins.stream.pause()
+    const waits0 = victim.status().transport!.drainWaits
+    const bodies: FrameBody[] = Array.from({ length: 20_000 }, (_, i) => ({ t: 'REQUEST', key: `slow-${i}`, id: { peer: rogue.id, inc: ins.inc, seq: i + 1 }, ts: 1n << 61n, mode: 'exclusive', ttlMs: 1_000, noWait: true }))
+    const flood = ins.send(bodies, 1_000)
+    await cluster.waitFor('the victim waiting on the insider\'s link', () => victim.status().transport!.drainWaits > waits0, 20_000)
+    for (let i = 0; i < 3; i++) await honestAcquireWorks(`while-slow-${i}`)
+    expect(victim.status().transport!.streamsUp).to.be.at.least(2)
+    expect(cluster.meshes.every(m => m.mode === 'read-write')).to.equal(true)
+    ins.close()
+    await flood.catch(() => {})
+  })
+
   it('defence: a mismatched config hash is refused and counted', async () => {
     const refused = victim.status().transport!.refusals['config-hash']
     const stream = await rogue.libp2p.dialProtocol(victim.libp2p.getMultiaddrs()[0]!, LOCKMESH_PROTOCOL)
