@@ -24,7 +24,7 @@ import { ensureBuilt } from './helpers/ensure-built.js'
 
 const QUICK = process.env.LOCKMESH_QUICK === '1'
 const ROOT = join(import.meta.dirname, '..')
-const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js')
+const CLI = join(ROOT, 'dist', 'bin', 'lockmesh.js')
 
 
 interface RunResult { code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }

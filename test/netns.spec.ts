@@ -29,7 +29,7 @@ import { ensureBuilt } from './helpers/ensure-built.js'
 
 const QUICK = process.env.LOCKMESH_QUICK === '1'
 const ROOT = join(import.meta.dirname, '..')
-const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js')
+const CLI = join(ROOT, 'dist', 'bin', 'lockmesh.js')
 const HOLDER = join(import.meta.dirname, 'helpers', 'netns-holder.ts')
 const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 

@@ -48,7 +48,7 @@ describe('README quickstart against the packed package (npm pack → npm install
     const info = JSON.parse(pack.stdout.slice(pack.stdout.search(/^\[/m))) as Array<{ filename: string, files: Array<{ path: string }> }>
     tarball = join(dir, info[0]!.filename)
     const files = info[0]!.files.map(f => f.path)
-    for (const needed of ['package.json', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/polyfills.js', 'dist/src/cli/main.js', 'dist/src/create.js']) {
+    for (const needed of ['package.json', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/polyfills.js', 'dist/bin/lockmesh.js', 'dist/simulations/check/cli-check.js', 'dist/simulations/sim/rng.js', 'dist/src/create.js']) {
       expect(files, `the tarball lacks ${needed}`).to.include(needed)
     }
     expect(files.filter(f => f.startsWith('test/') || f.startsWith('src/') || f.startsWith('scratch/')), 'sources or tests in the tarball').to.deep.equal([])

@@ -1,6 +1,6 @@
 /**
  * Specs that spawn the `lockmesh` CLI or node processes run compiled
- * JavaScript: rebuild dist/ when a source under src/ or simulations/cluster/
+ * JavaScript: rebuild dist/ when a source under bin/, src/ or simulations/
  * is newer than it.
  */
 import { execFileSync } from 'node:child_process'
@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 export const ROOT = join(import.meta.dirname, '..', '..')
-export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js')
+export const CLI = join(ROOT, 'dist', 'bin', 'lockmesh.js')
 
 function newestMtime (dir: string): number {
   let newest = 0
@@ -24,6 +24,6 @@ function newestMtime (dir: string): number {
 export function ensureBuilt (): void {
   const child = join(ROOT, 'dist', 'simulations', 'cluster', 'child.js')
   const built = existsSync(child) && existsSync(CLI) ? Math.min(statSync(child).mtimeMs, statSync(CLI).mtimeMs) : 0
-  const sources = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'simulations', 'cluster')))
+  const sources = Math.max(...['bin', 'src', join('simulations', 'cluster'), join('simulations', 'check'), join('simulations', 'sim')].map(d => newestMtime(join(ROOT, d))))
   if (built < sources) execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' })
 }

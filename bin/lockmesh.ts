@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `lockmesh` command.
+ * The `lockmesh` command. It lives above both the library (src/) and the
+ * simulation harness (simulations/): nothing in src/ imports simulations/.
  *
  *   lockmesh keygen [--out <file>]          write a private key, print its peer ID
  *   lockmesh node --config <file.json>      run one node from a config file
@@ -9,9 +10,9 @@
  *   lockmesh check <history.jsonl>          check a recorded history
  *   lockmesh report <history.jsonl>         render report.html from a history
  */
-import '../polyfills.js'
-import { runKeygen } from './keygen.js'
-import { runNode } from './node.js'
+import '../src/polyfills.js'
+import { runKeygen } from '../src/cli/keygen.js'
+import { runNode } from '../src/cli/node.js'
 
 const USAGE = `usage: lockmesh <command> [options]
 
@@ -37,19 +38,19 @@ async function main (argv: string[]): Promise<number> {
     case 'keygen': return await runKeygen(rest)
     case 'node': return await runNode(rest)
     case 'status': {
-      const { runStatus } = await import('./status.js')
+      const { runStatus } = await import('../src/cli/status.js')
       return await runStatus(rest)
     }
     case 'simulate': {
-      const { runSimulate } = await import('../../simulations/cluster/simulate.js')
+      const { runSimulate } = await import('../simulations/cluster/simulate.js')
       return await runSimulate(rest)
     }
     case 'check': {
-      const { runCheck } = await import('../../simulations/check/cli-check.js')
+      const { runCheck } = await import('../simulations/check/cli-check.js')
       return await runCheck(rest)
     }
     case 'report': {
-      const { runReport } = await import('../../simulations/cluster/report/cli-report.js')
+      const { runReport } = await import('../simulations/cluster/report/cli-report.js')
       return await runReport(rest)
     }
     case undefined:
