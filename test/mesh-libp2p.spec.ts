@@ -79,6 +79,15 @@ function load (c: Libp2pMesh, key: string): Map<string, number> {
  * re-queued, so votes + queued per voter never drops while nothing is released.
  */
 async function acquireAndWaitArrival<T> (c: Libp2pMesh, i: number, key: string, acquire: () => Promise<T>, timeoutMs = 5_000): Promise<{ done: Promise<T>, quorum: string[] }> {
+  // Frames a node sends itself arrive on a later event-loop turn: let a previous
+  // attempt's RELEASEs land (the voters' load stops moving) before the snapshot.
+  let last = ''
+  await c.waitFor(`the voters' load for ${key} to settle`, () => {
+    const now = JSON.stringify([...load(c, key)])
+    const settled = now === last
+    last = now
+    return settled
+  }, timeoutMs)
   const before = load(c, key)
   const done = acquire()
   done.catch(() => {})
