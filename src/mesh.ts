@@ -188,6 +188,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     })
     this.timers = this.driver.timers
     this.transport = init.transport({
+      bounds: { keyLengthMax: this.config.limits.keyLengthMax, ttlMsMax: this.config.ttlMsMax },
       localHandshake: () => ({ configHash: this.configHash, incarnation: this.driver.getIncarnation(), clock: this.driver.lamport(), quietRemainingMs: Math.ceil(this.driver.quietRemainingMs()) }),
       onFrame: (from, frame, ageMs) => { this.driver.feed({ type: 'frame', from, frame, ...(ageMs !== undefined ? { ageMs } : {}) }) },
       onHandshake: (peer, hs) => { this.driver.feed({ type: 'handshake', peer, incarnation: hs.incarnation, clock: hs.clock, quietRemainingMs: hs.quietRemainingMs }) }

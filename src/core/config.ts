@@ -44,7 +44,8 @@ export function defaultCoreConfig (self: NodeId, roster: readonly NodeId[], over
   return config
 }
 
-function defaultLimits (): CoreConfig['limits'] {
+/** The default bounds (one source: the codec derives its key length from here). */
+export function defaultLimits (): CoreConfig['limits'] {
   return defaultCoreConfig('x', ['x']).limits
 }
 

@@ -14,6 +14,7 @@
  * what a Ready contains at once.
  */
 import { validateCoreConfig } from './config.js'
+import { FRAME_TYPES, PROTOCOL_FRAME_TYPES } from './frame-types.js'
 import { FailureDetector } from './detector.js'
 import { INT63_MAX } from './ids.js'
 import { LamportClock } from './lamport.js'
@@ -45,7 +46,6 @@ function modeRank (e: Extract<CoreEvent, { type: 'mode' }>): number {
   return base + (e.sharedLocks ? 1 : 0)
 }
 
-const FRAME_TYPES: readonly FrameType[] = ['REQUEST', 'QUEUED', 'GRANT', 'FAILED', 'INQUIRE', 'YIELD', 'CONTENDED', 'COMMIT', 'COMMITTED', 'REFUSED', 'EXTEND', 'EXTENDED', 'RELEASE', 'RELEASED', 'PING', 'PONG']
 /** Counter names per frame type, built once (a template string per frame was a hot-path cost). */
 const IN_COUNTER = Object.fromEntries(FRAME_TYPES.map(t => [t, `in.${t}`])) as Record<FrameType, string>
 const OUT_COUNTER = Object.fromEntries(FRAME_TYPES.map(t => [t, `out.${t}`])) as Record<FrameType, string>
@@ -471,7 +471,7 @@ export function frameProblem (frame: Frame): string | null {
     if (!Number.isSafeInteger(h[f]) || h[f] < 0) return `bad header field ${f}`
   }
   if (b.t === 'PING' || b.t === 'PONG') return null
-  if (typeof b.t !== 'string' || !['REQUEST', 'QUEUED', 'GRANT', 'FAILED', 'INQUIRE', 'YIELD', 'CONTENDED', 'COMMIT', 'COMMITTED', 'REFUSED', 'EXTEND', 'EXTENDED', 'RELEASE', 'RELEASED'].includes(b.t)) return 'unknown frame type'
+  if (typeof b.t !== 'string' || !(PROTOCOL_FRAME_TYPES as readonly string[]).includes(b.t)) return 'unknown frame type'
   if (typeof b.key !== 'string' || b.key.length === 0) return 'bad key'
   const id = b.id as unknown
   if (typeof id !== 'object' || id === null) return 'bad attempt id'

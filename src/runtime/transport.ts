@@ -43,6 +43,8 @@ export interface MeshTransportHooks {
   onFrame: (from: NodeId, frame: Frame, ageMs?: number) => void
   onHandshake: (peer: NodeId, hs: PeerHandshake) => void
   onPeerDown?: (peer: NodeId) => void
+  /** The node's own decoding bounds, from its CoreConfig (key length, ttlMsMax): a frame past them is malformed. */
+  bounds?: { keyLengthMax: number, ttlMsMax: number }
 }
 
 export type MeshTransportFactory = (hooks: MeshTransportHooks) => MeshTransport

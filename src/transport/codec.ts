@@ -7,8 +7,10 @@
  * directions (the encoder checks what the core hands it with the same rules the
  * decoder applies to a peer's bytes, so what we send always decodes).
  */
+import { defaultLimits } from '../core/config.js'
+import { FRAME_TYPES } from '../core/frame-types.js'
 import { INT63_MAX } from '../core/ids.js'
-import type { AttemptId, FailedReason, Frame, FrameBody, FrameHeader, FrameType, GrantNo, LockMode, RefusedReason } from '../core/types.js'
+import type { AttemptId, FailedReason, Frame, FrameBody, FrameHeader, GrantNo, LockMode, RefusedReason } from '../core/types.js'
 import { MalformedFrameError } from './errors.js'
 import * as pb from './pb/lockmesh.js'
 import { varintLength, writeVarint } from './varint.js'
@@ -27,13 +29,23 @@ export interface CodecLimits {
   ttlMsMax: number
 }
 
+/**
+ * Codec bounds. The key length comes from the core's limits (one source); a
+ * node's transport narrows key length and ttl to its own CoreConfig
+ * ({@link codecBoundsOf}), which every roster member shares (config hash).
+ */
 export const DEFAULT_CODEC_LIMITS: Readonly<CodecLimits> = Object.freeze({
   frameBytesMax: 1024 * 1024,
   framesPerBatchMax: 4096,
-  keyLengthMax: 512,
+  keyLengthMax: defaultLimits().keyLengthMax,
   peerIdLengthMax: 128,
   ttlMsMax: 2 ** 31 - 1
 })
+
+/** The codec bounds a node's CoreConfig implies: its key length limit and its ttlMsMax. */
+export function codecBoundsOf (config: { limits: { keyLengthMax: number }, ttlMsMax: number }): Pick<CodecLimits, 'keyLengthMax' | 'ttlMsMax'> {
+  return { keyLengthMax: config.limits.keyLengthMax, ttlMsMax: config.ttlMsMax }
+}
 
 const UINT32_MAX = 2 ** 32 - 1
 /** Protobuf tag of `Batch.frames` (field 1, wire type 2). */
@@ -145,7 +157,7 @@ function checkOneOf<T extends string> (name: string, value: unknown, allowed: re
   if (!allowed.includes(value as T)) fail(`${name} must be one of ${allowed.join(', ')}, got ${String(value)}`)
 }
 
-const FRAME_TYPES: ReadonlySet<string> = new Set<FrameType>(['REQUEST', 'QUEUED', 'GRANT', 'FAILED', 'INQUIRE', 'YIELD', 'CONTENDED', 'COMMIT', 'COMMITTED', 'REFUSED', 'EXTEND', 'EXTENDED', 'RELEASE', 'RELEASED', 'PING', 'PONG'])
+const FRAME_TYPE_SET: ReadonlySet<string> = new Set<string>(FRAME_TYPES)
 const FAILED_REASONS: readonly FailedReason[] = ['priority', 'quiet', 'queue-full', 'busy', 'invalid']
 const REFUSED_REASONS: readonly RefusedReason[] = ['no-grant', 'fence', 'expired', 'invalid', 'stopped']
 
@@ -155,7 +167,7 @@ export function validateFrame (frame: Frame, limits: CodecLimits = DEFAULT_CODEC
   checkHeader(frame.h)
   const b = frame.b
   if (b === null || typeof b !== 'object') fail('body missing')
-  if (!FRAME_TYPES.has(b.t)) fail(`unknown frame type ${String((b as { t?: unknown }).t)}`)
+  if (!FRAME_TYPE_SET.has(b.t)) fail(`unknown frame type ${String((b as { t?: unknown }).t)}`)
   if (b.t === 'PING' || b.t === 'PONG') return
   checkString('key', (b as { key?: unknown }).key, limits.keyLengthMax)
   switch (b.t) {

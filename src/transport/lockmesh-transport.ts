@@ -78,6 +78,8 @@ export interface LockmeshTransportInit {
   roster: NodeId[]
   /** Our side of a handshake, read each time a stream opens. */
   localHandshake: () => LocalHandshake
+  /** The node's decoding bounds from its CoreConfig (key length, ttlMsMax); `limits` may narrow them further. */
+  bounds?: Pick<CodecLimits, 'keyLengthMax' | 'ttlMsMax'>
   /** A peer's frame; `ageMs` = how long ago the peer's newest bytes were read (the frame may have waited its turn meanwhile). */
   onFrame: (from: NodeId, frame: Frame, ageMs: number) => void
   onHandshake: (peer: NodeId, hs: PeerHandshake) => void
@@ -155,7 +157,7 @@ export class LockmeshTransport implements Startable {
     this.protocol = init.protocol ?? LOCKMESH_PROTOCOL
     this.log = components.logger.forComponent('lockmesh:transport')
     this.self = components.peerId.toString()
-    this.limits = { ...DEFAULT_CODEC_LIMITS, ...init.limits, ...(init.maxFrameBytes !== undefined ? { frameBytesMax: init.maxFrameBytes } : {}) }
+    this.limits = { ...DEFAULT_CODEC_LIMITS, ...init.bounds, ...init.limits, ...(init.maxFrameBytes !== undefined ? { frameBytesMax: init.maxFrameBytes } : {}) }
     const redialMs = init.redialMs ?? 500
     this.backoff = { baseMs: redialMs, maxMs: init.redialMaxMs ?? 10 * redialMs, jitter: 0.2 }
     this.handshakeTimeoutMs = init.handshakeTimeoutMs ?? 5_000

@@ -5,7 +5,9 @@
 import type { FrameType } from '../core/types.js'
 import type { HandshakeRefusal } from './errors.js'
 
-export const FRAME_TYPES: readonly FrameType[] = ['REQUEST', 'QUEUED', 'GRANT', 'FAILED', 'INQUIRE', 'YIELD', 'CONTENDED', 'COMMIT', 'COMMITTED', 'REFUSED', 'EXTEND', 'EXTENDED', 'RELEASE', 'RELEASED', 'PING', 'PONG']
+import { FRAME_TYPES } from '../core/frame-types.js'
+
+export { FRAME_TYPES }
 const REFUSALS: readonly HandshakeRefusal[] = ['config-hash', 'version', 'stale-incarnation', 'not-on-roster', 'malformed', 'timeout']
 
 export interface TransportStats {
