@@ -64,18 +64,8 @@ export interface AcquireRec {
   live: boolean
 }
 
-/** The REQUEST fields the fairness and id-reuse checkers read. */
-export interface RequestInfo {
-  key: string
-  /** `peer:incarnation.seq` */
-  id: string
-  peer: string
-  inc: number
-  seq: number
-  ts: bigint
-  mode: LockMode
-  noWait: boolean
-}
+/** The REQUEST fields the fairness and id-reuse checkers read (a request record without its route). */
+export type RequestInfo = Pick<RequestRecord, 'key' | 'id' | 'peer' | 'inc' | 'seq' | 'ts' | 'mode' | 'noWait'>
 
 /** One ground-truth snapshot as the simulator keeps it. */
 export interface TruthSnapshot { t: number, running: boolean[], blocked: Uint8Array, clean: boolean }
