@@ -147,6 +147,8 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
   private readonly timers: Timers
   private readonly instrument: MeshInstrument
   private readonly resolveCancelled: boolean
+  /** One expiry timer per held lock (watchExpiry). */
+  private readonly expiryTimers = new Map<number, TimerHandle>()
   private readonly observer: MeshObserver | undefined
 
   constructor (init: LockMeshInit) {
@@ -318,6 +320,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     if (lock.released || this.locks.get(lock.handle) !== lock) throw new NotHolderError(lock.key, 'release')
     lock.released = true
     this.locks.delete(lock.handle)
+    this.unwatchExpiry(lock.handle)
     lock.abort(new LockLostError(lock.key, 'released'))
     // An extension racing the release settles now: the lock it would extend is gone.
     const ext = this.extending.get(lock.handle)
@@ -342,6 +345,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
           return
         }
         this.locks.set(r.handle, lock)
+        this.watchExpiry(lock)
         p.resolve(lock)
         return
       }
@@ -356,6 +360,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
       case 'lost': {
         const lock = this.locks.get(r.handle)
         this.locks.delete(r.handle)
+        this.unwatchExpiry(r.handle)
         if (lock === undefined) return
         lock.abort(new LockLostError(r.key, r.reason))
         this.extending.get(r.handle)?.reject(new LockLostError(r.key, r.reason))
@@ -365,7 +370,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
       }
       case 'extended': {
         const lock = this.locks.get(r.handle)
-        if (lock !== undefined) lock.validUntil = r.validUntil
+        if (lock !== undefined) { lock.validUntil = r.validUntil; this.watchExpiry(lock) }
         this.extending.get(r.handle)?.resolve()
         this.extending.delete(r.handle)
         return
@@ -383,6 +388,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
         const lock = this.locks.get(r.handle)
         if (lock === undefined) return
         this.locks.delete(r.handle)
+        this.unwatchExpiry(r.handle)
         lock.abort(new LockLostError(r.key, 'released by the node'))
         this.extending.get(r.handle)?.reject(new LockLostError(r.key, 'released by the node'))
         this.extending.delete(r.handle)
@@ -395,6 +401,40 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
         return
       }
     }
+  }
+
+  /**
+   * A Lock is lost when its validity runs out on this node's clocks, whatever
+   * the core says later: an extension the voters confirmed may still wait
+   * behind an unrelated fence-store write, and the app must not see a lock
+   * that lapsed and then came back. At the deadline the signal aborts and the
+   * core is told to release the handle (a late `extended` then finds no lock).
+   */
+  private watchExpiry (lock: Lock): void {
+    const armed = this.expiryTimers.get(lock.handle)
+    if (armed !== undefined) this.timers.clearTimeout(armed)
+    const check = (): void => {
+      this.expiryTimers.delete(lock.handle)
+      if (this.locks.get(lock.handle) !== lock) return
+      const left = lock.remainingMs()
+      if (left > 0) { this.expiryTimers.set(lock.handle, this.timers.setTimeout(check, left)); return }
+      this.locks.delete(lock.handle)
+      lock.abort(new LockLostError(lock.key, 'expired'))
+      const ext = this.extending.get(lock.handle)
+      this.extending.delete(lock.handle)
+      ext?.reject(new LockLostError(lock.key, 'expired before the extension was confirmed'))
+      this.driver.feed({ type: 'release', handle: lock.handle })
+      this.safeDispatchEvent('lock-lost', { detail: { key: lock.key, token: lock.token, reason: 'expired' } })
+    }
+    this.expiryTimers.set(lock.handle, this.timers.setTimeout(check, Math.max(1, lock.remainingMs())))
+  }
+
+  /** The lock left `this.locks` (released, lost, stopped): its expiry timer goes too. */
+  private unwatchExpiry (handle: number): void {
+    const armed = this.expiryTimers.get(handle)
+    if (armed === undefined) return
+    this.timers.clearTimeout(armed)
+    this.expiryTimers.delete(handle)
   }
 
   /**
@@ -462,6 +502,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
       this.safeDispatchEvent('lock-lost', { detail: { key: lock.key, token: lock.token, reason: 'stopped' } })
     }
     this.locks.clear()
+    for (const handle of [...this.expiryTimers.keys()]) this.unwatchExpiry(handle)
     await this.driver.stop()
     // Let the RELEASE frames leave before the streams close.
     if (wasRunning) await new Promise<void>(resolve => { this.timers.setTimeout(resolve, 20) })

@@ -1,0 +1,24 @@
+/**
+ * Seeds that once failed, replayed on every run (each names what it caught).
+ * A seed's schedule shifts when the simulator changes, so each also states
+ * the property in words; the broad sweeps (sim-seeds.spec.ts) keep looking.
+ */
+import { expect } from 'chai'
+import { runSeed, type RunOptions } from '../simulations/sim/run-seed.js'
+
+const REGRESSIONS: Array<{ seed: number, options: Omit<RunOptions, 'seed'>, caught: string }> = [
+  {
+    seed: 194,
+    options: {},
+    caught: "late-loss: an extension the voters confirmed waited behind the holder's unrelated fence-store write past the lock's validity; the app's Lock lapsed without its signal aborting, then came back (LockMesh now aborts at the deadline itself)"
+  }
+]
+
+describe('sim: regression seeds', () => {
+  for (const r of REGRESSIONS) {
+    it(`seed ${r.seed}: ${r.caught.split(':')[0]!}`, async () => {
+      const result = await runSeed({ seed: r.seed, ...r.options })
+      expect(result.violations.map(v => `${v.kind}: ${v.details}`), `${r.caught}\nreplay: npm run sim -- --seeds 1 --seed ${r.seed} --trace`).to.deep.equal([])
+    })
+  }
+})
