@@ -33,6 +33,8 @@ export class SimNode {
   /** Durable state: what the fence store file holds. */
   disk: StoredState = { incarnation: 0, ceiling: 0n, cleanExit: false }
   diskBusyUntil = 0
+  /** A hung fence-store write is pending until then (true ms). */
+  diskStalledUntil = 0
   persistsInFlight = 0
   /** Bumped on heal and on every process death: stale fault ends do nothing. */
   faultToken = 0

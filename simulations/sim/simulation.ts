@@ -239,6 +239,13 @@ export class Simulation implements SimWorld {
     const slow = n.started
     const stall = slow && this.diskStallP > 0 && this.t < this.diskStallUntil && this.diskRng.chance(this.diskStallP) ? this.diskRng.range(500, 3000) : 0
     const at = Math.max(n.diskBusyUntil, this.t) + this.diskRng.range(0, slow ? this.diskWriteMsMax : 3) + stall
+    if (stall > 0) {
+      // A hung write holds the node's mode events too (upgrades wait for the
+      // persist gate): while it lasts the mode checker cannot judge the mesh.
+      n.diskStalledUntil = Math.max(n.diskStalledUntil, at)
+      this.recordTruth()
+      this.at(at, () => { this.recordTruth() })
+    }
     n.diskBusyUntil = at
     n.persistsInFlight++
     this.queue.push(at, { k: 'disk', node: n.index, inc, state: { ...state }, done })
@@ -560,7 +567,7 @@ export class Simulation implements SimWorld {
     const blocked = new Uint8Array(n * n)
     for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (this.network.blocked(a, b)) blocked[a * n + b] = 1
     const r = this.network.rates
-    const clean = r.lossP === 0 && r.dupP === 0 && r.reorderP === 0
+    const clean = r.lossP === 0 && r.dupP === 0 && r.reorderP === 0 && this.nodes.every(x => !x.up || x.diskStalledUntil <= this.t)
     const running = this.nodes.map(x => x.running)
     const last = this.observer.lastTruth
     if (last !== undefined) this.reconnect(last.blocked, blocked)
