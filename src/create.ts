@@ -140,6 +140,7 @@ export async function createLockMesh (options: CreateLockMeshOptions): Promise<O
     obs.attach(mesh)
     mesh.announcer = new Announcer(libp2p, mesh, { intervalMs: options.announceIntervalMs ?? (options.timing === 'fast' ? 1000 : 2000) }, libp2p.logger.forComponent('lockmesh:announce'))
     mesh.announcer.start()
+    mesh.announcer.dialBootstrap(options.bootstrap ?? [])
     return mesh
   } catch (err) {
     await libp2p.stop()
