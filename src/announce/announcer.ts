@@ -15,7 +15,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { Message } from '@libp2p/gossipsub'
-import type { Logger } from '@libp2p/interface'
+import type { Logger, PeerUpdate } from '@libp2p/interface'
 import type { Libp2p } from 'libp2p'
 import type { NodeId } from '../core/types.js'
 import type { LockMesh } from '../mesh.js'
@@ -33,6 +33,11 @@ export const ANNOUNCE_SOON_MS = 50
 export interface AnnouncerOptions {
   /** How often a node announces itself (ms). */
   intervalMs: number
+  /**
+   * Also dial roster peers whose addresses libp2p's peer discovery (mDNS)
+   * puts in the peer store, when there is no connection to them yet.
+   */
+  dialDiscovered?: boolean
 }
 
 export interface HeardAnnouncement {
@@ -64,6 +69,11 @@ export class Announcer {
 
   private readonly onMessage = (e: CustomEvent<Message>): void => { this.receive(e.detail) }
   private readonly onMode = (): void => { this.publishSoon() }
+  private readonly onPeerUpdate = (e: CustomEvent<PeerUpdate>): void => {
+    const peer = e.detail.peer.id.toString()
+    if (!this.roster.has(peer) || peer === this.mesh.config.self) return
+    this.maybeDial(peer, e.detail.peer.addresses.map(a => a.multiaddr.decapsulateCode(421).toString()), 'running')
+  }
   private readonly onSubscription = (e: CustomEvent<SubscriptionChangeData>): void => { this.peerJoined(e.detail) }
 
   constructor (private readonly libp2p: Libp2p<MeshServices>, private readonly mesh: LockMesh, private readonly options: AnnouncerOptions, private readonly log: Logger) {
@@ -77,6 +87,7 @@ export class Announcer {
     pubsub.addEventListener('subscription-change', this.onSubscription)
     pubsub.subscribe(this.topic)
     this.mesh.addEventListener('mode', this.onMode)
+    if (this.options.dialDiscovered === true) this.libp2p.addEventListener('peer:update', this.onPeerUpdate)
     this.timer = setInterval(() => { this.publish() }, this.options.intervalMs)
     this.timer.unref()
     this.publish()
@@ -89,6 +100,7 @@ export class Announcer {
     if (this.soonTimer !== null) clearTimeout(this.soonTimer)
     this.soonTimer = null
     this.mesh.removeEventListener('mode', this.onMode)
+    this.libp2p.removeEventListener('peer:update', this.onPeerUpdate)
     const pubsub = this.libp2p.services.pubsub
     pubsub.removeEventListener('message', this.onMessage)
     pubsub.removeEventListener('subscription-change', this.onSubscription)
