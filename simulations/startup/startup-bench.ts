@@ -17,7 +17,7 @@
  * quorum appears: the spread of the start times (printed) decides whether a
  * round pays it.
  *
- *   npm run build && npx tsx simulations/startup/startup-bench.ts [--nodes 5] [--rounds 5] [--tsx] [--out file.md]
+ *   npm run build && npx tsx simulations/startup/startup-bench.ts [--nodes 5] [--rounds 5] [--in-process] [--tsx] [--verbose] [--out file.md]
  */
 import '../../src/polyfills.js'
 import { spawn } from 'node:child_process'
@@ -27,7 +27,8 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { privateKeyToProtobuf } from '@libp2p/crypto/keys'
-import { generatePrivateKey, peerIdOf } from '../../src/create.js'
+import { createLockMesh, generatePrivateKey, peerIdOf, type OwnedLockMesh } from '../../src/create.js'
+import { MemoryFenceStore } from '../../src/store/memory-fence-store.js'
 import { TIMING_PRESETS } from '../../src/runtime/presets.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
@@ -119,6 +120,51 @@ async function round (n: number): Promise<RoundResult> {
   }
 }
 
+/**
+ * The same measurement with the N nodes in this process (createLockMesh,
+ * `lan`, MemoryFenceStore), started together: no process start-up jitter, one
+ * shared event loop. Times come from the nodes' own `mode` events.
+ */
+async function roundInProcess (n: number): Promise<RoundResult> {
+  const keys = await Promise.all(Array.from({ length: n }, async () => await generatePrivateKey()))
+  const ids = keys.map(peerIdOf)
+  const ports = await Promise.all(keys.map(async () => await freePort()))
+  const addr = (i: number): string => `/ip4/127.0.0.1/tcp/${ports[i]!}/p2p/${ids[i]!}`
+  const meshes: OwnedLockMesh[] = []
+  const starts: number[] = []
+  const rw: Array<number | undefined> = []
+  const firstMode: number[] = []
+  const spawnedAt = performance.now()
+  try {
+    await Promise.all(keys.map(async (privateKey, i) => {
+      const mesh = await createLockMesh({
+        privateKey, roster: ids, listen: [`/ip4/127.0.0.1/tcp/${ports[i]!}`], bootstrap: ids.map((_x, j) => j).filter(j => j !== i).map(addr),
+        store: new MemoryFenceStore(), timing: 'lan'
+      })
+      starts[i] = performance.now()
+      meshes[i] = mesh
+      mesh.addEventListener('mode', e => {
+        const t = performance.now()
+        if (firstMode[i] === undefined) firstMode[i] = t - starts[i]!
+        rw[i] = e.detail.mode === 'read-write' ? (rw[i] ?? t) : undefined
+      })
+    }))
+    const deadline = performance.now() + ROUND_MS_MAX
+    while (performance.now() < deadline && !keys.every((_k, i) => rw[i] !== undefined)) await new Promise(resolve => setTimeout(resolve, 20))
+    await new Promise(resolve => setTimeout(resolve, 1_000))
+    const lastStart = Math.max(...starts)
+    const all = rw.length === n && rw.every(r => r !== undefined) ? Math.max(...rw as number[]) : undefined
+    return {
+      lastStartToAllReadWriteMs: all === undefined ? null : Math.round(Math.max(0, all - lastStart)),
+      firstModeMs: keys.map((_k, i) => Math.round(firstMode[i] ?? NaN)),
+      spawnToLastStartMs: Math.round(lastStart - spawnedAt),
+      startSpreadMs: Math.round(lastStart - Math.min(...starts))
+    }
+  } finally {
+    await Promise.all(meshes.map(async m => { await m.stop().catch(() => {}) }))
+  }
+}
+
 function stats (xs: number[]): string {
   const s = [...xs].sort((a, b) => a - b)
   const q = (p: number): number => s[Math.min(s.length - 1, Math.floor(p * s.length))]!
@@ -131,16 +177,17 @@ async function main (): Promise<void> {
   const outIdx = process.argv.indexOf('--out')
   const out = outIdx >= 0 ? process.argv[outIdx + 1] : undefined
   const suspicion = TIMING_PRESETS.lan.suspicionTimeoutMs!
+  const inProcess = process.argv.includes('--in-process')
   const results: RoundResult[] = []
   for (let r = 0; r < rounds; r++) {
-    const res = await round(n)
+    const res = inProcess ? await roundInProcess(n) : await round(n)
     results.push(res)
     console.log(`round ${r + 1}: last start → all read-write ${res.lastStartToAllReadWriteMs ?? 'NOT REACHED'} ms; first mode after start ${res.firstModeMs.join(', ')} ms; spawn → last start ${res.spawnToLastStartMs} ms; first → last start ${res.startSpreadMs} ms`)
   }
   const ok = results.map(r => r.lastStartToAllReadWriteMs).filter((x): x is number => x !== null)
   const firsts = results.flatMap(r => r.firstModeMs).filter(x => Number.isFinite(x))
   const lines = [
-    `- nodes: ${n} processes (\`lockmesh node\`, \`lan\` preset: suspicion ${suspicion} ms), full bootstrap lists, 127.0.0.1; ${rounds} rounds`,
+    `- nodes: ${n} ${inProcess ? 'in one process (createLockMesh, started together)' : 'processes (`lockmesh node`)'}, \`lan\` preset (suspicion ${suspicion} ms), full bootstrap lists, 127.0.0.1; ${rounds} rounds`,
     `- last node started → every node read-write: ${ok.length > 0 ? stats(ok) : 'never'}${ok.length < rounds ? ` (${rounds - ok.length} rounds never got there within ${ROUND_MS_MAX} ms)` : ''}; bound suspicion + 500 = ${suspicion + 500} ms: ${ok.filter(x => x <= suspicion + 500).length}/${rounds} rounds within`,
     `- a node's first mode after its start: ${firsts.length > 0 ? stats(firsts) : 'never'}`,
     `- per round (ms, last start → all read-write): ${results.map(r => r.lastStartToAllReadWriteMs ?? 'x').join(', ')}`,
