@@ -19,7 +19,7 @@ const USAGE = `usage: lockmesh <command> [options]
 commands:
   keygen [--out <file>]        write a new private key file; print its peer ID
   node --config <file.json>    run one lockmesh node from a JSON config file
-       [--metrics <host:port> [--metrics-token-file <file>]]
+       [--mdns] [--metrics <host:port> [--metrics-token-file <file>]]
                                serve /metrics (Prometheus) and /status (JSON);
                                loopback only unless a bearer token file is given
   status --connect <host:port> [--token-file <file>] [--watch] [--json]

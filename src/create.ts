@@ -22,7 +22,7 @@ import { combineObservers } from './metrics/observer.js'
 import { TimedFenceStore } from './metrics/timed-store.js'
 import type { FenceStore } from './store/fence-store.js'
 import { FileFenceStore } from './store/file-fence-store.js'
-import { createMeshLibp2p, transportComponents, type MeshServices } from './transport/create-libp2p.js'
+import { createMeshLibp2p, transportComponents, type MdnsOptions, type MeshServices } from './transport/create-libp2p.js'
 import type { RosterGater } from './transport/gater.js'
 import { LockmeshTransport, type LockmeshTransportComponents, type TransportFaultHook } from './transport/lockmesh-transport.js'
 
@@ -52,6 +52,12 @@ export interface CreateLockMeshOptions extends Omit<LockMeshInit, 'self' | 'tran
   metricsRegistry?: Registry
   /** How often this node announces itself on the mesh topic (ms). Default: 1000 with `fast` timing, 2000 otherwise. */
   announceIntervalMs?: number
+  /**
+   * mDNS discovery for a LAN: `true` (or options) and roster members find each
+   * other with no bootstrap list. Only roster peers are dialled; the gater
+   * refuses everyone else. Multicast must reach the nodes (one LAN segment).
+   */
+  mdns?: boolean | MdnsOptions
 }
 
 /** Metrics and logs of one node, wired to its mesh (see src/metrics/). */
@@ -101,6 +107,9 @@ export async function createLockMesh (options: CreateLockMeshOptions): Promise<O
   if (options.privateKey === undefined) throw new InvalidOptionsError('privateKey', 'a libp2p PrivateKey (lockmesh keygen; loadPrivateKey(file))', options.privateKey)
   const self = peerIdOf(options.privateKey)
   if (!Array.isArray(options.roster) || !options.roster.includes(self)) throw new InvalidOptionsError('roster', `an array of peer IDs that includes this node (${self})`, options.roster)
+  if (options.mdns !== undefined && typeof options.mdns !== 'boolean' && (typeof options.mdns !== 'object' || options.mdns === null)) {
+    throw new InvalidOptionsError('mdns', 'a boolean, or { intervalMs?, serviceTag? }', options.mdns)
+  }
   let store = options.store
   let releaseDataDir = async (): Promise<void> => {}
   if (store === undefined) {
@@ -115,6 +124,7 @@ export async function createLockMesh (options: CreateLockMeshOptions): Promise<O
     bootstrap: options.bootstrap ?? [],
     ...(options.psk !== undefined ? { psk: options.psk } : {}),
     fast: options.timing === 'fast',
+    ...(options.mdns === true ? { mdns: {} } : typeof options.mdns === 'object' && options.mdns !== null ? { mdns: options.mdns } : {}),
     // libp2p's connection monitor opens a ping stream every interval whether
     // or not the last one has finished, and aborts the connection when that
     // fails. With @libp2p/ping's one outbound stream per connection, a ping
@@ -138,8 +148,12 @@ export async function createLockMesh (options: CreateLockMeshOptions): Promise<O
     mesh.observability = obs
     await mesh.start()
     obs.attach(mesh)
-    mesh.announcer = new Announcer(libp2p, mesh, { intervalMs: options.announceIntervalMs ?? (options.timing === 'fast' ? 1000 : 2000) }, libp2p.logger.forComponent('lockmesh:announce'))
+    mesh.announcer = new Announcer(libp2p, mesh, {
+      intervalMs: options.announceIntervalMs ?? (options.timing === 'fast' ? 1000 : 2000),
+      dialDiscovered: options.mdns !== undefined && options.mdns !== false
+    }, libp2p.logger.forComponent('lockmesh:announce'))
     mesh.announcer.start()
+    mesh.announcer.dialBootstrap(options.bootstrap ?? [])
     return mesh
   } catch (err) {
     await libp2p.stop()

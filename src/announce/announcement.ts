@@ -26,6 +26,21 @@ export interface Announcement {
   locksHeld: number
   /** Its listen addresses (without /p2p/). */
   listen: string[]
+  /**
+   * Where it last heard the other roster peers are (their own newest
+   * announcements, passed on): a node that joined through one bootstrap peer
+   * learns every address from that peer's next announcement, without waiting
+   * for gossipsub to graft it into the topic's mesh. Dial hints only — Noise
+   * checks who answers. Optional: absent in announcements of older nodes.
+   */
+  peers?: PeerHint[]
+}
+
+/** One roster peer's addresses as another node heard them. */
+export interface PeerHint {
+  peer: NodeId
+  incarnation: number
+  listen: string[]
 }
 
 /** Bytes of one encoded announcement accepted at most. */
@@ -67,10 +82,24 @@ export function decodeAnnouncement (data: Uint8Array, from: NodeId): Announcemen
   if (typeof o.sharedLocks !== 'boolean') throw new AnnouncementInvalidError('sharedLocks is not a boolean')
   if (!strs(o.reachable, ANNOUNCED_PEERS_MAX)) throw new AnnouncementInvalidError('reachable is not a list of peer IDs')
   if (!strs(o.listen, ANNOUNCED_ADDRS_MAX)) throw new AnnouncementInvalidError('listen is not a list of addresses')
+  const peers = o.peers === undefined ? undefined : hints(o.peers)
   return {
     v: 1, peer: from, incarnation: o.incarnation, seq: o.seq, mode: o.mode as Announcement['mode'], sharedLocks: o.sharedLocks,
-    reachable: o.reachable, state: o.state as AnnouncedState, quietRemainingMs: o.quietRemainingMs, locksHeld: o.locksHeld, listen: o.listen
+    reachable: o.reachable, state: o.state as AnnouncedState, quietRemainingMs: o.quietRemainingMs, locksHeld: o.locksHeld, listen: o.listen,
+    ...(peers !== undefined ? { peers } : {})
   }
+}
+
+function hints (v: unknown): PeerHint[] {
+  if (!Array.isArray(v) || v.length > ANNOUNCED_PEERS_MAX) throw new AnnouncementInvalidError('peers is not a list')
+  return v.map(h => {
+    if (typeof h !== 'object' || h === null) throw new AnnouncementInvalidError('a peer hint is not an object')
+    const o = h as Record<string, unknown>
+    if (typeof o.peer !== 'string' || o.peer.length > 256) throw new AnnouncementInvalidError('a peer hint has no peer ID')
+    if (!nat(o.incarnation)) throw new AnnouncementInvalidError('a peer hint\'s incarnation is not a non-negative integer')
+    if (!strs(o.listen, ANNOUNCED_ADDRS_MAX)) throw new AnnouncementInvalidError('a peer hint\'s listen is not a list of addresses')
+    return { peer: o.peer, incarnation: o.incarnation, listen: o.listen }
+  })
 }
 
 /** The mesh topic of one configuration: nodes of another config hash never share it. */

@@ -18,9 +18,12 @@ export interface NodeConfigFile {
   timing: 'lan' | 'fast'
   /** Optional path of a pnet swarm key file. */
   pskFile?: string
+  /** mDNS discovery on the LAN (default false); `mdnsIntervalMs` sets the query interval. */
+  mdns: boolean
+  mdnsIntervalMs?: number
 }
 
-const FIELDS = new Set(['keyFile', 'roster', 'listen', 'bootstrap', 'dataDir', 'quorum', 'ttlMsMax', 'timing', 'pskFile'])
+const FIELDS = new Set(['keyFile', 'roster', 'listen', 'bootstrap', 'dataDir', 'quorum', 'ttlMsMax', 'timing', 'pskFile', 'mdns', 'mdnsIntervalMs'])
 
 function stringArray (name: string, v: unknown): string[] {
   if (!Array.isArray(v) || v.some(x => typeof x !== 'string')) throw new InvalidOptionsError(name, 'an array of strings', v)
@@ -44,5 +47,12 @@ export function parseNodeConfig (json: unknown): NodeConfigFile {
   const timing = o.timing ?? 'lan'
   if (timing !== 'lan' && timing !== 'fast') throw new InvalidOptionsError('timing', "'lan' | 'fast'", o.timing)
   if (o.pskFile !== undefined && typeof o.pskFile !== 'string') throw new InvalidOptionsError('pskFile', 'a file path', o.pskFile)
-  return { keyFile: o.keyFile, roster, listen, bootstrap, dataDir: o.dataDir, quorum, ttlMsMax, timing, ...(o.pskFile !== undefined ? { pskFile: o.pskFile as string } : {}) }
+  const mdns = o.mdns ?? false
+  if (typeof mdns !== 'boolean') throw new InvalidOptionsError('mdns', 'true or false', o.mdns)
+  if (o.mdnsIntervalMs !== undefined && !(typeof o.mdnsIntervalMs === 'number' && o.mdnsIntervalMs > 0)) throw new InvalidOptionsError('mdnsIntervalMs', 'a positive number of ms', o.mdnsIntervalMs)
+  return {
+    keyFile: o.keyFile, roster, listen, bootstrap, dataDir: o.dataDir, quorum, ttlMsMax, timing, mdns,
+    ...(o.pskFile !== undefined ? { pskFile: o.pskFile as string } : {}),
+    ...(o.mdnsIntervalMs !== undefined ? { mdnsIntervalMs: o.mdnsIntervalMs as number } : {})
+  }
 }

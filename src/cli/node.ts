@@ -1,5 +1,5 @@
 /**
- * `lockmesh node --config file.json [--metrics <host:port> [--metrics-token-file <file>]]`:
+ * `lockmesh node --config file.json [--mdns] [--metrics <host:port> [--metrics-token-file <file>]]`:
  * run one node until SIGINT/SIGTERM, logging its mode changes (one JSON line
  * each); with `--metrics`, serve `/metrics` and `/status` (see README,
  * Observability). Debug logs: `DEBUG=lockmesh:*`.
@@ -13,16 +13,19 @@ import { isLoopback, parseHostPort, serveObservability, type ObservabilityServer
 import { statusDocument, toJson } from '../metrics/status-doc.js'
 import { parseNodeConfig } from './node-config.js'
 
-const USAGE = '--config <file.json> [--metrics <host:port> [--metrics-token-file <file>]]'
+const USAGE = '--config <file.json> [--mdns] [--metrics <host:port> [--metrics-token-file <file>]]'
 
-interface NodeArgs { config: string, metrics?: { host: string, port: number }, tokenFile?: string }
+interface NodeArgs { config: string, metrics?: { host: string, port: number }, tokenFile?: string, mdns?: true }
 
 export function parseNodeArgs (argv: string[]): NodeArgs {
   let config: string | undefined
   let metrics: string | undefined
   let tokenFile: string | undefined
+  let mdns = false
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]
+    // The one flag without a value: mDNS discovery on, whatever the config file says.
+    if (flag === '--mdns') { mdns = true; continue }
     const value = argv[i + 1]
     if (value === undefined || value.startsWith('--')) throw new InvalidOptionsError('node', USAGE, argv.join(' '))
     if (flag === '--config') config = value
@@ -33,7 +36,7 @@ export function parseNodeArgs (argv: string[]): NodeArgs {
   }
   if (config === undefined) throw new InvalidOptionsError('node', USAGE, argv.join(' '))
   if (tokenFile !== undefined && metrics === undefined) throw new InvalidOptionsError('--metrics-token-file', 'used with --metrics <host:port>', tokenFile)
-  return { config, ...(metrics !== undefined ? { metrics: parseHostPort(metrics) } : {}), ...(tokenFile !== undefined ? { tokenFile } : {}) }
+  return { config, ...(mdns ? { mdns: true as const } : {}), ...(metrics !== undefined ? { metrics: parseHostPort(metrics) } : {}), ...(tokenFile !== undefined ? { tokenFile } : {}) }
 }
 
 async function readToken (file: string): Promise<string> {
@@ -67,6 +70,7 @@ export async function runNode (argv: string[]): Promise<number> {
   const mesh = await createLockMesh({
     privateKey, roster: cfg.roster, listen: cfg.listen, bootstrap: cfg.bootstrap, dataDir: resolve(base, cfg.dataDir),
     quorum: cfg.quorum, ttlMsMax: cfg.ttlMsMax, timing: cfg.timing, ...(psk !== undefined ? { psk } : {}),
+    ...(cfg.mdns || args.mdns === true ? { mdns: cfg.mdnsIntervalMs !== undefined ? { intervalMs: cfg.mdnsIntervalMs } : true } : {}),
     ...(registry !== undefined ? { metricsRegistry: registry } : {})
   })
   let server: ObservabilityServer | null = null

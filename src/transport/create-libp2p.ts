@@ -14,6 +14,7 @@ import '../polyfills.js'
 import { noise } from '@chainsafe/libp2p-noise'
 import { gossipsub, StrictSign, type GossipSub } from '@libp2p/gossipsub'
 import { identify, type Identify } from '@libp2p/identify'
+import { mdns } from '@libp2p/mdns'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ping, type Ping } from '@libp2p/ping'
 import { preSharedKey } from '@libp2p/pnet'
@@ -50,6 +51,31 @@ export interface MeshLibp2pOptions<S extends ServiceMap = ServiceMap> {
   services?: ServiceFactoryMap<S>
   /** Prometheus metrics (libp2p's own and every service's) into this registry (`libp2p.metrics`). */
   metricsRegistry?: Registry
+  /** mDNS discovery on the LAN (see MdnsOptions); off by default. */
+  mdns?: MdnsOptions
+}
+
+/** mDNS peer discovery (`@libp2p/mdns`): roster members on one LAN find each other with no bootstrap list. */
+export interface MdnsOptions {
+  /** How often to query the LAN (ms). Default 10000 (a node is also found at once when it starts: it queries, and every answer is multicast). */
+  intervalMs?: number
+  /** The DNS-SD service name answered and queried. Default `_lockmesh._udp.local`, so other libp2p apps on the LAN are not asked. */
+  serviceTag?: string
+}
+
+/** The mDNS service name lockmesh nodes use by default. */
+export const MDNS_SERVICE_TAG = '_lockmesh._udp.local'
+/** Shortest mDNS query interval accepted: multicast queries are not free for the rest of the LAN. */
+export const MDNS_INTERVAL_MS_MIN = 100
+
+function checkMdns (o: MdnsOptions): void {
+  if (typeof o !== 'object' || o === null) throw new InvalidOptionsError('mdns', 'true, or { intervalMs?, serviceTag? }', o)
+  if (o.intervalMs !== undefined && !(typeof o.intervalMs === 'number' && Number.isFinite(o.intervalMs) && o.intervalMs >= MDNS_INTERVAL_MS_MIN)) {
+    throw new InvalidOptionsError('mdns.intervalMs', `a number of ms >= ${MDNS_INTERVAL_MS_MIN}`, o.intervalMs)
+  }
+  if (o.serviceTag !== undefined && !(typeof o.serviceTag === 'string' && /^_[a-z0-9-]{1,15}\._(udp|tcp)\.local$/.test(o.serviceTag))) {
+    throw new InvalidOptionsError('mdns.serviceTag', 'a DNS-SD service name such as _lockmesh._udp.local', o.serviceTag)
+  }
 }
 
 export interface MeshServices extends ServiceMap {
@@ -92,6 +118,7 @@ export async function createMeshLibp2p<S extends ServiceMap = ServiceMap> (optio
   if (!Array.isArray(options.listen)) throw new InvalidOptionsError('listen', 'an array of multiaddr strings', options.listen)
   if (!Array.isArray(options.bootstrap)) throw new InvalidOptionsError('bootstrap', 'an array of multiaddr strings', options.bootstrap)
   if (options.psk !== undefined && !(options.psk instanceof Uint8Array)) throw new InvalidOptionsError('psk', 'a Uint8Array (swarm key file contents)', options.psk)
+  if (options.mdns !== undefined) checkMdns(options.mdns)
   const bootstrap = options.bootstrap.map(parseBootstrap)
   const listen = options.listen.map(a => multiaddr(a))
   const fast = options.fast === true
@@ -109,6 +136,9 @@ export async function createMeshLibp2p<S extends ServiceMap = ServiceMap> (optio
     streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: STREAM_WINDOW_BYTES_MAX } })],
     ...(options.psk !== undefined ? { connectionProtector: preSharedKey({ psk: options.psk }) } : {}),
     connectionGater: gater.gater,
+    // Discovered peers go into the peer store; only roster peers are dialled
+    // (src/announce/announcer.ts) and the gater refuses everyone else.
+    ...(options.mdns !== undefined ? { peerDiscovery: [mdns({ interval: options.mdns.intervalMs ?? 10_000, serviceTag: options.mdns.serviceTag ?? MDNS_SERVICE_TAG })] } : {}),
     ...(options.metricsRegistry !== undefined ? { metrics: prometheusMetrics({ registry: options.metricsRegistry }) } : {}),
     connectionManager: {
       allow: [...hostsOf([...listen, ...bootstrap.map(b => b.ma)]), ...(options.allow ?? [])],

@@ -539,8 +539,8 @@ export class LockmeshTransport implements Startable {
     const abort = new AbortController()
     link.dialing = abort
     const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(this.dialTimeoutMs)])
+    const connected = this.components.connectionManager.getConnections(link.peerId).length > 0
     try {
-      const connected = this.components.connectionManager.getConnections(link.peerId).length > 0
       // The lower peer opens the stream. The other one makes sure a connection
       // exists (the lower peer may not know our address) and, if it stays
       // connected without a stream, opens one itself: the lower peer may still
@@ -565,7 +565,14 @@ export class LockmeshTransport implements Startable {
       if (link.dialing === abort) link.dialing = null
     }
     // Keep trying for as long as the peer is on the roster and no stream is up.
-    if (this.started && link.session === null && link.pending.size === 0) this.scheduleConnect(link)
+    if (this.started && link.session === null && link.pending.size === 0) {
+      // A connection came up while this attempt failed (someone else dialled:
+      // the peer, or the announcer with an address we lacked). Its
+      // connection:open was ignored while we were dialling: use it now, not a
+      // backoff later. Only on that transition, so a failing peer still backs off.
+      const usable = link.dialer && !connected && this.components.connectionManager.getConnections(link.peerId).length > 0
+      this.scheduleConnect(link, usable ? 0 : undefined)
+    }
   }
 }
 
