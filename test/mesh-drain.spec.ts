@@ -14,7 +14,7 @@ const ROUNDS = QUICK ? 30 : 100
 /** The acceptance bound: a restarted node grants within this of its ready() resolving read-write. */
 const GRANT_AFTER_READY_MS = 1_000
 
-describe('issue 12: release acknowledged and draining stop over libp2p (majority, 3 nodes)', function () {
+describe('issue 12: release acknowledged and draining stop over libp2p (majority, 3 and 5 nodes)', function () {
   this.timeout(120_000)
 
   it(`release() resolves { acknowledged: true }, then tryAcquire on another node succeeds (${ROUNDS}/${ROUNDS})`, async () => {
@@ -76,18 +76,44 @@ describe('issue 12: release acknowledged and draining stop over libp2p (majority
     }
   })
 
-  it(`stop-after-release, restart: every restarted node grants within ${GRANT_AFTER_READY_MS} ms of ready() resolving read-write (no quiet period)`, async () => {
-    const cluster = await Libp2pMesh.start(3, { quorum: 'majority' })
+  it('a crash restart is quiet: ready(), status() and mode events say so, a mode event says when it ends, ready({ waitQuiet }) waits for it', async () => {
+    const cluster = await Libp2pMesh.start(3, { quorum: 'majority', ttlMsMax: 3_000 })
     try {
-      for (let i = 0; i < 3; i++) {
+      const store = cluster.node(2).store!
+      await cluster.crash(2)
+      const mesh = (await cluster.startNode(2, { store })).mesh
+      const quietEnds: number[] = []
+      mesh.addEventListener('mode', e => { if (!e.detail.quiet) quietEnds.push(Date.now()) })
+      const first = await mesh.ready({ signal: AbortSignal.timeout(20_000) })
+      expect(first.quiet, 'quiet after a crash').to.equal(true)
+      expect(first.quietRemainingMs).to.be.within(1, 3_000)
+      expect(mesh.status().quietRemainingMs).to.be.within(1, 3_000)
+      const t0 = Date.now()
+      const after = await mesh.ready({ signal: AbortSignal.timeout(20_000), waitQuiet: true })
+      expect(after.quiet).to.equal(false)
+      expect(after.quietRemainingMs).to.equal(0)
+      expect(mesh.quietRemainingMs).to.equal(0)
+      expect(quietEnds.length, 'a mode event with quiet: false').to.be.greaterThan(0)
+      expect(Date.now() - t0).to.be.below(3_000 + 2_000)
+    } finally {
+      await cluster.stopAll()
+    }
+  })
+
+  it(`5 nodes: stop-after-release, restart: every restarted node grants within ${GRANT_AFTER_READY_MS} ms of ready() resolving read-write (no quiet period)`, async () => {
+    const N = 5
+    const ALL = [0, 1, 2, 3, 4]
+    const cluster = await Libp2pMesh.start(N, { quorum: 'majority' })
+    try {
+      for (let i = 0; i < N; i++) {
         const lock = await cluster.mesh(i).acquire(`before-${i}`)
         expect(await lock.release()).to.deep.equal({ acknowledged: true })
       }
-      await Promise.all([0, 1, 2].map(async i => { await cluster.stop(i) }))
-      for (let i = 0; i < 3; i++) expect(cluster.node(i).store?.peek()?.cleanExit, `node ${i} wrote the clean-exit marker`).to.equal(true)
-      const stores = [0, 1, 2].map(i => cluster.node(i).store!)
-      await Promise.all([0, 1, 2].map(async i => { await cluster.startNode(i, { store: stores[i]! }) }))
-      const timings = await Promise.all([0, 1, 2].map(async i => {
+      await Promise.all(ALL.map(async i => { await cluster.stop(i) }))
+      for (let i = 0; i < N; i++) expect(cluster.node(i).store?.peek()?.cleanExit, `node ${i} wrote the clean-exit marker`).to.equal(true)
+      const stores = ALL.map(i => cluster.node(i).store!)
+      await Promise.all(ALL.map(async i => { await cluster.startNode(i, { store: stores[i]! }) }))
+      const timings = await Promise.all(ALL.map(async i => {
         const mesh = cluster.mesh(i)
         const first = await mesh.ready({ signal: AbortSignal.timeout(20_000) })
         if (first.mode !== 'read-write') {
