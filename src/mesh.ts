@@ -568,7 +568,10 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     if (typeof options !== 'object' || options === null) throw new InvalidOptionsError('options', 'an object', options)
     if (options.drainMs !== undefined) checkWait('drainMs', options.drainMs)
     if (this.stopping !== null) { await this.stopping; return }
-    this.stopping = this.runStop(options.drainMs ?? Infinity)
+    // The core ends the drain by the longest lease end; this cap is a second line
+    // (a lease never outlives ttlMsMax plus drift since the drain refuses extensions).
+    const drainMsMax = this.config.ttlMsMax * (1 + 2 * this.config.driftRho) + this.config.retransmitMs
+    this.stopping = this.runStop(Math.min(options.drainMs ?? Infinity, drainMsMax))
     await this.stopping
   }
 
