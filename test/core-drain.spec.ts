@@ -77,11 +77,14 @@ describe('issue 12: draining stop (core)', () => {
     // The handshake figure covers the drain (the vote's lease end).
     expect(c.core('n0').quietRemainingMs()).to.be.greaterThan(1_000)
     // A new request from n2 is refused as quiet, never queued.
+    c.advance(0.5) // a fractional clock, as performance.now() gives
     c.acquire('n2', { handle: 7, key: other, waitMs: 5_000 })
     c.deliver(is('REQUEST', 'n2', 'n0'))
     const failed = c.pending(is('FAILED', 'n0', 'n2')).map(m => m.frame.b as Extract<FrameBody, { t: 'FAILED' }>)
     expect(failed.map(f => f.reason)).to.deep.equal(['quiet'])
     expect(failed[0]!.quietRemainingMs).to.be.greaterThan(1_000)
+    // Whole ms: the wire's uint32 check dropped fractional figures (every FAILED(quiet) over libp2p).
+    expect(Number.isInteger(failed[0]!.quietRemainingMs)).to.equal(true)
     expect(c.core('n0').status().voter.queued).to.equal(0)
     // n2 re-picks around n0 and gets the other key from {n1, n2}.
     c.settle()

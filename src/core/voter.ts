@@ -258,7 +258,11 @@ export class Voter {
 
   private failed (to: NodeId, key: string, id: AttemptId, reason: Body<'FAILED'>['reason']): void {
     const body: Body<'FAILED'> = { t: 'FAILED', key, id, reason, supersedes: this.latestGrantNo() }
-    if (reason === 'quiet') body.quietRemainingMs = this.quietRemainingMs(this.c.now.mono)
+    // Whole ms, rounded up (conservative): the wire carries a uint32, and a
+    // fractional figure (real monotonic clocks) failed the codec's check, so
+    // every FAILED(quiet) was dropped before it left and requesters never
+    // re-picked around a quiet voter.
+    if (reason === 'quiet') body.quietRemainingMs = Math.ceil(this.quietRemainingMs(this.c.now.mono))
     this.c.send(to, body)
   }
 
