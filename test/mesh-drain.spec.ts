@@ -6,6 +6,7 @@
  */
 import '../src/polyfills.js'
 import { expect } from 'chai'
+import type { Lock } from '../src/lock.js'
 import { Libp2pMesh, sleep } from './helpers/libp2p-mesh.js'
 
 const QUICK = process.env.LOCKMESH_QUICK === '1'
@@ -13,6 +14,23 @@ const QUICK = process.env.LOCKMESH_QUICK === '1'
 const ROUNDS = QUICK ? 30 : 100
 /** The acceptance bound: a restarted node grants within this of its ready() resolving read-write. */
 const GRANT_AFTER_READY_MS = 1_000
+
+/**
+ * acquire on node `i`; a transient downgrade (five in-process nodes on a loaded
+ * 2-core host can stall past the 600 ms suspicion timeout) refuses at once by
+ * design: wait for read-write again and retry, a bounded number of times.
+ */
+async function acquireReadWrite (cluster: Libp2pMesh, i: number, key: string): Promise<Lock> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await cluster.mesh(i).acquire(key, { waitMs: 10_000 })
+    } catch (err) {
+      if ((err as Error).name !== 'ReadOnlyError' || attempt >= 3) throw new Error(`${(err as Error).message}\n${cluster.lag.summary()}`)
+      console.log(`      (node ${i} was read-only on a loaded host; retry ${attempt} after read-write)`)
+      await cluster.waitReadWrite(15_000)
+    }
+  }
+}
 
 describe('issue 12: release acknowledged and draining stop over libp2p (majority, 3 and 5 nodes)', function () {
   this.timeout(120_000)
@@ -115,7 +133,7 @@ describe('issue 12: release acknowledged and draining stop over libp2p (majority
     const cluster = await Libp2pMesh.start(N, { quorum: 'majority' })
     try {
       for (let i = 0; i < N; i++) {
-        const lock = await cluster.mesh(i).acquire(`before-${i}`)
+        const lock = await acquireReadWrite(cluster, i, `before-${i}`)
         expect(await lock.release()).to.deep.equal({ acknowledged: true })
       }
       await Promise.all(ALL.map(async i => { await cluster.stop(i) }))
@@ -144,7 +162,7 @@ describe('issue 12: release acknowledged and draining stop over libp2p (majority
         return ms
       }))
       console.log(`      grant after read-write (ms, loaded host): ${timings.join(', ')}`)
-      for (const ms of timings) expect(ms).to.be.below(GRANT_AFTER_READY_MS)
+      for (const ms of timings) expect(ms, cluster.lag.summary()).to.be.below(GRANT_AFTER_READY_MS)
     } finally {
       await cluster.stopAll()
     }
