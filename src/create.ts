@@ -15,7 +15,7 @@ import { Registry } from 'prom-client'
 import { Announcer } from './announce/announcer.js'
 import type { NodeId } from './core/types.js'
 import { InvalidOptionsError } from './errors.js'
-import { LockMesh, type LockMeshInit } from './mesh.js'
+import { LockMesh, type LockMeshInit, type StopOptions } from './mesh.js'
 import { MeshLog } from './metrics/mesh-log.js'
 import { MeshMetrics } from './metrics/mesh-metrics.js'
 import { combineObservers } from './metrics/observer.js'
@@ -92,9 +92,11 @@ export class OwnedLockMesh extends LockMesh {
     this.metricsRegistry = registry ?? null
   }
 
-  override async stop (): Promise<void> {
+  /** Drain and stop the lock manager (see LockMesh.stop), then libp2p. */
+  override async stop (options: StopOptions = {}): Promise<void> {
+    // The announcer keeps telling peers "draining" while the drain runs.
+    await super.stop(options)
     this.announcer?.stop()
-    await super.stop()
     this.observability?.detach()
     await this.libp2p.stop()
     await this.releaseDataDir()
@@ -186,8 +188,8 @@ export function lockMesh (init: Omit<LockMeshInit, 'self' | 'transport'>): (comp
 /** The service's LockMesh: its metrics probe and log listeners stop with it. */
 class ServiceLockMesh extends LockMesh {
   constructor (private readonly obs: Observability, init: LockMeshInit) { super(init) }
-  override async stop (): Promise<void> {
-    await super.stop()
+  override async stop (options: StopOptions = {}): Promise<void> {
+    await super.stop(options)
     this.obs.detach()
   }
 }

@@ -29,8 +29,8 @@ export class LockError extends Error {
 export class LockTimeoutError extends LockError {
   static override readonly name = 'LockTimeoutError'
   override readonly name = 'LockTimeoutError'
-  constructor (key: string, readonly waitMs: number) {
-    super(`Lock "${key}" was not granted within ${waitMs} ms`, key)
+  constructor (key: string, readonly waitMs: number, readonly detail = '') {
+    super(`Lock "${key}" was not granted within ${waitMs} ms${detail === '' ? '' : ` — ${detail}`}`, key)
   }
 }
 
@@ -66,8 +66,8 @@ export class NoQuorumError extends LockError {
 export class LockBusyError extends LockError {
   static override readonly name = 'LockBusyError'
   override readonly name = 'LockBusyError'
-  constructor (key: string) {
-    super(`Lock "${key}" is busy`, key)
+  constructor (key: string, readonly detail = '') {
+    super(`Lock "${key}" is busy${detail === '' ? '' : ` (${detail})`}`, key)
   }
 }
 

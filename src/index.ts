@@ -32,7 +32,9 @@ export {
   type MeshTransport,
   type MeshTransportFactory,
   type MeshTransportHooks,
-  type ModeEventDetail
+  type ModeEventDetail,
+  type ReleaseResult,
+  type StopOptions
 } from './mesh.js'
 export { Lock } from './lock.js'
 export {

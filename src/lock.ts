@@ -2,12 +2,18 @@
  * A held lock as the application sees it.
  */
 import type { LockMode, Validity } from './core/types.js'
+
+/** What `release()` resolves to (see `LockMesh`'s `ReleaseResult`). */
+export interface LockReleaseResult {
+  /** Every voter acknowledged in time; false: the lease end frees the rest. */
+  acknowledged: boolean
+}
 import type { Clock } from './runtime/clock.js'
 
 /** What a Lock needs from the mesh that granted it. */
 export interface LockOwner {
   extendLock: (lock: Lock, ttlMs: number) => Promise<void>
-  releaseLock: (lock: Lock) => Promise<void>
+  releaseLock: (lock: Lock) => Promise<LockReleaseResult>
   readonly clock: Clock
 }
 
@@ -49,8 +55,14 @@ export class Lock {
   /** Renew the lease for `ttlMs` from now. Rejects with LockLostError if the quorum did not confirm it. */
   async extend (ttlMs: number): Promise<void> { await this.owner.extendLock(this, ttlMs) }
 
-  /** Give the lock back. Rejects with NotHolderError when it was already released or lost. */
-  async release (): Promise<void> { await this.owner.releaseLock(this) }
+  /**
+   * Give the lock back. Resolves once every voter acknowledged the release
+   * (`{ acknowledged: true }`: another node can take the lock at once), or
+   * after the mesh's `releaseAckWaitMs` with `{ acknowledged: false }` (a
+   * voter did not answer; it frees the vote at the lease end at the latest).
+   * Rejects with NotHolderError when it was already released or lost.
+   */
+  async release (): Promise<LockReleaseResult> { return await this.owner.releaseLock(this) }
 
   /** `await using lock = await mesh.acquire(...)` (TypeScript 5.2+). */
   async [Symbol.asyncDispose] (): Promise<void> {

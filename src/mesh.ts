@@ -13,7 +13,7 @@ import {
   AbortError, InvalidOptionsError, LockBusyError, LockLostError, LockTimeoutError, NoQuorumError,
   NotHolderError, QueueFullError, ReadOnlyError
 } from './errors.js'
-import { Lock, type LockOwner } from './lock.js'
+import { Lock, type LockOwner, type LockReleaseResult } from './lock.js'
 import type { Clock } from './runtime/clock.js'
 import { CoreDriver } from './runtime/core-driver.js'
 import { TIMING_PRESETS, type TimingPreset } from './runtime/presets.js'
@@ -56,6 +56,12 @@ export interface LockMeshInit {
   defaultTtlMs?: number
   /** How long `acquire` waits when it gets no `waitMs`. Default 30000; `Infinity` waits forever. */
   defaultWaitMs?: number
+  /**
+   * How long `release()` waits for every voter to acknowledge (ms); past it
+   * `release()` resolves `{ acknowledged: false }` and the lease end frees
+   * the rest. Default `max(2000, 5 × retransmitMs)`.
+   */
+  releaseAckWaitMs?: number
   /** Bound on clock rate error ρ. Default 0.01. */
   driftRho?: number
   /** Failure detection timings: `lan` (default) or `fast` (tests), or your own. */
@@ -99,7 +105,30 @@ export interface AcquireOptions {
   signal?: AbortSignal
 }
 
-export interface ModeEventDetail { mode: Mode, sharedLocks: boolean, reachable: NodeId[] }
+/**
+ * The node's mode. `quiet`: it restarted without a clean exit and grants no
+ * vote for `quietRemainingMs` more (its peers leave it out of their quorums
+ * meanwhile); a `mode` event with `quiet: false` follows when that ends.
+ */
+export interface ModeEventDetail { mode: Mode, sharedLocks: boolean, reachable: NodeId[], quiet: boolean, quietRemainingMs: number }
+
+/**
+ * What `release()` resolves to. `acknowledged`: every voter acknowledged
+ * within `releaseAckWaitMs` — another node can take the lock at once. False:
+ * some voter did not answer in time (unreachable, slow); it frees the vote at
+ * the lease end at the latest.
+ */
+export type ReleaseResult = LockReleaseResult
+
+/** Options of `stop()`. */
+export interface StopOptions {
+  /**
+   * Longest drain (ms): the node stops at the latest after this, even with
+   * votes still held (then no clean-exit marker is written and the next start
+   * observes the quiet period). Default: the longest lease it granted.
+   */
+  drainMs?: number
+}
 export interface LockEventDetail { key: string, token: bigint, reason?: string }
 
 export interface LockMeshEvents {
@@ -128,6 +157,13 @@ const DEFAULT_TTL_MS = 10_000
 const DEFAULT_WAIT_MS = 30_000
 /** Acquires rejected within one event-loop turn before the next ones wait for the next turn. */
 const REFUSALS_PER_TURN = 64
+/** Lower bound of the default `releaseAckWaitMs`, and its multiple of `retransmitMs`. */
+const RELEASE_ACK_WAIT_MIN_MS = 2_000
+const RELEASE_ACK_RETRANSMITS = 5
+/** Mode events ready() waits through before it returns what it has. */
+const READY_WAITS_MAX = 1_000
+/** Let the last frames leave before the streams close (ms). */
+const STOP_FLUSH_MS = 20
 
 export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockOwner {
   readonly config: CoreConfig
@@ -140,9 +176,16 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
   private readonly pending = new Map<number, PendingAcquire>()
   private readonly locks = new Map<number, Lock>()
   private readonly extending = new Map<number, PendingOp>()
-  private currentMode: ModeEventDetail = { mode: 'starting', sharedLocks: false, reachable: [] }
+  private currentMode: ModeEventDetail = { mode: 'starting', sharedLocks: false, reachable: [], quiet: false, quietRemainingMs: 0 }
   private readonly readyWaiters: Array<() => void> = []
-  private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new'
+  private state: 'new' | 'starting' | 'running' | 'draining' | 'stopping' | 'stopped' = 'new'
+  private readonly releaseAckWaitMs: number
+  /** release() / stop() waiting for a handle's `release-acked` (true) or its end (false). */
+  private readonly ackWaiters = new Map<number, (acknowledged: boolean) => void>()
+  /** stop() waiting for the core's `drained`. */
+  private drainedWaiter: (() => void) | null = null
+  private quietTimer: TimerHandle | null = null
+  private stopping: Promise<void> | null = null
   private refusalsThisTurn = 0
   private readonly timers: Timers
   private readonly instrument: MeshInstrument
@@ -172,6 +215,8 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     this.defaultWaitMs = init.defaultWaitMs ?? DEFAULT_WAIT_MS
     checkTtl('defaultTtlMs', this.defaultTtlMs, this.config)
     checkWait('defaultWaitMs', this.defaultWaitMs)
+    this.releaseAckWaitMs = init.releaseAckWaitMs ?? Math.max(RELEASE_ACK_WAIT_MIN_MS, RELEASE_ACK_RETRANSMITS * this.config.retransmitMs)
+    checkWait('releaseAckWaitMs', this.releaseAckWaitMs)
     if (typeof init.store?.load !== 'function') throw new InvalidOptionsError('store', 'a FenceStore (load/save)', init.store)
     if (typeof init.transport !== 'function') throw new InvalidOptionsError('transport', 'a transport factory function', init.transport)
     this.configHash = configHash(this.config)
@@ -186,7 +231,8 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
       send: (to, frame) => { this.transport.send(to, frame) },
       onResult: r => { this.onResult(r) },
       onEvent: e => { this.onEvent(e) },
-      onFatal: err => { this.safeDispatchEvent('error', { detail: err }); void this.stop() }
+      // Durability is gone: stop without draining (no marker can be written anyway).
+      onFatal: err => { this.safeDispatchEvent('error', { detail: err }); void this.stop({ drainMs: 0 }) }
     })
     this.timers = this.driver.timers
     this.transport = init.transport({
@@ -208,16 +254,28 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     this.state = 'running'
   }
 
-  /** Resolves once the node has its first mode (one detection period after start). */
-  async ready (options: { signal?: AbortSignal } = {}): Promise<ModeEventDetail> {
-    if (this.currentMode.mode !== 'starting') return this.currentMode
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => { reject(new AbortError('', 'ready() aborted')) }
-      options.signal?.addEventListener('abort', onAbort, { once: true })
-      this.readyWaiters.push(() => { options.signal?.removeEventListener('abort', onAbort); resolve() })
-    })
+  /**
+   * Resolves once the node has its first mode (one detection period after
+   * start). The detail says whether the node is still `quiet` (a restart
+   * without a clean exit: it grants no vote for `quietRemainingMs`);
+   * `waitQuiet: true` resolves only after that quiet period too.
+   */
+  async ready (options: { signal?: AbortSignal, waitQuiet?: boolean } = {}): Promise<ModeEventDetail> {
+    const done = (): boolean => this.currentMode.mode !== 'starting' && (options.waitQuiet !== true || !this.currentMode.quiet)
+    // Each turn waits for one mode event (a quiet period ends after at most a few of them).
+    for (let waits = 0; !done() && waits < READY_WAITS_MAX; waits++) {
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = (): void => { reject(new AbortError('', 'ready() aborted')) }
+        if (options.signal?.aborted === true) { onAbort(); return }
+        options.signal?.addEventListener('abort', onAbort, { once: true })
+        this.readyWaiters.push(() => { options.signal?.removeEventListener('abort', onAbort); resolve() })
+      })
+    }
     return this.currentMode
   }
+
+  /** Milliseconds left of this node's quiet period after a restart without a clean exit (0: it grants votes). */
+  get quietRemainingMs (): number { return Math.ceil(this.driver.restartQuietRemainingMs()) }
 
   /** `read-write`, `read-only`, or `starting` before the first mode. */
   get mode (): Mode { return this.currentMode.mode }
@@ -258,7 +316,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     } finally {
       done = true
       if (timer !== null) this.timers.clearTimeout(timer)
-      if (!lock.released && !lock.signal.aborted) await lock.release().catch(() => {})
+      if (!lock.released && !lock.signal.aborted) await lock.release().catch(() => ({ acknowledged: false }))
     }
   }
 
@@ -316,7 +374,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
   }
 
   /** @internal */
-  async releaseLock (lock: Lock): Promise<void> {
+  async releaseLock (lock: Lock): Promise<ReleaseResult> {
     if (lock.released || this.locks.get(lock.handle) !== lock) throw new NotHolderError(lock.key, 'release')
     lock.released = true
     this.locks.delete(lock.handle)
@@ -326,7 +384,24 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     const ext = this.extending.get(lock.handle)
     this.extending.delete(lock.handle)
     ext?.reject(new NotHolderError(lock.key, 'extend'))
+    const acked = this.awaitAck(lock.handle, this.releaseAckWaitMs)
     this.driver.feed({ type: 'release', handle: lock.handle })
+    return { acknowledged: await acked }
+  }
+
+  /** Resolves true on the handle's `release-acked`, false after `waitMs` (or when the core says it held nothing). */
+  private async awaitAck (handle: number, waitMs: number): Promise<boolean> {
+    return await new Promise<boolean>(resolve => {
+      const timer = Number.isFinite(waitMs) ? this.timers.setTimeout(() => { settle(false) }, waitMs) : null
+      const settle = (acknowledged: boolean): void => {
+        if (this.ackWaiters.get(handle) !== settle) return
+        this.ackWaiters.delete(handle)
+        if (timer !== null) this.timers.clearTimeout(timer)
+        resolve(acknowledged)
+      }
+      this.ackWaiters.get(handle)?.(false)
+      this.ackWaiters.set(handle, settle)
+    })
   }
 
   private onResult (r: Result): void {
@@ -398,8 +473,13 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
       case 'not-holder': {
         const op = r.command === 'extend' ? this.extending.get(r.handle) : undefined
         if (op !== undefined) { this.extending.delete(r.handle); op.reject(new NotHolderError('', 'extend')) }
+        // The core had already let go (lease ended): nothing to acknowledge.
+        if (r.command === 'release') this.ackWaiters.get(r.handle)?.(false)
         return
       }
+      case 'release-acked':
+        this.ackWaiters.get(r.handle)?.(true)
+        return
     }
   }
 
@@ -456,13 +536,36 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     this.instrument.onEvent?.(e)
     this.observer?.coreEvent?.(e)
     if (e.type === 'mode') {
-      this.currentMode = { mode: e.mode, sharedLocks: e.sharedLocks, reachable: e.reachable }
+      const quietRemainingMs = this.quietRemainingMs
+      this.currentMode = { mode: e.mode, sharedLocks: e.sharedLocks, reachable: e.reachable, quiet: quietRemainingMs > 0, quietRemainingMs }
+      if (quietRemainingMs > 0) this.watchQuietEnd()
       for (const w of this.readyWaiters.splice(0)) w()
       this.safeDispatchEvent('mode', { detail: this.currentMode })
+    } else if (e.type === 'drained') {
+      this.drainedWaiter?.()
     } else if (e.type === 'contended') {
       const lock = this.locks.get(e.handle)
       if (lock !== undefined) this.safeDispatchEvent('contended', { detail: { key: e.key, token: lock.token } })
     }
+  }
+
+  /**
+   * A `mode` event (and ready() waiters) when the quiet period ends: the
+   * mode itself did not change, but from now on this node grants votes.
+   */
+  private watchQuietEnd (): void {
+    if (this.quietTimer !== null) return
+    const check = (): void => {
+      this.quietTimer = null
+      if (this.state !== 'running' && this.state !== 'starting') return
+      const left = this.quietRemainingMs
+      // The timer may fire a little early (timer granularity): look again.
+      if (left > 0) { this.quietTimer = this.timers.setTimeout(check, left); return }
+      this.currentMode = { ...this.currentMode, quiet: false, quietRemainingMs: 0 }
+      for (const w of this.readyWaiters.splice(0)) w()
+      this.safeDispatchEvent('mode', { detail: this.currentMode })
+    }
+    this.quietTimer = this.timers.setTimeout(check, this.quietRemainingMs)
   }
 
   /** Peers, mode, quorum figures, held locks, queue depths and counters. */
@@ -475,6 +578,8 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
       configHash: this.configHash,
       mode: this.currentMode.mode,
       sharedLocks: this.currentMode.sharedLocks,
+      quietRemainingMs: core === null ? 0 : this.quietRemainingMs,
+      draining: this.state === 'draining',
       // Live: the mode event's set is only refreshed when the mode changes.
       reachable: core === null ? [] : [this.config.self, ...core.peers.filter(p => p.reachable).map(p => p.peer)].sort(),
       quorum: core?.quorum ?? null,
@@ -487,25 +592,60 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
   }
 
   /**
-   * Stop: no more grants, abort and release our own locks and requests (peers
-   * need not wait for lease ends), write the clean-exit marker when allowed,
-   * then close the transport. Votes granted to others are never released.
+   * Draining stop. At once: no more acquires, our own requests fail and our
+   * locks are lost (released: peers need not wait for their lease ends), and
+   * the voter grants nothing more — it answers REQUESTs with FAILED(quiet)
+   * and announces itself as quiet in handshakes, so requesters pick quorums
+   * around it, and refuses EXTENDs (holders keep their current validity).
+   * Then it drains: it waits until every vote it holds is released or
+   * expired (bounded by the longest lease it granted, and by `drainMs`) and
+   * until the voters of our own locks acknowledged their release (bounded by
+   * `releaseAckWaitMs`). Only then the core stops: the clean-exit marker is
+   * written if, at that moment, no vote is held and the quiet period after
+   * this start has passed — a drain that timed out writes none. Last, the
+   * transport closes. A second call waits for the first.
    */
-  async stop (): Promise<void> {
-    if (this.state === 'stopping' || this.state === 'stopped') return
+  async stop (options: StopOptions = {}): Promise<void> {
+    if (typeof options !== 'object' || options === null) throw new InvalidOptionsError('options', 'an object', options)
+    if (options.drainMs !== undefined) checkWait('drainMs', options.drainMs)
+    if (this.stopping !== null) { await this.stopping; return }
+    // The core ends the drain by the longest lease end; this cap is a second line
+    // (a lease never outlives ttlMsMax plus drift since the drain refuses extensions).
+    const drainMsMax = this.config.ttlMsMax * (1 + 2 * this.config.driftRho) + this.config.retransmitMs
+    this.stopping = this.runStop(Math.min(options.drainMs ?? Infinity, drainMsMax))
+    await this.stopping
+  }
+
+  private async runStop (drainMs: number): Promise<void> {
     const wasRunning = this.state === 'running'
-    this.state = 'stopping'
+    this.state = wasRunning ? 'draining' : 'stopping'
+    if (this.quietTimer !== null) this.timers.clearTimeout(this.quietTimer)
+    this.quietTimer = null
     for (const [handle, p] of this.pending) { p.cleanup(); p.reject(new AbortError(p.key, 'the node is stopping')); this.pending.delete(handle) }
     for (const [handle, op] of this.extending) { op.reject(new LockLostError('', 'the node is stopping')); this.extending.delete(handle) }
+    const ours: Array<Promise<boolean>> = []
     for (const lock of this.locks.values()) {
       lock.abort(new LockLostError(lock.key, 'stopped'))
       this.safeDispatchEvent('lock-lost', { detail: { key: lock.key, token: lock.token, reason: 'stopped' } })
+      ours.push(this.awaitAck(lock.handle, Math.min(drainMs, this.releaseAckWaitMs)))
     }
     this.locks.clear()
     for (const handle of [...this.expiryTimers.keys()]) this.unwatchExpiry(handle)
+    if (wasRunning) {
+      const drained = new Promise<void>(resolve => { this.drainedWaiter = resolve })
+      this.driver.feed({ type: 'drain', drainMs: Number.isFinite(drainMs) ? drainMs : null })
+      // The core ends the drain by the longest lease end; drainMs bounds it here too.
+      let timer: TimerHandle | null = null
+      const deadline = new Promise<void>(resolve => { if (Number.isFinite(drainMs)) timer = this.timers.setTimeout(resolve, drainMs) })
+      await Promise.race([Promise.all([drained, ...ours]), deadline])
+      if (timer !== null) this.timers.clearTimeout(timer)
+      this.drainedWaiter = null
+    }
+    this.state = 'stopping'
+    for (const settle of [...this.ackWaiters.values()]) settle(false)
     await this.driver.stop()
     // Let the RELEASE frames leave before the streams close.
-    if (wasRunning) await new Promise<void>(resolve => { this.timers.setTimeout(resolve, 20) })
+    if (wasRunning) await new Promise<void>(resolve => { this.timers.setTimeout(resolve, STOP_FLUSH_MS) })
     await this.transport.stop()
     this.state = 'stopped'
   }
@@ -517,6 +657,10 @@ export interface MeshStatus {
   configHash: string
   mode: Mode
   sharedLocks: boolean
+  /** What is left of the quiet period after a restart without a clean exit: no vote is granted until 0. */
+  quietRemainingMs: number
+  /** A draining stop runs (stop()): no grants, no extensions, votes running out. */
+  draining: boolean
   /** Peers reachable both ways right now, this node included (sorted). */
   reachable: NodeId[]
   /** Quorum system figures for this roster (sizes, worst-case crashes survived). */
@@ -534,7 +678,8 @@ export interface MeshStatus {
 function checkTtl (name: string, ttlMs: unknown, config: CoreConfig): void {
   const min = minTtlMs(config)
   const max = config.ttlMsMax
-  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < min || ttlMs > max) throw new InvalidOptionsError(name, `a number of ms in [${min}, ${max}] (minTtlMs: marginMs ${config.marginMs} and driftRho ${config.driftRho}; ttlMsMax)`, ttlMs)
+  // Whole ms: the wire carries integers, a fractional ttl would be dropped as malformed.
+  if (typeof ttlMs !== 'number' || !Number.isInteger(ttlMs) || ttlMs < min || ttlMs > max) throw new InvalidOptionsError(name, `a whole number of ms in [${min}, ${max}] (minTtlMs: marginMs ${config.marginMs} and driftRho ${config.driftRho}; ttlMsMax)`, ttlMs)
 }
 
 function checkWait (name: string, waitMs: unknown): void {
@@ -543,15 +688,21 @@ function checkWait (name: string, waitMs: unknown): void {
 
 function failureError (r: Extract<Result, { type: 'failed' }>, waitMs: number): Error {
   switch (r.reason) {
-    case 'timeout': return new LockTimeoutError(r.key, waitMs)
+    case 'timeout': return new LockTimeoutError(r.key, waitMs, quietPart(r.detail))
     case 'cancelled': return new AbortError(r.key, 'the acquire was aborted')
     case 'stopped': return new AbortError(r.key, 'the node is stopping')
     case 'read-only': return new ReadOnlyError(r.key, r.reachable, r.detail)
     case 'no-quorum': return new NoQuorumError(r.key, r.reachable)
-    case 'busy': return new LockBusyError(r.key)
+    case 'busy': return new LockBusyError(r.key, r.detail)
     case 'queue-full':
     case 'too-many': return new QueueFullError(r.key, r.detail)
     case 'invalid': return new InvalidOptionsError('acquire', 'valid acquire options', r.detail)
     case 'token-exhausted': return new QueueFullError(r.key, r.detail)
   }
+}
+
+/** The part of a failure's detail that names quiet voters ('' when none do). */
+function quietPart (detail: string): string {
+  const i = detail.indexOf('only quorums with quiet voters')
+  return i < 0 ? '' : detail.slice(i)
 }

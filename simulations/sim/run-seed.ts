@@ -328,7 +328,21 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
 class FaultInjector {
   private readonly cuts: Array<ReturnType<Network['partition']>> = []
 
-  constructor (private readonly sim: Simulation, private readonly profile: FaultProfile, private readonly r: Rng) {}
+  /** Draws each clean stop's drain bound (its own stream: the other draws stay as they were). */
+  private readonly drainRng: Rng
+
+  constructor (private readonly sim: Simulation, private readonly profile: FaultProfile, private readonly r: Rng) {
+    this.drainRng = r.fork('drain')
+  }
+
+  /**
+   * A clean stop drains (stop() bounds it by the longest lease granted) or,
+   * half the time, is cut short at a drawn `drainMs` within a lease: a drain
+   * that times out must write no clean-exit marker (the cleanExitMarker mutation).
+   */
+  private drainMs (): number | undefined {
+    return this.drainRng.chance(0.5) ? undefined : this.drainRng.range(0, TTL_MS_MAX)
+  }
 
   /** A running node, preferably one holding a lock or a vote. */
   private target (): { node: number, hit: boolean } | null {
@@ -356,7 +370,7 @@ class FaultInjector {
           sim.crashNode(t.node, 'crash')
           sim.at(end, () => { if (!node.up) sim.startNode(t.node) })
         } else if (a.kind === 'clean-restart') {
-          sim.cleanStop(t.node, () => sim.at(sim.t + a.durationMs, () => { if (!node.up) sim.startNode(t.node) }))
+          sim.cleanStop(t.node, () => sim.at(sim.t + a.durationMs, () => { if (!node.up) sim.startNode(t.node) }), this.drainMs())
         } else if (a.kind === 'pause') {
           sim.pause(t.node)
           sim.at(end, () => sim.thaw(t.node))

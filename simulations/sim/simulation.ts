@@ -500,8 +500,8 @@ export class Simulation implements SimWorld {
     this.workload.nodeDown(i)
   }
 
-  /** `mesh.stop()`, then the process exits once it resolved (bounded wait). */
-  cleanStop (i: number, then: () => void): void {
+  /** `mesh.stop({ drainMs })`, then the process exits once it resolved (bounded wait). */
+  cleanStop (i: number, then: () => void, drainMs?: number): void {
     const n = this.nodes[i]!
     const mesh = n.mesh
     if (!n.running || mesh === null) return
@@ -513,7 +513,7 @@ export class Simulation implements SimWorld {
       this.crashNode(i, 'exit')
       then()
     }
-    this.deliver(n, () => { mesh.stop().then(() => { this.dirty = true; exit() }, exit) })
+    this.deliver(n, () => { mesh.stop(drainMs === undefined ? {} : { drainMs }).then(() => { this.dirty = true; exit() }, exit) })
     this.at(this.t + STOP_BOUND_MS, exit)
   }
 
@@ -647,6 +647,7 @@ function describeResult (r: Result): string {
     case 'extended': return `extended h${r.handle} ${r.key} until=${r.validUntil.mono.toFixed(3)}/${r.validUntil.wall.toFixed(3)}`
     case 'extend-failed': return `extend-failed h${r.handle} ${r.key} ${r.reason}`
     case 'not-holder': return `not-holder h${r.handle} ${r.command}`
+    case 'release-acked': return `release-acked h${r.handle} ${r.key}`
   }
 }
 
@@ -659,5 +660,6 @@ function describeEvent (e: CoreEvent): string {
     case 'suspect': return `suspect ${e.peer}`
     case 'trust': return `trust ${e.peer}`
     case 'rejected-frame': return `rejected-frame from ${e.from}: ${e.why}`
+    case 'drained': return 'drained'
   }
 }

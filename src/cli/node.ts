@@ -86,9 +86,15 @@ export async function runNode (argv: string[]): Promise<number> {
   log({ event: 'started', peerId: mesh.config.self, listen: mesh.libp2p.getMultiaddrs().map(String), quorum: mesh.status().quorum, ...(server !== null ? { metrics: server.url } : {}) })
   mesh.addEventListener('mode', e => { log({ event: 'mode', ...e.detail }) })
   await new Promise<void>(done => {
-    const stop = (): void => { (server?.close() ?? Promise.resolve()).then(async () => { await mesh.stop() }).then(done, done) }
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
+    // A draining stop (at most the longest lease this node voted for); a second signal exits at once (default action).
+    const stop = (): void => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      log({ event: 'draining' })
+      ;(server?.close() ?? Promise.resolve()).then(async () => { await mesh.stop() }).then(done, done)
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
   })
   log({ event: 'stopped' })
   return 0

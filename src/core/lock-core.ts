@@ -38,7 +38,7 @@ interface HeldBatch {
  * bypass the persist gate and why that is safe") — unless an older result of
  * the same handle is still held: one handle's results keep their order.
  */
-const BYPASS_RESULTS: ReadonlySet<Result['type']> = new Set(['lost', 'failed', 'released', 'not-holder', 'extend-failed'])
+const BYPASS_RESULTS: ReadonlySet<Result['type']> = new Set(['lost', 'failed', 'released', 'not-holder', 'extend-failed', 'release-acked'])
 
 /** Order of modes: a mode event below the previous one is a downgrade. */
 function modeRank (e: Extract<CoreEvent, { type: 'mode' }>): number {
@@ -63,6 +63,9 @@ export class LockCore {
   private readonly counters = new Map<string, number>()
   private started = false
   private stopped = false
+  /** A draining stop runs; `drainedReported` once its `drained` event went out. */
+  private draining = false
+  private drainedReported = false
   private now: Now = { mono: 0, wall: 0 }
   private requestedWake: number | null = null
   private cleanExit = false
@@ -165,6 +168,10 @@ export class LockCore {
       this.context.event({ type: 'mode', mode: mode.mode, sharedLocks: mode.sharedLocks, reachable: mode.reachable })
       this.requester.modeChanged()
     }
+    if (this.draining && !this.drainedReported && !this.stopped && !this.voter.holdsVotes()) {
+      this.drainedReported = true
+      this.context.event({ type: 'drained' })
+    }
   }
 
   private handle (input: Input): void {
@@ -186,14 +193,29 @@ export class LockCore {
         return
       }
       case 'acquire':
-        if (this.stopped) { this.context.result({ type: 'failed', handle: input.cmd.handle, key: input.cmd.key, reason: 'stopped', detail: 'the node is stopped', reachable: [] }); return }
+        if (this.stopped || this.draining) { this.context.result({ type: 'failed', handle: input.cmd.handle, key: input.cmd.key, reason: 'stopped', detail: 'the node is stopped', reachable: [] }); return }
         this.requester.acquire(input.cmd)
         return
       case 'release': this.requester.release(input.handle); return
       case 'cancel': this.requester.cancel(input.handle); return
       case 'extend': this.requester.extend(input.handle, input.ttlMs); return
+      case 'drain': this.onDrain(input.drainMs); return
       case 'stop': this.onStop(); return
     }
+  }
+
+  /**
+   * Begin a draining stop: our own acquires fail and our locks are released
+   * (RELEASE to every voter), the voter grants nothing more. The drain lasts
+   * at most until the longest lease we granted ends, or `drainMs`.
+   */
+  private onDrain (drainMs: number | null): void {
+    if (this.stopped || this.draining) return
+    this.draining = true
+    this.requester.stop()
+    const now = this.now.mono
+    const leasesEnd = Math.max(now, this.voter.longestLeaseEnd())
+    this.voter.startDrain(Math.min(leasesEnd, drainMs === null ? Infinity : now + Math.max(0, drainMs)))
   }
 
   private peerRestarted (peer: NodeId, inc: number): void {
@@ -408,6 +430,7 @@ export class LockCore {
       sharedLocks: mode.sharedLocks,
       quorum: this.quorum.figures(),
       quietRemainingMs: Math.max(0, this.voter.quietUntil - now),
+      draining: this.draining,
       clock: this.clock.now.toString(),
       peers: this.detector.status(now),
       voter: this.voter.status(),
@@ -419,8 +442,14 @@ export class LockCore {
     }
   }
 
-  /** Remaining quiet period, for the handshake. */
-  quietRemainingMs (): number { return Math.max(0, this.voter.quietUntil - this.now.mono) }
+  /**
+   * How long peers should leave us out of their quorums (the handshake's
+   * figure): the quiet period after a restart or the drain, whichever ends
+   * later. `mono`: the driver's fresh monotonic reading (default: the last step's).
+   */
+  quietRemainingMs (mono = this.now.mono): number { return this.voter.quietRemainingMs(Math.max(mono, this.now.mono)) }
+  /** The quiet period after a restart alone (no grants until it ends), at `mono`. */
+  restartQuietRemainingMs (mono = this.now.mono): number { return Math.max(0, this.voter.quietUntil - Math.max(mono, this.now.mono)) }
   /** The Lamport clock, for the handshake. */
   lamport (): bigint { return this.clock.now }
   /** Test hook: a key's fence at this voter. */
@@ -435,6 +464,7 @@ declare function statusShape (): {
   sharedLocks: boolean
   quorum: ReturnType<QuorumSystem['figures']>
   quietRemainingMs: number
+  draining: boolean
   clock: string
   peers: ReturnType<FailureDetector['status']>
   voter: ReturnType<Voter['status']>

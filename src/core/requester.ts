@@ -96,8 +96,18 @@ export interface RequesterDeps {
 /** The window of the stray-RELEASE rate limit. */
 const STRAY_WINDOW_MS = 1_000
 
+/** A released lock whose voters have not all acknowledged the RELEASE yet. */
+interface AckWait {
+  handle: Handle
+  key: string
+  pending: Set<NodeId>
+  since: number
+}
+
 export class Requester {
   private readonly acquires = new Map<Handle, Acquire>()
+  /** Released locks waiting for every RELEASED, by attempt id (at most `limits.releasesMax`). */
+  private readonly ackWaits = new Map<string, AckWait>()
   private readonly byAttempt = new Map<string, Acquire>()
   private readonly releases = new Map<string, PendingRelease>()
   /** RELEASEs sent for strays, per voter, in the current one-second window (a rate limit; one entry per roster peer at most). */
@@ -159,8 +169,26 @@ export class Requester {
     const acq = this.acquires.get(handle)
     if (acq === undefined) { this.c.result({ type: 'not-holder', handle, command: 'release' }); return }
     if (acq.phase !== 'held') { this.finishFailed(acq, 'cancelled', 'released before it was granted'); return }
+    this.awaitAcks(acq)
     this.end(acq)
     this.c.result({ type: 'released', handle, key: acq.key })
+  }
+
+  /**
+   * Report `release-acked` once every voter of this held lock answered
+   * RELEASED (or restarted, forgetting its votes). Untracked past
+   * `limits.releasesMax` waits: the caller's own bound then says "not acknowledged".
+   */
+  private awaitAcks (acq: Acquire): void {
+    if (this.ackWaits.size >= this.c.config.limits.releasesMax) return
+    this.ackWaits.set(acq.attempt.idk, { handle: acq.handle, key: acq.key, pending: new Set(acq.attempt.quorum), since: this.c.now.mono })
+  }
+
+  private acked (idk: string, voter: NodeId): void {
+    const w = this.ackWaits.get(idk)
+    if (w === undefined || !w.pending.delete(voter) || w.pending.size > 0) return
+    this.ackWaits.delete(idk)
+    this.c.result({ type: 'release-acked', handle: w.handle, key: w.key })
   }
 
   cancel (handle: Handle): void {
@@ -189,6 +217,7 @@ export class Requester {
     this.stopped = true
     for (const acq of [...this.acquires.values()]) {
       if (acq.phase === 'held') {
+        this.awaitAcks(acq)
         this.end(acq)
         this.c.result({ type: 'lost', handle: acq.handle, key: acq.key, reason: 'stopped' })
       } else {
@@ -457,19 +486,36 @@ export class Requester {
       a.votes.delete(from)
     }
     a.failed.add(from)
-    if (b.reason === 'quiet' && b.quietRemainingMs !== undefined) this.onQuietVoter(acq, from, b.quietRemainingMs)
+    if (b.reason === 'quiet' && b.quietRemainingMs !== undefined && this.onQuietVoter(acq, from, b.quietRemainingMs)) return
+    if (b.reason === 'quiet' && acq.noWait) {
+      // tryAcquire does not wait out a quiet period: say why it failed.
+      this.finishFailed(acq, 'busy', this.quietDetail(acq) || `voter ${from} is quiet`)
+      return
+    }
     if (this.acquires.has(acq.handle)) this.processDeferred(acq)
   }
 
-  /** A quiet voter while a non-quiet quorum is reachable: re-pick (whole attempt). */
-  private onQuietVoter (acq: Acquire, voter: NodeId, remainingMs: number): void {
-    if (voter === this.c.self) return
+  /**
+   * A quiet voter while a non-quiet quorum is reachable: re-pick (whole
+   * attempt). True when the attempt restarted.
+   */
+  private onQuietVoter (acq: Acquire, voter: NodeId, remainingMs: number): boolean {
+    if (voter === this.c.self) return false
     // Its own word beats the handshake's estimate (its clock may have stopped
     // meanwhile): without it we would pick it again and again (a re-pick livelock).
     this.deps.noteQuiet(voter, this.c.now.mono + Math.max(0, remainingMs))
     const kind = acq.mode === 'exclusive' ? 'write' : 'read'
     const nonQuiet = new Set([...this.deps.reachable()].filter(v => !this.deps.isQuiet(v)))
-    if (this.deps.quorum.pick(kind, nonQuiet, this.c.self, keySpread(acq.key)) !== null) this.restart(acq, `voter ${voter} is quiet`)
+    if (this.deps.quorum.pick(kind, nonQuiet, this.c.self, keySpread(acq.key)) === null) return false
+    this.restart(acq, `voter ${voter} is quiet`)
+    return true
+  }
+
+  /** Which voters of the attempt are quiet (restarted or draining), for failure messages ('' when none). */
+  private quietDetail (acq: Acquire): string {
+    const quiet = acq.attempt?.quorum.filter(v => this.deps.isQuiet(v)) ?? []
+    if (quiet.length === 0) return ''
+    return `only quorums with quiet voters are reachable (${quiet.join(', ')} restarted or draining: they grant nothing until their quiet period ends)`
   }
 
   onInquire (from: NodeId, b: Body<'INQUIRE'>): void {
@@ -541,7 +587,9 @@ export class Requester {
   }
 
   onReleased (from: NodeId, b: Body<'RELEASED'>): void {
-    this.releases.delete(`${from}|${idKey(b.id)}`)
+    const idk = idKey(b.id)
+    this.releases.delete(`${from}|${idk}`)
+    this.acked(idk, from)
   }
 
   // -------------------------------------------------------------------------
@@ -551,6 +599,8 @@ export class Requester {
   voterLost (voter: NodeId, restarted: boolean): void {
     if (restarted) {
       for (const [k, r] of [...this.releases]) if (r.voter === voter) this.releases.delete(k)
+      // A restarted voter forgot every vote it held: that counts as acknowledged.
+      for (const idk of [...this.ackWaits.keys()]) this.acked(idk, voter)
     }
     for (const acq of [...this.acquires.values()]) {
       if (acq.phase === 'held' || !acq.attempt.quorum.includes(voter)) continue
@@ -583,7 +633,8 @@ export class Requester {
         continue
       }
       if (acq.deadline !== null && now.mono >= acq.deadline) {
-        this.finishFailed(acq, 'timeout', `not granted within the wait time (${acq.phase})`)
+        const quiet = this.quietDetail(acq)
+        this.finishFailed(acq, 'timeout', `not granted within the wait time (${acq.phase})${quiet === '' ? '' : `: ${quiet}`}`)
         continue
       }
       const commit = acq.attempt.commit
@@ -613,6 +664,8 @@ export class Requester {
       }
     }
     const giveUpMs = this.c.config.ttlMsMax + this.c.config.tombstoneMs
+    // Lease ends freed whatever was not acknowledged by now: forget the wait.
+    for (const [k, w] of this.ackWaits) if (now - w.since > giveUpMs) this.ackWaits.delete(k)
     for (const [k, r] of [...this.releases]) {
       if (now - r.since > giveUpMs) { this.releases.delete(k); continue }
       if (now - r.lastSent < this.c.config.retransmitMs) continue

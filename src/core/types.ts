@@ -227,6 +227,13 @@ export type Input =
   | { type: 'extend'; now: Now; handle: Handle; ttlMs: number }
   | { type: 'cancel'; now: Now; handle: Handle }
   | { type: 'persisted'; now: Now; batch: number }
+  /**
+   * A draining stop begins: the node's own acquires fail and its locks are
+   * released, its voter grants nothing more, refuses EXTENDs and answers
+   * REQUESTs with FAILED(quiet) until its votes run out (`drained` event).
+   * `drainMs`: how long it will wait at most (null = the longest lease it granted).
+   */
+  | { type: 'drain'; now: Now; drainMs: number | null }
   | { type: 'stop'; now: Now }
 
 // ---------------------------------------------------------------------------
@@ -260,6 +267,8 @@ export type Result =
   | { type: 'extended'; handle: Handle; key: string; validUntil: Validity }
   | { type: 'extend-failed'; handle: Handle; key: string; reason: 'refused' | 'not-held' | 'invalid' | 'timeout' }
   | { type: 'not-holder'; handle: Handle; command: 'release' | 'extend' | 'cancel' }
+  /** Every voter of a released (or stop-lost) lock acknowledged its RELEASE (or restarted since): nobody holds a vote for it any more. */
+  | { type: 'release-acked'; handle: Handle; key: string }
 
 export type Mode = 'starting' | 'read-write' | 'read-only'
 
@@ -273,6 +282,8 @@ export type CoreEvent =
   | { type: 'suspect'; peer: NodeId }
   | { type: 'trust'; peer: NodeId }
   | { type: 'rejected-frame'; from: NodeId; why: string }
+  /** Draining: the voter holds no vote any more (released or expired); the node may stop cleanly. */
+  | { type: 'drained' }
 
 /**
  * One output batch (raft's Ready). The driver must:

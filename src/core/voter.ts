@@ -8,7 +8,9 @@
  *   COMMITTED leaves (the core holds the frame until the persist completes).
  * - A repeated COMMIT / an EXTEND sets lease end := max(end, receipt + ttl).
  * - Suspicion frees uncommitted grants and queued requests only.
- * - Nothing is granted during the quiet period after a restart.
+ * - Nothing is granted during the quiet period after a restart, nor while
+ *   draining (a stopping node): then EXTENDs and repeated COMMITs are refused,
+ *   so no lease it holds grows, and its votes run out by their lease ends.
  * - The persisted ceiling C is raised before any fence passes it.
  */
 import { comparePriority, idKey, sameGrantNo, TOKEN_LIMIT } from './ids.js'
@@ -100,6 +102,10 @@ export class Voter {
   ceilingDirty = false
   quietUntil: number
   stopped = false
+  /** A draining stop runs (see startDrain): nothing is granted or extended any more. */
+  draining = false
+  /** Monotonic ms the drain ends at the latest (announced to peers as quiet time). */
+  private drainUntil = -Infinity
   /** No lease end or tombstone expiry comes before this (a running minimum). */
   private dueAt = -Infinity
   private quietHandled = false
@@ -112,7 +118,54 @@ export class Voter {
 
   private get c (): StepContext { return this.ctx() }
 
+  /** In the quiet period after a restart (not draining: that is {@link draining}). */
   isQuiet (now: number): boolean { return now < this.quietUntil }
+
+  /** How long peers should leave this voter out of their quorums: the restart quiet period or the drain, whichever ends later. */
+  quietRemainingMs (now: number): number {
+    // Draining, never less than a suspicion timeout: a drain that ends at once
+    // still stops the node, and peers must not pick it again until they suspect it
+    // (a FAILED(quiet) saying 0 would be re-picked: a livelock).
+    const drain = this.draining ? Math.max(this.drainUntil - now, this.c.config.suspicionTimeoutMs) : 0
+    return Math.max(0, this.quietUntil - now, drain)
+  }
+
+  /** Grants nothing now: quiet after a restart, draining or stopped. */
+  private refusing (now: number): boolean { return this.stopped || this.draining || this.isQuiet(now) }
+
+  /** The latest lease end among committed votes (-Infinity when none). */
+  longestLeaseEnd (): number {
+    let end = -Infinity
+    for (const k of this.keys.values()) for (const v of k.votes.values()) if (v.committed && v.leaseEnd > end) end = v.leaseEnd
+    return end
+  }
+
+  /**
+   * A draining stop: grant nothing more; drop every uncommitted grant and
+   * queued request (as suspicion would: nobody holds a lock through them)
+   * and tell each requester FAILED(quiet), so it re-picks around us at once.
+   * Committed votes stay until released or expired; EXTEND and repeated COMMIT
+   * are refused from now on, so their lease ends no longer move.
+   */
+  startDrain (untilMono: number): void {
+    if (this.draining) return
+    this.draining = true
+    this.drainUntil = untilMono
+    for (const [key, k] of [...this.keys]) {
+      for (const v of [...k.votes.values()]) {
+        if (v.committed) continue
+        k.votes.delete(v.idk)
+        this.bump(v.requester, -1)
+        this.failed(v.requester, key, v.id, 'quiet')
+      }
+      for (const w of k.queue) {
+        this.bump(w.requester, -1)
+        this.failed(w.requester, key, w.id, 'quiet')
+      }
+      k.queue = []
+      this.maybeEvict(key, k)
+    }
+  }
 
   /** Any vote (granted or committed) held for anyone: blocks the clean-exit marker. */
   holdsVotes (): boolean {
@@ -205,7 +258,11 @@ export class Voter {
 
   private failed (to: NodeId, key: string, id: AttemptId, reason: Body<'FAILED'>['reason']): void {
     const body: Body<'FAILED'> = { t: 'FAILED', key, id, reason, supersedes: this.latestGrantNo() }
-    if (reason === 'quiet') body.quietRemainingMs = Math.max(0, this.quietUntil - this.c.now.mono)
+    // Whole ms, rounded up (conservative): the wire carries a uint32, and a
+    // fractional figure (real monotonic clocks) failed the codec's check, so
+    // every FAILED(quiet) was dropped before it left and requesters never
+    // re-picked around a quiet voter.
+    if (reason === 'quiet') body.quietRemainingMs = Math.ceil(this.quietRemainingMs(this.c.now.mono))
     this.c.send(to, body)
   }
 
@@ -235,6 +292,11 @@ export class Voter {
       c.send(from, { t: 'GRANT', key: b.key, id: b.id, grantNo: vote.grantNo, fence: vote.fence })
       return
     }
+    if (this.draining) {
+      // Never queued: this node stops when its votes run out; the requester re-picks around it.
+      this.failed(from, b.key, b.id, 'quiet')
+      return
+    }
     const queued = existing?.queue.find(w => w.idk === idk)
     if (queued !== undefined && existing !== undefined) {
       if (this.isQuiet(c.now.mono)) this.failed(from, b.key, b.id, 'quiet')
@@ -253,8 +315,10 @@ export class Voter {
     }
     const w: Waiting = { id: b.id, idk, ts: b.ts, mode: b.mode, ttlMs: b.ttlMs, requester: from, failedSent: false }
     if (b.noWait) {
-      if (this.isQuiet(c.now.mono) || this.behindHigher(k, w) || anyConflict(k, w.mode)) {
-        this.failed(from, b.key, b.id, 'busy')
+      // Quiet says so (the requester re-picks around us, or fails saying why).
+      const reason = this.isQuiet(c.now.mono) ? 'quiet' : this.behindHigher(k, w) || anyConflict(k, w.mode) ? 'busy' : null
+      if (reason !== null) {
+        this.failed(from, b.key, b.id, reason)
         this.maybeEvict(b.key, k)
         return
       }
@@ -306,7 +370,7 @@ export class Voter {
 
   /** Grant queued requests in priority order while they fit; stop at the first that conflicts. */
   private tryGrant (key: string, k: KeyState): void {
-    if (this.stopped || this.isQuiet(this.c.now.mono)) return
+    if (this.refusing(this.c.now.mono)) return
     while (k.queue.length > 0) {
       const head = k.queue[0]!
       if (this.deps.isSuspected(head.requester)) {
@@ -385,6 +449,8 @@ export class Voter {
     }
     if (vote.committed) {
       if (vote.token !== b.token) { refuse('fence'); return }
+      // Draining: the max rule below would lengthen the lease; a new round is refused instead.
+      if (this.draining) { refuse('stopped'); return }
       // Repeated COMMIT of our own committed vote: no fence check, max rule.
       if (!c.off('repeatedCommitMaxRule')) vote.leaseEnd = Math.max(vote.leaseEnd, c.now.mono + vote.ttlMs)
       c.send(from, { t: 'COMMITTED', key: b.key, id: b.id, attempt: b.attempt })
@@ -412,6 +478,8 @@ export class Voter {
     if (vote === undefined || vote.requester !== from || !sameGrantNo(vote.grantNo, b.grantNo) || !vote.committed) { refuse('no-grant'); return }
     if (b.ttlMs <= 0 || b.ttlMs > c.config.ttlMsMax || !Number.isFinite(b.ttlMs)) { refuse('invalid'); return }
     if (c.now.mono >= vote.leaseEnd) { refuse('expired'); return }
+    // Draining: the holder keeps its current validity, no more.
+    if (this.draining) { refuse('stopped'); return }
     vote.leaseEnd = c.off('extendMaxRule') ? c.now.mono + b.ttlMs : Math.max(vote.leaseEnd, c.now.mono + b.ttlMs)
     if (vote.leaseEnd < this.dueAt) this.dueAt = vote.leaseEnd
     c.send(from, { t: 'EXTENDED', key: b.key, id: b.id, attempt: b.attempt })

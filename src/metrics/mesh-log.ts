@@ -84,6 +84,7 @@ export class MeshLog {
       case 'suspicion-drop': this.voter('dropped %d grant(s) and %d queued request(s) of %s on %s', e.grants, e.queued, e.peer, e.key); return
       case 'attempt-restart': this.requester('attempt on %s restarted: %s', e.key, e.why); return
       case 'rejected-frame': this.core.trace('rejected a frame from %s: %s', e.from, e.why); return
+      case 'drained': this.voter('drained: no vote held any more, stopping'); return
       default:
     }
   }

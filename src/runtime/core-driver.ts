@@ -93,7 +93,10 @@ export class CoreDriver {
   get started (): boolean { return this.core !== null }
   getIncarnation (): number { return this.incarnation }
   lamport (): bigint { return this.core?.lamport() ?? 0n }
-  quietRemainingMs (): number { return this.core?.quietRemainingMs() ?? this.init.config.ttlMsMax }
+  /** The handshake's quiet figure: restart quiet period or drain, whichever ends later (read now). */
+  quietRemainingMs (): number { return this.core?.quietRemainingMs(this.clock.mono()) ?? this.init.config.ttlMsMax }
+  /** What is left of the quiet period after this start (read now): the node grants nothing until it ends. */
+  restartQuietRemainingMs (): number { return this.core?.restartQuietRemainingMs(this.clock.mono()) ?? this.init.config.ttlMsMax }
   status (): ReturnType<LockCore['status']> | null { return this.core?.status() ?? null }
 
   /** Queue an input; it is stepped with a fresh `now` as soon as no step runs. */

@@ -179,6 +179,8 @@ export class HandCluster {
   cancel (id: NodeId, handle: number): void { this.input(id, { type: 'cancel', now: this.now(id), handle }) }
   extend (id: NodeId, handle: number, ttlMs: number): void { this.input(id, { type: 'extend', now: this.now(id), handle, ttlMs }) }
   stop (id: NodeId): void { this.input(id, { type: 'stop', now: this.now(id) }) }
+  /** Begin a draining stop (`drainMs` null: bounded by the longest lease granted). */
+  drain (id: NodeId, drainMs: number | null = null): void { this.input(id, { type: 'drain', now: this.now(id), drainMs }) }
 
   /** Frames in flight matching `pred` (types by name, or a predicate). */
   pending (pred: FramePred = () => true): InFlight[] { return this.inflight.filter(toPred(pred)) }
