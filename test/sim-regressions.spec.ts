@@ -11,6 +11,11 @@ const REGRESSIONS: Array<{ seed: number, options: Omit<RunOptions, 'seed'>, caug
     seed: 194,
     options: {},
     caught: "late-loss: an extension the voters confirmed waited behind the holder's unrelated fence-store write past the lock's validity; the app's Lock lapsed without its signal aborting, then came back (LockMesh now aborts at the deadline itself)"
+  },
+  {
+    seed: 11158,
+    options: {},
+    caught: "modes: a hung fence-store write (a simulator fault) held a node's first read-write event past the detection bound; the mode checker now treats the mesh's truth as unknown while a write hangs"
   }
 ]
 
