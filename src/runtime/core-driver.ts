@@ -22,6 +22,7 @@ import { LockCore } from '../core/lock-core.js'
 import type { Boot, CoreConfig, CoreEvent, Frame, Input, NodeId, Now, Ready, Result } from '../core/types.js'
 import type { FenceStore } from '../store/fence-store.js'
 import { type Clock, systemClock } from './clock.js'
+import { applyReady, type ReadySink } from './apply-ready.js'
 import { systemTimers, type TimerHandle, type Timers } from './timers.js'
 
 export { type Clock, type RealClock, systemClock } from './clock.js'
@@ -48,11 +49,6 @@ export interface CoreDriverInit {
 }
 
 type InputWithoutNow = Input extends infer I ? I extends { now: Now } ? Omit<I, 'now'> : never : never
-
-/** `wakeAtWall` joined the Ready contract with the wall-clock wake-up; older cores may lack it. */
-function wallWake (ready: Ready): number | null {
-  return (ready as Ready & { wakeAtWall?: number | null }).wakeAtWall ?? null
-}
 
 export class CoreDriver {
   private core: LockCore | null = null
@@ -117,28 +113,30 @@ export class CoreDriver {
   }
 
   private apply (ready: Ready): void {
-    if (ready.persist !== null) {
-      const { batch, state } = ready.persist
+    applyReady(ready, this.init.config.self, this.sink)
+  }
+
+  /** What this driver does with each part of a Ready (built once: the hot path allocates nothing). */
+  private readonly sink: ReadySink = {
+    persist: (batch, state) => {
       const incarnation = this.incarnation
       this.persistChain = this.persistChain
         .then(async () => { await this.init.store.save({ incarnation, ceiling: state.ceiling, cleanExit: state.cleanExit }) })
         .then(() => { this.feed({ type: 'persisted', batch }) })
         .catch((err: unknown) => { this.init.onFatal(err instanceof Error ? err : new Error(String(err))) })
+    },
+    sendSelf: frame => {
+      const self = this.init.config.self
+      this.timers.setImmediate(() => { this.feed({ type: 'frame', from: self, frame }) })
+    },
+    send: (to, frame) => { this.init.send(to, frame) },
+    result: r => { this.init.onResult(r) },
+    event: e => { this.init.onEvent(e) },
+    wake: (mono, wall) => {
+      this.wakeAt = mono
+      this.wakeAtWall = wall
+      this.schedule()
     }
-    const self = this.init.config.self
-    for (const f of ready.frames) {
-      if (f.to === self) {
-        const frame = f.frame
-        this.timers.setImmediate(() => { this.feed({ type: 'frame', from: self, frame }) })
-      } else {
-        this.init.send(f.to, f.frame)
-      }
-    }
-    for (const r of ready.results) this.init.onResult(r)
-    for (const e of ready.events) this.init.onEvent(e)
-    this.wakeAt = ready.wakeAt
-    this.wakeAtWall = wallWake(ready)
-    this.schedule()
   }
 
   /** Arm one timer for the earlier of the two wake-ups (an earlier armed one is kept). */

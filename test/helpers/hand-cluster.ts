@@ -5,6 +5,7 @@
  */
 import { defaultCoreConfig } from '../../src/core/config.js'
 import { LockCore } from '../../src/core/lock-core.js'
+import { applyReady } from '../../src/runtime/apply-ready.js'
 import type { AcquireCommand, CoreConfig, CoreEvent, Frame, FrameBody, NodeId, PersistedState, Ready, Result } from '../../src/core/types.js'
 
 export interface InFlight {
@@ -136,30 +137,40 @@ export class HandCluster {
     return ready
   }
 
+  /**
+   * Apply a Ready through the shared `applyReady` (src/runtime/apply-ready.ts),
+   * with this cluster's sink: frames (to itself too) wait in `inflight` for the
+   * test to deliver, results and events are collected, wake-ups recorded; a
+   * persist completes at once (autoPersist) — its `persisted` input is stepped
+   * after this Ready is applied, never inside it — or waits for
+   * `completePersist`.
+   */
   private apply (n: HandNode, ready: Ready): void {
-    if (ready.persist !== null) {
-      if (this.autoPersist) {
-        n.disk.state = { ...ready.persist.state }
-        const r2 = n.core!.step({ type: 'persisted', now: this.now(n.id), batch: ready.persist.batch })
-        this.collect(n, ready)
-        this.apply(n, r2)
-        return
-      }
-      n.pendingPersist.push(ready.persist)
-    }
-    this.collect(n, ready)
-  }
-
-  private collect (n: HandNode, ready: Ready): void {
-    for (const f of ready.frames) {
-      const m = { from: n.id, to: f.to, frame: f.frame }
+    const persisted: number[] = []
+    const push = (to: NodeId, frame: Frame): void => {
+      const m = { from: n.id, to, frame }
       this.inflight.push(m)
       this.log.push(m)
     }
-    n.results.push(...ready.results)
-    n.events.push(...ready.events)
-    n.wakeAt = ready.wakeAt
-    n.wakeAtWall = ready.wakeAtWall
+    applyReady(ready, n.id, {
+      persist: (batch, state) => {
+        if (this.autoPersist) {
+          n.disk.state = { ...state }
+          persisted.push(batch)
+        } else {
+          n.pendingPersist.push({ batch, state })
+        }
+      },
+      sendSelf: frame => { push(n.id, frame) },
+      send: push,
+      result: r => { n.results.push(r) },
+      event: e => { n.events.push(e) },
+      wake: (mono, wall) => { n.wakeAt = mono; n.wakeAtWall = wall }
+    })
+    for (const batch of persisted) {
+      if (n.core === null) return
+      this.apply(n, n.core.step({ type: 'persisted', now: this.now(n.id), batch }))
+    }
   }
 
   /** Complete `id`'s oldest pending persist. */
