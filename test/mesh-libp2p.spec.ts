@@ -101,6 +101,24 @@ async function acquireAndWaitArrival<T> (c: Libp2pMesh, i: number, key: string, 
   return { done, quorum }
 }
 
+/**
+ * `acquire` on node `i`, retrying a ReadOnlyError a bounded number of times: a
+ * loaded 2-core host can stall nine in-process nodes past the suspicion
+ * timeout, and a transient downgrade refuses at once (by design). Each retry
+ * waits for read-write again and says so in the output.
+ */
+async function acquireOnLoadedHost (c: Libp2pMesh, i: number, key: string, options: { waitMs: number }): Promise<Lock> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await c.mesh(i).acquire(key, options)
+    } catch (err) {
+      if ((err as Error).name !== 'ReadOnlyError' || attempt >= 3) throw err
+      console.log(`      (node ${i} was read-only on a loaded host; retry ${attempt} after read-write)`)
+      await c.waitReadWrite(HEAL_MS)
+    }
+  }
+}
+
 /** Wait until node `j`'s Lamport clock passed `clock`: its next request is outranked by the earlier one. */
 async function waitClockPast (c: Libp2pMesh, j: number, clock: bigint, timeoutMs = 5_000): Promise<void> {
   await c.waitFor(`node ${j}'s clock past ${clock}`, () => BigInt(c.mesh(j).status().core?.clock ?? '0') > clock, timeoutMs)
@@ -144,17 +162,7 @@ describe('LockMesh over real libp2p (loopback TCP, createLockMesh)', function ()
           // A loaded 2-core host can stall nine in-process nodes past the suspicion
           // timeout: a transient downgrade refuses at once (by design); wait for
           // read-write again and retry, a bounded number of times.
-          let lock: Lock
-          for (let attempt = 1; ; attempt++) {
-            try {
-              lock = await cluster.mesh(i).acquire(`k${i % 2}`, { waitMs: 10_000 })
-              break
-            } catch (err) {
-              if ((err as Error).name !== 'ReadOnlyError' || attempt >= 3) throw err
-              console.log(`      (node ${i} was read-only on a loaded host; retry ${attempt} after read-write)`)
-              await cluster.waitReadWrite(HEAL_MS)
-            }
-          }
+          const lock = await acquireOnLoadedHost(cluster, i, `k${i % 2}`, { waitMs: 10_000 })
           expect(lock.key).to.equal(`k${i % 2}`)
           expect(lock.mode).to.equal('exclusive')
           expect(typeof lock.token).to.equal('bigint')
@@ -177,7 +185,7 @@ describe('LockMesh over real libp2p (loopback TCP, createLockMesh)', function ()
         const rounds = n === 9 ? 2 : 3
         await Promise.all(cluster.meshes.map(async mesh => {
           for (let r = 0; r < rounds; r++) {
-            const lock = await mesh.acquire('tok', { waitMs: 30_000 })
+            const lock = await acquireOnLoadedHost(cluster, cluster.meshes.indexOf(mesh), 'tok', { waitMs: 30_000 })
             holders++
             if (holders > 1) overlap++
             grants.push(lock.token)
