@@ -139,8 +139,6 @@ export interface LockMeshEvents {
 }
 
 interface PendingAcquire {
-  /** The app's signal aborted: the acquire is settled, a late `granted` is released. */
-  cancelled: boolean
   key: string
   mode: LockMode
   waitMs: number
@@ -344,7 +342,6 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
           // Settled now: whatever the core answers later (even a `granted`
           // held back behind a persist) never reaches the app; a late grant is
           // released at once (onResult).
-          p.cancelled = true
           this.pending.delete(handle)
           p.cleanup()
           p.reject(new AbortError(key, 'the acquire was aborted'))
@@ -353,7 +350,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
       }
       options.signal?.addEventListener('abort', onAbort, { once: true })
       this.pending.set(handle, {
-        cancelled: false, key, mode, waitMs,
+        key, mode, waitMs,
         resolve: lock => { observe(); resolve(lock) },
         reject: err => { observe(err); reject(err) },
         cleanup: () => { options.signal?.removeEventListener('abort', onAbort) }

@@ -3,23 +3,12 @@
  * voter, the draining stop, and acquires that only quiet voters could serve.
  */
 import { expect } from 'chai'
-import { keySpread } from '../src/core/config.js'
-import { createQuorumSystem } from '../src/core/quorum.js'
 import type { FrameBody, NodeId, Result } from '../src/core/types.js'
-import { HandCluster, type InFlight } from './helpers/hand-cluster.js'
+import { HandCluster, type InFlight, keyForQuorum } from './helpers/hand-cluster.js'
 
 const IDS3 = ['n0', 'n1', 'n2']
 
-/** A key whose write quorum, picked by `requester` with everyone reachable, is exactly `quorum`. */
-function keyFor (requester: NodeId, quorum: NodeId[], prefix = 'k'): string {
-  const q = createQuorumSystem('majority', IDS3)
-  const want = [...quorum].sort().join(',')
-  for (let i = 0; i < 10_000; i++) {
-    const key = `${prefix}${i}`
-    if (q.pick('write', new Set(IDS3), requester, keySpread(key))?.join(',') === want) return key
-  }
-  throw new Error(`no key gives ${requester} the quorum ${want}`)
-}
+const keyFor = (requester: NodeId, quorum: NodeId[], prefix = 'k'): string => keyForQuorum(IDS3, requester, quorum, prefix)
 
 const is = (t: FrameBody['t'], from?: NodeId, to?: NodeId) => (m: InFlight): boolean =>
   m.frame.b.t === t && (from === undefined || m.from === from) && (to === undefined || m.to === to)

@@ -13,22 +13,12 @@
  * bugs the rules prevent; each has a test showing the bad order.
  */
 import { expect } from 'chai'
-import { keySpread } from '../src/core/config.js'
-import { createQuorumSystem } from '../src/core/quorum.js'
-import { HandCluster, type InFlight } from './helpers/hand-cluster.js'
+import { HandCluster, type InFlight, keyForQuorum } from './helpers/hand-cluster.js'
 import type { CoreConfig, CoreEvent, NodeId, Result } from '../src/core/types.js'
 
 const IDS3 = ['n0', 'n1', 'n2']
 
-function keyFor (requester: NodeId, quorum: NodeId[], prefix: string): string {
-  const q = createQuorumSystem('majority', IDS3)
-  const want = [...quorum].sort().join(',')
-  for (let i = 0; i < 10_000; i++) {
-    const key = `${prefix}${i}`
-    if (q.pick('write', new Set(IDS3), requester, keySpread(key))?.join(',') === want) return key
-  }
-  throw new Error(`no key gives ${requester} the quorum ${want}`)
-}
+const keyFor = (requester: NodeId, quorum: NodeId[], prefix: string): string => keyForQuorum(IDS3, requester, quorum, prefix)
 
 const keyA = keyFor('n0', ['n0', 'n2'], 'a') // n0's own lock
 const keyB = keyFor('n1', ['n0', 'n1'], 'b') // n1's lock that makes n0 persist

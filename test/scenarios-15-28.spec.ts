@@ -14,9 +14,7 @@
  * `keyFor` picks keys that give the quorums a story needs.
  */
 import { expect } from 'chai'
-import { keySpread } from '../src/core/config.js'
-import { createQuorumSystem } from '../src/core/quorum.js'
-import { HandCluster, type HandClusterOptions, type InFlight } from './helpers/hand-cluster.js'
+import { HandCluster, type HandClusterOptions, type InFlight, keyForQuorum } from './helpers/hand-cluster.js'
 import type { CoreConfig, FrameBody, NodeId, Now, Result } from '../src/core/types.js'
 
 // ---------------------------------------------------------------------------
@@ -26,15 +24,7 @@ type Granted = Extract<Result, { type: 'granted' }>
 type Body<T extends FrameBody['t']> = Extract<FrameBody, { t: T }>
 
 /** A key whose write quorum, picked by `requester` with everyone reachable, is exactly `quorum`. */
-function keyFor (ids: readonly NodeId[], requester: NodeId, quorum: NodeId[], prefix = 'k'): string {
-  const q = createQuorumSystem('majority', ids)
-  const want = [...quorum].sort().join(',')
-  for (let i = 0; i < 10_000; i++) {
-    const key = `${prefix}${i}`
-    if (q.pick('write', new Set(ids), requester, keySpread(key))?.join(',') === want) return key
-  }
-  throw new Error(`no key gives ${requester} the quorum ${want}`)
-}
+const keyFor = keyForQuorum
 
 const IDS3 = ['n0', 'n1', 'n2']
 

@@ -4,7 +4,9 @@
  * drops, duplicates or reorders them; time moves only when the test says so.
  */
 import { defaultCoreConfig } from '../../src/core/config.js'
+import { keySpread } from '../../src/core/config.js'
 import { LockCore } from '../../src/core/lock-core.js'
+import { createQuorumSystem } from '../../src/core/quorum.js'
 import { applyReady } from '../../src/runtime/apply-ready.js'
 import type { AcquireCommand, CoreConfig, CoreEvent, Frame, FrameBody, NodeId, PersistedState, Ready, Result } from '../../src/core/types.js'
 
@@ -288,4 +290,15 @@ export function toPred (pred: FramePred): (m: InFlight) => boolean {
   if (Array.isArray(pred)) return m => pred.includes(m.frame.b.t)
   return m => (pred.t === undefined || (Array.isArray(pred.t) ? pred.t.includes(m.frame.b.t) : m.frame.b.t === pred.t)) &&
     (pred.from === undefined || m.from === pred.from) && (pred.to === undefined || m.to === pred.to)
+}
+
+/** A key whose majority write quorum, picked by `requester` with everyone reachable, is exactly `quorum` (stories aim at one quorum). */
+export function keyForQuorum (ids: readonly NodeId[], requester: NodeId, quorum: NodeId[], prefix = 'k'): string {
+  const q = createQuorumSystem('majority', ids)
+  const want = [...quorum].sort().join(',')
+  for (let i = 0; i < 10_000; i++) {
+    const key = `${prefix}${i}`
+    if (q.pick('write', new Set(ids), requester, keySpread(key))?.join(',') === want) return key
+  }
+  throw new Error(`no key gives ${requester} the quorum ${want}`)
 }
