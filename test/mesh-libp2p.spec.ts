@@ -107,7 +107,7 @@ async function acquireAndWaitArrival<T> (c: Libp2pMesh, i: number, key: string, 
  * timeout, and a transient downgrade refuses at once (by design). Each retry
  * waits for read-write again and says so in the output.
  */
-async function acquireOnLoadedHost (c: Libp2pMesh, i: number, key: string, options: { waitMs: number }): Promise<Lock> {
+async function acquireOnLoadedHost (c: Libp2pMesh, i: number, key: string, options: { waitMs?: number, ttlMs?: number }): Promise<Lock> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await c.mesh(i).acquire(key, options)
@@ -261,7 +261,7 @@ describe('LockMesh over real libp2p (loopback TCP, createLockMesh)', function ()
         const cluster = c
         const victim = 1
         const waiter = n - 1
-        const lock = await cluster.mesh(victim).acquire('crash', { ttlMs: 2_000 })
+        const lock = await acquireOnLoadedHost(cluster, victim, 'crash', { ttlMs: 2_000 })
         let grantedAt = 0
         const { done: next } = await acquireAndWaitArrival(cluster, waiter, 'crash', async () => await cluster.mesh(waiter).acquire('crash', { waitMs: 20_000 }).then(l => { grantedAt = performance.now(); return l }))
         const crashedAt = performance.now()
@@ -283,7 +283,7 @@ describe('LockMesh over real libp2p (loopback TCP, createLockMesh)', function ()
         const cluster = c
         for (const [a, b] of PARTITIONS[n]!) {
           // A minority node holds one lock and waits for another, held in the majority.
-          const held = await cluster.mesh(a[0]!).acquire('held', { ttlMs: 1_500 })
+          const held = await acquireOnLoadedHost(cluster, a[0]!, 'held', { ttlMs: 1_500 })
           const majorityLock = await cluster.mesh(b[0]!).acquire('busy', { ttlMs: 4_000 })
           const { done: inFlight } = await acquireAndWaitArrival(cluster, a[0]!, 'busy', async () => await rejection(cluster.mesh(a[0]!).acquire('busy', { waitMs: 20_000 })))
           await cluster.partition(a, b)
