@@ -53,7 +53,9 @@ const CASES: Case[] = [
   { rule: 'cleanExitMarker', options: { nodes: 3, quorum: 'majority', faults: ['clean-restart'], ...HOLD }, expect: 'mutual-exclusion', within: 25, flags: '--nodes 3 --quorum majority --faults clean-restart --hold-to-expiry' },
   { rule: 'wallClockCheck', options: { faults: ['suspend'] }, expect: 'late-loss', within: 10, flags: '--faults suspend' },
   // LockMesh's own (issue 9, item 1): an aborted acquire resolved when its held-back grant arrives.
-  { rule: 'resolveCancelled', options: {}, expect: 'mutual-exclusion', within: 60, flags: '' }
+  // Holding to expiry: since local exclusive waiters queue in the requester (issue 10) a cancel
+  // races a grant less often in the default workload (first caught at seed 238 there, seed 6 here).
+  { rule: 'resolveCancelled', options: HOLD, expect: 'mutual-exclusion', within: 60, flags: '--hold-to-expiry' }
 ]
 
 /** Mutations of LockMesh itself rather than of the core. */
