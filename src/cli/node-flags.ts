@@ -1,17 +1,15 @@
 /**
  * Node/V8 flags for a `lockmesh node` process (issue 10), measured on Node 20,
- * 2 cores, 3 idle nodes on 127.0.0.1 (docs/performance.md):
+ * 2 cores, 3 idle nodes on 127.0.0.1 (docs/performance-results-2026-12-06.md):
  *
  * - `--max-semi-space-size=2`: a young generation of 2 × 2 MiB instead of
- *   2 × 16 MiB. A node allocates little and briefly (frames, timers), so
- *   its scavenges stay short; the default size only added RSS (~12 MiB
- *   idle). Throughput in the profile script did not drop.
- * - `--v8-pool-size=1`: one V8 platform worker thread instead of four
- *   (~2–4 MiB): a node has one event loop and little to compile or mark
- *   concurrently.
+ *   up to 2 × 16 MiB. A node allocates little and briefly (frames, timers),
+ *   so its scavenges stay short; the profile script's hot key did not slow down.
+ * - `--v8-pool-size=1`: one V8 platform worker thread instead of four: a
+ *   node has one event loop and little to compile or mark concurrently.
  *
- * With both an idle node measured 76–78 MiB RSS (VmRSS, of which ~44 MiB are
- * the node binary's shared pages), without them 91–94 MiB.
+ * With both, idle nodes measured 73–78 MiB RSS (VmRSS, ~44 MiB of it the
+ * node binary's shared pages); without them 90–94 MiB.
  *
  * The `lockmesh` bin does NOT apply them by itself: Node flags cannot change
  * after start (a re-exec would double the processes), and a multi-argument
