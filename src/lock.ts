@@ -68,8 +68,11 @@ export class Lock {
   /** True while the lease is believed valid. */
   get valid (): boolean { return this.remainingMs() > 0 }
 
+  // extend/release hand back the owner's promise as is (one promise hop less
+  // than an async wrapper); the owner's methods are async, so errors still reject.
+
   /** Renew the lease for `ttlMs` from now. Rejects with LockLostError if the quorum did not confirm it. */
-  async extend (ttlMs: number): Promise<void> { await this.owner.extendLock(this, ttlMs) }
+  extend (ttlMs: number): Promise<void> { return this.owner.extendLock(this, ttlMs) }
 
   /**
    * Give the lock back. Resolves once every voter acknowledged the release
@@ -78,7 +81,7 @@ export class Lock {
    * voter did not answer; it frees the vote at the lease end at the latest).
    * Rejects with NotHolderError when it was already released or lost.
    */
-  async release (): Promise<LockReleaseResult> { return await this.owner.releaseLock(this) }
+  release (): Promise<LockReleaseResult> { return this.owner.releaseLock(this) }
 
   /** `await using lock = await mesh.acquire(...)` (TypeScript 5.2+). */
   async [Symbol.asyncDispose] (): Promise<void> {
