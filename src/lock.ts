@@ -18,9 +18,14 @@ export interface LockOwner {
 }
 
 export class Lock {
-  /** Aborts when the lease is lost (expired, refused, node stopped) or the lock is released. */
-  readonly signal: AbortSignal
-  private readonly controller = new AbortController()
+  /**
+   * Made on first read of `signal` (issue 10): most locks are released
+   * without anyone looking at it, and then neither the AbortController nor
+   * the LockLostError is ever allocated.
+   */
+  private controller: AbortController | null = null
+  /** Why the lock ended, once it did (the error is made when someone asks). */
+  private endReason: (() => Error) | null = null
   /** @internal */ validUntil: Validity
   /** @internal */ released = false
 
@@ -33,13 +38,24 @@ export class Lock {
     readonly token: bigint,
     validUntil: Validity
   ) {
-    this.signal = this.controller.signal
     this.validUntil = validUntil
   }
 
+  /** Aborts when the lease is lost (expired, refused, node stopped) or the lock is released; its reason is a LockLostError. */
+  get signal (): AbortSignal {
+    if (this.controller === null) {
+      this.controller = new AbortController()
+      if (this.endReason !== null) this.controller.abort(this.endReason())
+    }
+    return this.controller.signal
+  }
+
+  /** @internal True once the lock ended (released or lost): `signal.aborted` without making the signal. */
+  get ended (): boolean { return this.endReason !== null }
+
   /** Milliseconds of validity left by both clocks (0 once lost). */
   remainingMs (): number {
-    if (this.signal.aborted) return 0
+    if (this.ended) return 0
     const c = this.owner.clock
     return Math.max(0, Math.min(this.validUntil.mono - c.mono(), this.validUntil.wall - c.wall()))
   }
@@ -52,8 +68,11 @@ export class Lock {
   /** True while the lease is believed valid. */
   get valid (): boolean { return this.remainingMs() > 0 }
 
+  // extend/release hand back the owner's promise as is (one promise hop less
+  // than an async wrapper); the owner's methods are async, so errors still reject.
+
   /** Renew the lease for `ttlMs` from now. Rejects with LockLostError if the quorum did not confirm it. */
-  async extend (ttlMs: number): Promise<void> { await this.owner.extendLock(this, ttlMs) }
+  extend (ttlMs: number): Promise<void> { return this.owner.extendLock(this, ttlMs) }
 
   /**
    * Give the lock back. Resolves once every voter acknowledged the release
@@ -62,15 +81,17 @@ export class Lock {
    * voter did not answer; it frees the vote at the lease end at the latest).
    * Rejects with NotHolderError when it was already released or lost.
    */
-  async release (): Promise<LockReleaseResult> { return await this.owner.releaseLock(this) }
+  release (): Promise<LockReleaseResult> { return this.owner.releaseLock(this) }
 
   /** `await using lock = await mesh.acquire(...)` (TypeScript 5.2+). */
   async [Symbol.asyncDispose] (): Promise<void> {
-    if (!this.released && !this.signal.aborted) await this.release()
+    if (!this.released && !this.ended) await this.release()
   }
 
-  /** @internal */
-  abort (reason: Error): void {
-    if (!this.controller.signal.aborted) this.controller.abort(reason)
+  /** @internal Ends the lock; `reason` makes the signal's abort reason (called at most once, only if the signal is read). */
+  abort (reason: () => Error): void {
+    if (this.endReason !== null) return
+    this.endReason = reason
+    if (this.controller !== null) this.controller.abort(reason())
   }
 }

@@ -281,13 +281,13 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
   get sharedLocks (): boolean { return this.currentMode.sharedLocks }
 
   /** Acquire `key`, waiting up to `waitMs`. */
-  async acquire (key: string, options: AcquireOptions = {}): Promise<Lock> {
-    return await this.request(key, options, false)
+  acquire (key: string, options: AcquireOptions = {}): Promise<Lock> {
+    return this.request(key, options, false)
   }
 
   /** Acquire `key` only if nobody holds or waits for it with priority; LockBusyError otherwise. */
-  async tryAcquire (key: string, options: Omit<AcquireOptions, 'waitMs'> = {}): Promise<Lock> {
-    return await this.request(key, options, true)
+  tryAcquire (key: string, options: Omit<AcquireOptions, 'waitMs'> = {}): Promise<Lock> {
+    return this.request(key, options, true)
   }
 
   /**
@@ -301,7 +301,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     let timer: TimerHandle | null = null
     let done = false
     const plan = (): void => {
-      if (done || lock.signal.aborted) return
+      if (done || lock.ended) return
       timer = this.timers.setTimeout(() => {
         timer = null
         if (done) return
@@ -314,27 +314,27 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     } finally {
       done = true
       if (timer !== null) this.timers.clearTimeout(timer)
-      if (!lock.released && !lock.signal.aborted) await lock.release().catch(() => ({ acknowledged: false }))
+      if (!lock.released && !lock.ended) await lock.release().catch(() => ({ acknowledged: false }))
     }
   }
 
-  private async request (key: string, options: AcquireOptions, noWait: boolean): Promise<Lock> {
-    if (typeof key !== 'string' || key.length === 0 || key.length > this.config.limits.keyLengthMax || LONE_SURROGATE.test(key)) {
-      throw new InvalidOptionsError('key', `a well-formed string of 1..${this.config.limits.keyLengthMax} characters`, key)
+  /**
+   * Not an async function, and acquire()/tryAcquire() return its promise as
+   * is: the core's result reaches the caller's `await` with no extra promise
+   * hops (issue 10). Bad options still reject, never throw.
+   */
+  private request (key: string, options: AcquireOptions, noWait: boolean): Promise<Lock> {
+    let checked: { mode: LockMode, ttlMs: number, waitMs: number }
+    try {
+      checked = this.checkRequest(key, options)
+    } catch (err) {
+      return Promise.reject(err)
     }
-    if (typeof options !== 'object' || options === null) throw new InvalidOptionsError('options', 'an object', options)
-    const mode = options.mode ?? 'exclusive'
-    if (mode !== 'exclusive' && mode !== 'shared') throw new InvalidOptionsError('mode', "'exclusive' | 'shared'", mode)
-    const ttlMs = options.ttlMs ?? this.defaultTtlMs
-    checkTtl('ttlMs', ttlMs, this.config)
-    const waitMs = options.waitMs ?? this.defaultWaitMs
-    checkWait('waitMs', waitMs)
-    if (this.state !== 'running') throw new AbortError(key, `the node is ${this.state === 'new' ? 'not started' : this.state}`)
-    options.signal?.throwIfAborted()
+    const { mode, ttlMs, waitMs } = checked
     const handle = this.nextHandle++
     const startedMs = this.driver.clock.mono()
     const observe = (error?: Error): void => { this.observer?.acquireSettled?.({ mode, durationMs: this.driver.clock.mono() - startedMs, ...(error !== undefined ? { error } : {}) }) }
-    return await new Promise<Lock>((resolve, reject) => {
+    return new Promise<Lock>((resolve, reject) => {
       const onAbort = (): void => {
         const p = this.pending.get(handle)
         if (p === undefined) return
@@ -359,10 +359,27 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     })
   }
 
+  /** Validates an acquire's arguments (throws the typed error). */
+  private checkRequest (key: string, options: AcquireOptions): { mode: LockMode, ttlMs: number, waitMs: number } {
+    if (typeof key !== 'string' || key.length === 0 || key.length > this.config.limits.keyLengthMax || LONE_SURROGATE.test(key)) {
+      throw new InvalidOptionsError('key', `a well-formed string of 1..${this.config.limits.keyLengthMax} characters`, key)
+    }
+    if (typeof options !== 'object' || options === null) throw new InvalidOptionsError('options', 'an object', options)
+    const mode = options.mode ?? 'exclusive'
+    if (mode !== 'exclusive' && mode !== 'shared') throw new InvalidOptionsError('mode', "'exclusive' | 'shared'", mode)
+    const ttlMs = options.ttlMs ?? this.defaultTtlMs
+    checkTtl('ttlMs', ttlMs, this.config)
+    const waitMs = options.waitMs ?? this.defaultWaitMs
+    checkWait('waitMs', waitMs)
+    if (this.state !== 'running') throw new AbortError(key, `the node is ${this.state === 'new' ? 'not started' : this.state}`)
+    options.signal?.throwIfAborted()
+    return { mode, ttlMs, waitMs }
+  }
+
   /** @internal */
   async extendLock (lock: Lock, ttlMs: number): Promise<void> {
     checkTtl('ttlMs', ttlMs, this.config)
-    if (lock.released || lock.signal.aborted || this.locks.get(lock.handle) !== lock) throw new NotHolderError(lock.key, 'extend')
+    if (lock.released || lock.ended || this.locks.get(lock.handle) !== lock) throw new NotHolderError(lock.key, 'extend')
     if (this.extending.has(lock.handle)) throw new InvalidOptionsError('extend', 'one extension at a time', 'a second concurrent extend')
     await new Promise<void>((resolve, reject) => {
       this.extending.set(lock.handle, { resolve, reject })
@@ -376,7 +393,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     lock.released = true
     this.locks.delete(lock.handle)
     this.unwatchExpiry(lock.handle)
-    lock.abort(new LockLostError(lock.key, 'released'))
+    lock.abort(() => new LockLostError(lock.key, 'released'))
     // An extension racing the release settles now: the lock it would extend is gone.
     const ext = this.extending.get(lock.handle)
     this.extending.delete(lock.handle)
@@ -434,7 +451,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
         this.locks.delete(r.handle)
         this.unwatchExpiry(r.handle)
         if (lock === undefined) return
-        lock.abort(new LockLostError(r.key, r.reason))
+        lock.abort(() => new LockLostError(r.key, r.reason))
         this.extending.get(r.handle)?.reject(new LockLostError(r.key, r.reason))
         this.extending.delete(r.handle)
         this.safeDispatchEvent('lock-lost', { detail: { key: r.key, token: lock.token, reason: r.reason } })
@@ -461,7 +478,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
         if (lock === undefined) return
         this.locks.delete(r.handle)
         this.unwatchExpiry(r.handle)
-        lock.abort(new LockLostError(r.key, 'released by the node'))
+        lock.abort(() => new LockLostError(r.key, 'released by the node'))
         this.extending.get(r.handle)?.reject(new LockLostError(r.key, 'released by the node'))
         this.extending.delete(r.handle)
         this.safeDispatchEvent('lock-lost', { detail: { key: r.key, token: lock.token, reason: 'released by the node' } })
@@ -496,7 +513,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
       const left = lock.remainingMs()
       if (left > 0) { this.expiryTimers.set(lock.handle, this.timers.setTimeout(check, left)); return }
       this.locks.delete(lock.handle)
-      lock.abort(new LockLostError(lock.key, 'expired'))
+      lock.abort(() => new LockLostError(lock.key, 'expired'))
       const ext = this.extending.get(lock.handle)
       this.extending.delete(lock.handle)
       ext?.reject(new LockLostError(lock.key, 'expired before the extension was confirmed'))
@@ -622,7 +639,7 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     for (const [handle, op] of this.extending) { op.reject(new LockLostError('', 'the node is stopping')); this.extending.delete(handle) }
     const ours: Array<Promise<boolean>> = []
     for (const lock of this.locks.values()) {
-      lock.abort(new LockLostError(lock.key, 'stopped'))
+      lock.abort(() => new LockLostError(lock.key, 'stopped'))
       this.safeDispatchEvent('lock-lost', { detail: { key: lock.key, token: lock.token, reason: 'stopped' } })
       ours.push(this.awaitAck(lock.handle, Math.min(drainMs, this.releaseAckWaitMs)))
     }

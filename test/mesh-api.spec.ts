@@ -32,6 +32,25 @@ describe('LockMesh API (majority, in-memory transport)', function () {
     expect(lock.signal.aborted).to.equal(true)
   })
 
+  it('lock.signal made lazily (issue 10): read after the release it is already aborted with a LockLostError; read before, it aborts at the release', async () => {
+    m = await startMemoryMesh(3)
+    const unread = await m.meshes[0]!.acquire('lazy')
+    await unread.release()
+    expect(unread.signal.aborted).to.equal(true)
+    expect((unread.signal.reason as Error).name).to.equal('LockLostError')
+    expect((unread.signal.reason as Error).message).to.match(/released/)
+    expect(unread.remainingMs()).to.equal(0)
+    const read = await m.meshes[0]!.acquire('lazy')
+    const signal = read.signal
+    let fired = 0
+    signal.addEventListener('abort', () => { fired++ })
+    expect(read.signal, 'the same signal every time').to.equal(signal)
+    await read.release()
+    expect(fired).to.equal(1)
+    expect((signal.reason as Error).name).to.equal('LockLostError')
+    expect((await rejection(read.release())).name).to.equal('NotHolderError')
+  })
+
   it('exclusive tokens strictly increase across holders', async () => {
     m = await startMemoryMesh(5)
     const tokens: bigint[] = []

@@ -55,7 +55,9 @@ const CASES: Case[] = [
   { rule: 'lostOvertakesGranted', options: { faults: ['disk-hang'] }, expect: 'result-order', within: 40, flags: '--faults disk-hang' },
   { rule: 'downgradeOvertakesUpgrade', options: { faults: ['mode-flap'] }, expect: 'modes', within: 20, flags: '--faults mode-flap' },
   // LockMesh's own (issue 9, item 1): an aborted acquire resolved when its held-back grant arrives.
-  { rule: 'resolveCancelled', options: {}, expect: 'mutual-exclusion', within: 60, flags: '' }
+  // Holding to expiry: since local exclusive waiters queue in the requester (issue 10) a cancel
+  // races a grant less often in the default workload (first caught at seed 238 there, seed 6 here).
+  { rule: 'resolveCancelled', options: HOLD, expect: 'mutual-exclusion', within: 60, flags: '--hold-to-expiry' }
 ]
 
 /** Mutations of LockMesh itself rather than of the core. */

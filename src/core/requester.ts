@@ -12,6 +12,15 @@
  * - Validity counts from the FIRST transmission of the COMMIT round every voter
  *   acknowledged: sentAt + ttl·(1−ρ)/(1+ρ) − margin, on both clocks.
  * - An extension only counts when every voter acknowledged it.
+ *
+ * One outstanding exclusive REQUEST per key per node (issue 10): while one
+ * local exclusive acquire of a key is requesting, committing or held, later
+ * local exclusive acquires of that key wait here ('waiting-local', no frames)
+ * in timestamp order, each keeping its own Lamport timestamp; the next starts
+ * its attempt when the one before ends. No protocol change — to the voters a
+ * waiting acquire's REQUEST was merely slow — but a hot key no longer costs a
+ * REQUEST and a FAILED per local waiter per voter. Shared acquires never wait
+ * here; an exclusive tryAcquire behind a local one fails `busy` at once.
  */
 import { keySpread, minTtlMs, validitySpanMs } from './config.js'
 import { compareGrantNo, idKey, sameGrantNo, TOKEN_LIMIT } from './ids.js'
@@ -64,7 +73,9 @@ interface Acquire {
   deadline: number | null
   ts: bigint
   seq: number
-  phase: 'requesting' | 'committing' | 'held'
+  /** 'waiting-local': behind another local exclusive acquire of the key (no attempt yet). */
+  phase: 'waiting-local' | 'requesting' | 'committing' | 'held'
+  /** Unset while 'waiting-local'. */
   attempt: Attempt
   token: bigint
   validUntil: Validity
@@ -73,6 +84,12 @@ interface Acquire {
   /** Retransmission pacing for the current phase. */
   lastSent: number
   retries: number
+}
+
+/** The local exclusive acquires of one key: the one with an attempt (or held), and those waiting behind it in timestamp order. */
+interface LocalLine {
+  active: Acquire | null
+  waiting: Acquire[]
 }
 
 interface PendingRelease {
@@ -109,6 +126,8 @@ export class Requester {
   /** Released locks waiting for every RELEASED, by attempt id (at most `limits.releasesMax`). */
   private readonly ackWaits = new Map<string, AckWait>()
   private readonly byAttempt = new Map<string, Acquire>()
+  /** Local exclusive acquires per key (see the file comment); a key's entry goes once its line is empty. */
+  private readonly lines = new Map<string, LocalLine>()
   private readonly releases = new Map<string, PendingRelease>()
   /** RELEASEs sent for strays, per voter, in the current one-second window (a rate limit; one entry per roster peer at most). */
   private readonly strayWindows = new Map<NodeId, { since: number, sent: number }>()
@@ -143,6 +162,8 @@ export class Requester {
     if (this.acquires.size >= c.config.limits.acquiresMax) { fail('too-many', `at most ${c.config.limits.acquiresMax} acquires at once`); return }
     const refusal = this.modeRefusal(cmd.mode)
     if (refusal !== null) { fail(refusal, this.modeDetail()); return }
+    const line = cmd.mode === 'exclusive' ? this.lines.get(cmd.key) : undefined
+    if (line !== undefined && cmd.noWait) { fail('busy', `held or wanted by another acquire on this node (handle ${line.active?.handle ?? '?'})`); return }
     const acq: Acquire = {
       handle: cmd.handle, key: cmd.key, mode: cmd.mode, ttlMs: cmd.ttlMs, noWait: cmd.noWait,
       deadline: cmd.waitMs === null ? null : c.now.mono + cmd.waitMs,
@@ -150,7 +171,39 @@ export class Requester {
       attempt: undefined as unknown as Attempt, token: 0n, validUntil: { mono: 0, wall: 0 }, leaseRounds: 0, extend: null, lastSent: c.now.mono, retries: 0
     }
     this.acquires.set(acq.handle, acq)
+    if (acq.mode === 'exclusive') {
+      if (line !== undefined) {
+        acq.phase = 'waiting-local'
+        line.waiting.push(acq) // nextTs() only grows: appending keeps the line in timestamp order
+        c.count('localWaits')
+        return
+      }
+      this.lines.set(acq.key, { active: acq, waiting: [] })
+    }
     this.startAttempt(acq)
+  }
+
+  /**
+   * `acq` ended (or never started): take it out of its key's line; when it
+   * was the active one, the next waiter starts its attempt with its own
+   * timestamp (that start may fail at once, which starts the one after).
+   */
+  private leaveLine (acq: Acquire): void {
+    if (acq.mode !== 'exclusive') return
+    const line = this.lines.get(acq.key)
+    if (line === undefined) return
+    if (line.active === acq) {
+      line.active = null
+      const next = this.stopped ? undefined : line.waiting.shift()
+      if (next !== undefined) {
+        line.active = next
+        this.startAttempt(next)
+      }
+    } else {
+      const i = line.waiting.indexOf(acq)
+      if (i >= 0) line.waiting.splice(i, 1)
+    }
+    if (line.active === null && line.waiting.length === 0 && this.lines.get(acq.key) === line) this.lines.delete(acq.key)
   }
 
   private modeRefusal (mode: LockMode): AcquireFailure | null {
@@ -328,6 +381,7 @@ export class Requester {
   private end (acq: Acquire): void {
     if (acq.attempt !== undefined) this.releaseVoters(acq)
     this.acquires.delete(acq.handle)
+    this.leaveLine(acq)
   }
 
   private validity (round: LeaseRound, now: Now): Validity {
@@ -603,7 +657,7 @@ export class Requester {
       for (const idk of [...this.ackWaits.keys()]) this.acked(idk, voter)
     }
     for (const acq of [...this.acquires.values()]) {
-      if (acq.phase === 'held' || !acq.attempt.quorum.includes(voter)) continue
+      if (acq.phase === 'held' || acq.phase === 'waiting-local' || !acq.attempt.quorum.includes(voter)) continue
       this.restart(acq, restarted ? `voter ${voter} restarted` : `voter ${voter} is suspected`)
     }
   }
@@ -637,8 +691,9 @@ export class Requester {
         this.finishFailed(acq, 'timeout', `not granted within the wait time (${acq.phase})${quiet === '' ? '' : `: ${quiet}`}`)
         continue
       }
+      if (acq.phase !== 'committing') continue
       const commit = acq.attempt.commit
-      if (acq.phase === 'committing' && commit !== null && this.expired(this.validity(commit, commit.sentAt), now) !== null) {
+      if (commit !== null && this.expired(this.validity(commit, commit.sentAt), now) !== null) {
         this.commitRoundExpired(acq, commit.token)
       }
     }
@@ -651,7 +706,7 @@ export class Requester {
     if (now < this.retransmitDueAt) return
     for (const acq of this.acquires.values()) {
       const a = acq.attempt
-      if (acq.phase === 'held' && acq.extend === null) continue
+      if ((acq.phase === 'held' && acq.extend === null) || acq.phase === 'waiting-local') continue
       if (now < this.retransmitDue(acq)) continue
       acq.lastSent = now
       acq.retries++
@@ -685,8 +740,9 @@ export class Requester {
         if (acq.extend !== null) retransmit = Math.min(retransmit, this.retransmitDue(acq))
         continue
       }
-      retransmit = Math.min(retransmit, this.retransmitDue(acq))
       if (acq.deadline !== null) next = Math.min(next, acq.deadline)
+      if (acq.phase === 'waiting-local') continue
+      retransmit = Math.min(retransmit, this.retransmitDue(acq))
       const commit = acq.attempt?.commit
       if (acq.phase === 'committing' && commit !== null && commit !== undefined) {
         const v = this.validity(commit, commit.sentAt)

@@ -14,11 +14,8 @@ import '../polyfills.js'
 import { noise } from '@chainsafe/libp2p-noise'
 import { gossipsub, StrictSign, type GossipSub } from '@libp2p/gossipsub'
 import { identify, type Identify } from '@libp2p/identify'
-import { mdns } from '@libp2p/mdns'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ping, type Ping } from '@libp2p/ping'
-import { preSharedKey } from '@libp2p/pnet'
-import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
@@ -123,6 +120,11 @@ export async function createMeshLibp2p<S extends ServiceMap = ServiceMap> (optio
   const listen = options.listen.map(a => multiaddr(a))
   const fast = options.fast === true
   const gater = new RosterGater(options.roster)
+  // Loaded only when asked for: a node without mDNS, metrics or a swarm key does not pay
+  // for their modules in memory (issue 10: ~46 MiB of an idle node's RSS was modules).
+  const mdns = options.mdns !== undefined ? (await import('@libp2p/mdns')).mdns : undefined
+  const preSharedKey = options.psk !== undefined ? (await import('@libp2p/pnet')).preSharedKey : undefined
+  const prometheusMetrics = options.metricsRegistry !== undefined ? (await import('@libp2p/prometheus-metrics')).prometheusMetrics : undefined
 
   const libp2p = await createLibp2p<MeshServices & S>({
     privateKey: options.privateKey,
@@ -134,12 +136,12 @@ export async function createMeshLibp2p<S extends ServiceMap = ServiceMap> (optio
     // flooding peer's stream, at most one window more arrives, well inside libp2p's 4 MiB read
     // buffer (overflowing it resets the stream). Lockmesh frames need no more on a LAN.
     streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: STREAM_WINDOW_BYTES_MAX } })],
-    ...(options.psk !== undefined ? { connectionProtector: preSharedKey({ psk: options.psk }) } : {}),
+    ...(options.psk !== undefined && preSharedKey !== undefined ? { connectionProtector: preSharedKey({ psk: options.psk }) } : {}),
     connectionGater: gater.gater,
     // Discovered peers go into the peer store; only roster peers are dialled
     // (src/announce/announcer.ts) and the gater refuses everyone else.
-    ...(options.mdns !== undefined ? { peerDiscovery: [mdns({ interval: options.mdns.intervalMs ?? 10_000, serviceTag: options.mdns.serviceTag ?? MDNS_SERVICE_TAG })] } : {}),
-    ...(options.metricsRegistry !== undefined ? { metrics: prometheusMetrics({ registry: options.metricsRegistry }) } : {}),
+    ...(options.mdns !== undefined && mdns !== undefined ? { peerDiscovery: [mdns({ interval: options.mdns.intervalMs ?? 10_000, serviceTag: options.mdns.serviceTag ?? MDNS_SERVICE_TAG })] } : {}),
+    ...(options.metricsRegistry !== undefined && prometheusMetrics !== undefined ? { metrics: prometheusMetrics({ registry: options.metricsRegistry }) } : {}),
     connectionManager: {
       allow: [...hostsOf([...listen, ...bootstrap.map(b => b.ma)]), ...(options.allow ?? [])],
       inboundConnectionThreshold: 50,
