@@ -1,0 +1,99 @@
+/**
+ * `npm run bench [-- options]`: lockmesh on real processes on 127.0.0.1 next
+ * to a raw libp2p baseline (see run-bench.ts and README "Benchmarks").
+ *
+ *   --quick              one rep, 3 and 5 nodes, 2 s scenarios (under 3 minutes)
+ *   --reps <n>           repetitions (default 3)
+ *   --nodes 3,5,9        mesh sizes
+ *   --seconds <s>        length of each contended scenario (default 10)
+ *   --held-locks <n>     locks held at once for the memory figure (default 10000; 0 skips)
+ *   --no-partition       skip the SIGSTOP partition scenario
+ *   --out <dir>          results folder (default docs/bench)
+ *   --name <name>        file name stem (default bench-<date>[-quick])
+ *
+ * Writes <out>/<name>.json (every run, settings, machine facts, summary) and
+ * <out>/<name>.md (the tables). Exit code 1 when any configuration failed or
+ * any scenario lost an update.
+ */
+import '../../src/polyfills.js'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { isAbsolute, join } from 'node:path'
+import { ROOT } from './processes.js'
+import { renderMarkdown } from './report.js'
+import { runBench, type BenchResult } from './run-bench.js'
+import { FULL, QUICK, type BenchSettings } from './settings.js'
+
+const REPS_MAX = 20
+const SECONDS_MAX = 600
+
+function positiveInt (flag: string, v: string | undefined, max: number): number {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`${flag} takes an integer in 0..${max}, got ${String(v)}`)
+  return n
+}
+
+export function parseArgs (argv: string[]): { settings: BenchSettings, out: string, name: string } {
+  let s: BenchSettings = argv.includes('--quick') ? { ...QUICK } : { ...FULL }
+  let out = join(ROOT, 'docs', 'bench')
+  let name: string | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!
+    const value = argv[i + 1]
+    switch (flag) {
+      case '--quick': break
+      case '--no-partition': s.partition = false; break
+      case '--reps': s = { ...s, label: 'custom', reps: Math.max(1, positiveInt(flag, value, REPS_MAX)) }; i++; break
+      case '--seconds': s = { ...s, label: 'custom', contentionMs: Math.max(1, positiveInt(flag, value, SECONDS_MAX)) * 1000 }; i++; break
+      case '--held-locks': s = { ...s, label: 'custom', heldLocks: positiveInt(flag, value, 100_000) }; i++; break
+      case '--nodes': {
+        const ns = (value ?? '').split(',').map(x => positiveInt(flag, x, 25))
+        if (ns.some(x => x < 3)) throw new Error('--nodes: every size at least 3')
+        s = { ...s, label: 'custom', nodes: ns }
+        i++
+        break
+      }
+      case '--out': if (value === undefined) throw new Error('--out needs a folder'); out = isAbsolute(value) ? value : join(process.cwd(), value); i++; break
+      case '--name': if (value === undefined || !/^[\w.-]+$/.test(value)) throw new Error('--name: letters, digits, . _ -'); name = value; i++; break
+      default: throw new Error(`unknown option ${flag} (--quick, --reps, --nodes, --seconds, --held-locks, --no-partition, --out, --name)`)
+    }
+  }
+  const date = new Date().toISOString().slice(0, 10)
+  return { settings: s, out, name: name ?? `bench-${date}${s.label === 'full' ? '' : `-${s.label}`}` }
+}
+
+/** Writes `<name>.json` and `<name>.md`; returns their paths. */
+export async function writeResults (result: BenchResult, out: string, name: string): Promise<{ json: string, md: string }> {
+  await mkdir(out, { recursive: true })
+  const json = join(out, `${name}.json`)
+  const md = join(out, `${name}.md`)
+  await writeFile(json, JSON.stringify(result, null, 1) + '\n')
+  await writeFile(md, renderMarkdown(result))
+  return { json, md }
+}
+
+export function failed (r: BenchResult): string[] {
+  const bad: string[] = []
+  for (const run of r.runs) {
+    if (run.error !== null) bad.push(`${run.kind}-${run.nodes} rep ${run.rep}: ${run.error.split('\n')[0]!}`)
+    for (const [name, sc] of Object.entries(run.scenarios)) {
+      const lost = (sc as { lostUpdates?: number }).lostUpdates
+      if (lost !== undefined && lost !== 0) bad.push(`${run.kind}-${run.nodes} rep ${run.rep}: ${name} lost ${lost} updates`)
+    }
+  }
+  return bad
+}
+
+async function main (): Promise<void> {
+  const { settings, out, name } = parseArgs(process.argv.slice(2))
+  const result = await runBench(settings, line => { process.stdout.write(line + '\n') })
+  const files = await writeResults(result, out, name)
+  process.stdout.write(`bench: ${result.seconds} s; wrote ${files.json} and ${files.md}\n`)
+  const bad = failed(result)
+  for (const b of bad) process.stderr.write(`bench: ${b}\n`)
+  process.exitCode = bad.length === 0 ? 0 : 1
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${String((err as Error).stack ?? err)}\n`)
+  process.exitCode = 2
+})
