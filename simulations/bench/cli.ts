@@ -16,11 +16,10 @@
  * any scenario lost an update.
  */
 import '../../src/polyfills.js'
-import { mkdir, writeFile } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import { ROOT } from './processes.js'
-import { renderMarkdown } from './report.js'
-import { runBench, type BenchResult } from './run-bench.js'
+import { failed, writeResults } from './results-io.js'
+import { runBench } from './run-bench.js'
 import { FULL, QUICK, type BenchSettings } from './settings.js'
 
 const REPS_MAX = 20
@@ -32,7 +31,7 @@ function positiveInt (flag: string, v: string | undefined, max: number): number 
   return n
 }
 
-export function parseArgs (argv: string[]): { settings: BenchSettings, out: string, name: string } {
+function parseArgs (argv: string[]): { settings: BenchSettings, out: string, name: string } {
   let s: BenchSettings = argv.includes('--quick') ? { ...QUICK } : { ...FULL }
   let out = join(ROOT, 'docs', 'bench')
   let name: string | undefined
@@ -59,28 +58,6 @@ export function parseArgs (argv: string[]): { settings: BenchSettings, out: stri
   }
   const date = new Date().toISOString().slice(0, 10)
   return { settings: s, out, name: name ?? `bench-${date}${s.label === 'full' ? '' : `-${s.label}`}` }
-}
-
-/** Writes `<name>.json` and `<name>.md`; returns their paths. */
-export async function writeResults (result: BenchResult, out: string, name: string): Promise<{ json: string, md: string }> {
-  await mkdir(out, { recursive: true })
-  const json = join(out, `${name}.json`)
-  const md = join(out, `${name}.md`)
-  await writeFile(json, JSON.stringify(result, null, 1) + '\n')
-  await writeFile(md, renderMarkdown(result))
-  return { json, md }
-}
-
-export function failed (r: BenchResult): string[] {
-  const bad: string[] = []
-  for (const run of r.runs) {
-    if (run.error !== null) bad.push(`${run.kind}-${run.nodes} rep ${run.rep}: ${run.error.split('\n')[0]!}`)
-    for (const [name, sc] of Object.entries(run.scenarios)) {
-      const lost = (sc as { lostUpdates?: number }).lostUpdates
-      if (lost !== undefined && lost !== 0) bad.push(`${run.kind}-${run.nodes} rep ${run.rep}: ${name} lost ${lost} updates`)
-    }
-  }
-  return bad
 }
 
 async function main (): Promise<void> {

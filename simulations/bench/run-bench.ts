@@ -149,7 +149,7 @@ export async function runBench (s: BenchSettings, log: (line: string) => void = 
   for (let rep = 1; rep <= s.reps; rep++) {
     const sizes = rep % 2 === 0 ? [...s.nodes].reverse() : s.nodes
     for (const nodes of sizes) {
-      for (const kind of ['baseline', 'embedded', 'spread'] as const) {
+      for (const kind of s.kinds) {
         log(`rep ${rep}/${s.reps}: ${kind} ${nodes} nodes`)
         const rec = await runConfig(s, rep, kind, nodes, log)
         runs.push(rec)

@@ -4,8 +4,10 @@ export interface BenchSettings {
   label: 'full' | 'quick' | 'custom'
   /** Repetitions of every configuration (the report shows medians and min–max). */
   reps: number
-  /** Mesh sizes; each gets the raw baseline, the embedded layout and the spread layout. */
+  /** Mesh sizes; each gets the configurations of `kinds`. */
   nodes: number[]
+  /** Which configurations run per mesh size: the raw libp2p baseline, the embedded layout, the spread layout. */
+  kinds: Array<'baseline' | 'embedded' | 'spread'>
   /** Workers per node in the spread layout, node 0 (the bench process) first. */
   spread: Record<number, number[]>
   /** Workers of the hot-key, many-keys and shared scenarios (embedded layout: all on node 0). */
@@ -35,6 +37,7 @@ export const FULL: BenchSettings = {
   label: 'full',
   reps: 3,
   nodes: [3, 5, 9],
+  kinds: ['baseline', 'embedded', 'spread'],
   spread: SPREAD,
   workers: 8,
   ttlMs: 5_000,
