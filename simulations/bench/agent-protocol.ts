@@ -7,7 +7,6 @@ export type AgentRequest =
   | { type: 'counter', req: number, result: number | boolean | null }
   /** Acquire `count` locks on `prefix`0.. (`concurrency` at a time) and keep them. */
   | { type: 'hold-many', id: number, prefix: string, count: number, concurrency: number, ttlMs: number, timeLimitMs: number }
-  | { type: 'release-all', id: number }
   | { type: 'status', id: number }
 
 export type AgentReply =
@@ -15,7 +14,6 @@ export type AgentReply =
   | { type: 'holding', id: number, token: string }
   | { type: 'error', id: number, message: string }
   | { type: 'held', id: number, held: number, failed: Record<string, number> }
-  | { type: 'released', id: number, released: number }
   | { type: 'status', id: number, votes: number, locks: number }
   | { type: 'counter', req: number, op: 'read', key: string, token: string }
   | { type: 'counter', req: number, op: 'write', key: string, token: string, value: number }

@@ -7,7 +7,8 @@
  *
  * Messages from the bench: `work` (run workers, reply `done`), `hold` (acquire
  * a key and keep it: reply `holding`; the bench then SIGKILLs this process),
- * and the replies `counter` to this agent's counter reads/writes, which go to
+ * `hold-many` (acquire many keys and keep them: reply `held`), `status` (votes
+ * this node's voter holds), and the replies `counter` to this agent's counter reads/writes, which go to
  * the bench's fenced store.
  */
 import '../../src/polyfills.js'
@@ -15,7 +16,7 @@ import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { createLockMesh, loadPrivateKey } from '../../src/create.js'
 import { parseNodeConfig } from '../../src/cli/node-config.js'
-import { holdMany, releaseAll } from './hold-many.js'
+import { holdMany } from './hold-many.js'
 import type { Lock } from '../../src/lock.js'
 import { runWorkers, type CounterStore, type WorkSpec } from './workload.js'
 import type { AgentReply, AgentRequest } from './agent-protocol.js'
@@ -45,8 +46,10 @@ const remoteStore: CounterStore = {
   read: async (key, token) => await ask({ op: 'read', key, token: token.toString() }) as number | null,
   write: async (key, token, value) => await ask({ op: 'write', key, token: token.toString(), value }) as boolean
 }
+/** How long a `hold` may take (a transient read-only mesh is waited out). */
+const HOLD_WAIT_MS = 30_000
+/** Locks of `hold` / `hold-many`: kept until the process stops. */
 const held: Lock[] = []
-let many: Lock[] = []
 
 process.on('message', (raw: AgentRequest) => {
   switch (raw.type) {
@@ -57,17 +60,14 @@ process.on('message', (raw: AgentRequest) => {
         (err: unknown) => { send({ type: 'error', id: raw.id, message: String((err as Error).stack ?? err) }) })
       break
     case 'hold':
-      mesh.acquire(raw.key, { ttlMs: raw.ttlMs, waitMs: 30_000 }).then(
+      holdMany(mesh, raw.key, 1, 1, raw.ttlMs, HOLD_WAIT_MS).then(r => r.locks[0] ?? Promise.reject(new Error(`hold ${raw.key}: ${JSON.stringify(r.failed)}`))).then(
         lock => { held.push(lock); send({ type: 'holding', id: raw.id, token: lock.token.toString() }) },
         (err: unknown) => { send({ type: 'error', id: raw.id, message: String((err as Error).stack ?? err) }) })
       break
     case 'hold-many':
       holdMany(mesh, raw.prefix, raw.count, raw.concurrency, raw.ttlMs, raw.timeLimitMs).then(
-        r => { many = r.locks; send({ type: 'held', id: raw.id, held: r.locks.length, failed: r.failed }) },
+        r => { held.push(...r.locks); send({ type: 'held', id: raw.id, held: r.locks.length, failed: r.failed }) },
         (err: unknown) => { send({ type: 'error', id: raw.id, message: String((err as Error).stack ?? err) }) })
-      break
-    case 'release-all':
-      releaseAll(many, 64).then(n => { send({ type: 'released', id: raw.id, released: n }) }, () => {})
       break
     case 'status': {
       const s = mesh.status()

@@ -20,6 +20,9 @@ import { forkScript, stopChild, type Child } from './processes.js'
 import { messageCounter, RR_MESSAGE_BYTES, RR_PROTOCOL } from './rr-protocol.js'
 import { percentile } from './stats.js'
 
+/** A round with no reply by then fails the baseline (a peer died or hung). */
+const ROUND_TIMEOUT_MS = 10_000
+
 export interface BaselineResult {
   nodes: number
   /** Peers asked per round (write quorum − 1). */
@@ -63,11 +66,17 @@ export async function baseline (nodes: number, warmup: number, cycles: number, r
     }
     const msg = new Uint8Array(RR_MESSAGE_BYTES)
     const round = async (): Promise<void> => {
-      await Promise.all(streams.map(async s => {
-        const answered = new Promise<void>(resolve => { s.waiting = resolve })
-        if (!s.stream.send(msg)) await s.stream.onDrain()
-        await answered
-      }))
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const timeout = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new Error(`baseline: no reply within ${ROUND_TIMEOUT_MS} ms`)) }, ROUND_TIMEOUT_MS) })
+      try {
+        await Promise.race([timeout, Promise.all(streams.map(async s => {
+          const answered = new Promise<void>(resolve => { s.waiting = resolve })
+          if (!s.stream.send(msg)) await s.stream.onDrain()
+          await answered
+        }))])
+      } finally {
+        clearTimeout(timer)
+      }
     }
     const samples: number[] = []
     for (let i = 0; i < warmup + cycles; i++) {

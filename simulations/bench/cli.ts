@@ -10,6 +10,7 @@
  *   --no-partition       skip the SIGSTOP partition scenario
  *   --out <dir>          results folder (default docs/bench)
  *   --name <name>        file name stem (default bench-<date>[-quick])
+ *   --note <text>        a line for the report's head (e.g. "shared machine, other jobs running")
  *
  * Writes <out>/<name>.json (every run, settings, machine facts, summary) and
  * <out>/<name>.md (the tables). Exit code 1 when any configuration failed or
@@ -53,7 +54,8 @@ function parseArgs (argv: string[]): { settings: BenchSettings, out: string, nam
       }
       case '--out': if (value === undefined) throw new Error('--out needs a folder'); out = isAbsolute(value) ? value : join(process.cwd(), value); i++; break
       case '--name': if (value === undefined || !/^[\w.-]+$/.test(value)) throw new Error('--name: letters, digits, . _ -'); name = value; i++; break
-      default: throw new Error(`unknown option ${flag} (--quick, --reps, --nodes, --seconds, --held-locks, --no-partition, --out, --name)`)
+      case '--note': if (value === undefined) throw new Error('--note needs a text'); s = { ...s, note: value }; i++; break
+      default: throw new Error(`unknown option ${flag} (--quick, --reps, --nodes, --seconds, --held-locks, --no-partition, --out, --name, --note)`)
     }
   }
   const date = new Date().toISOString().slice(0, 10)

@@ -1,10 +1,20 @@
 /**
  * Acquire many locks on distinct keys and keep them (the memory-per-held-lock
- * scenario), `concurrency` acquires in flight, bounded by `timeLimitMs`;
- * and release them again. Shared by the bench process and its agents.
+ * scenario), `concurrency` acquires in flight, bounded by `timeLimitMs`
+ * (`failed` counts refusals, retried ones included). Shared by the bench
+ * process and its agents.
  */
 import type { Lock } from '../../src/lock.js'
 import type { LockMesh } from '../../src/mesh.js'
+
+/** Tries per key while the mesh keeps refusing with ReadOnlyError. */
+const RETRIES_MAX = 20
+const POLL_MS = 20
+
+/** Resolves once `mesh` is read-write, or at `end` (performance.now() time). */
+export async function untilReadWrite (mesh: LockMesh, end: number): Promise<void> {
+  while (mesh.mode !== 'read-write' && performance.now() < end) await new Promise(resolve => setTimeout(resolve, POLL_MS))
+}
 
 export async function holdMany (mesh: LockMesh, prefix: string, count: number, concurrency: number, ttlMs: number, timeLimitMs: number): Promise<{ locks: Lock[], failed: Record<string, number> }> {
   const locks: Lock[] = []
@@ -14,26 +24,20 @@ export async function holdMany (mesh: LockMesh, prefix: string, count: number, c
   const lane = async (): Promise<void> => {
     while (next < count && performance.now() < end) {
       const key = `${prefix}${next++}`
-      try {
-        locks.push(await mesh.acquire(key, { ttlMs, waitMs: Math.max(1, Math.ceil(end - performance.now())) }))
-      } catch (err) {
-        const name = (err as Error).name
-        failed[name] = (failed[name] ?? 0) + 1
+      // A transient read-only mesh (a loaded host) refuses at once: wait for read-write and retry the key.
+      for (let tries = 0; tries < RETRIES_MAX && performance.now() < end; tries++) {
+        try {
+          locks.push(await mesh.acquire(key, { ttlMs, waitMs: Math.max(1, Math.ceil(end - performance.now())) }))
+          break
+        } catch (err) {
+          const name = (err as Error).name
+          failed[name] = (failed[name] ?? 0) + 1
+          if (name !== 'ReadOnlyError') break
+          await untilReadWrite(mesh, end)
+        }
       }
     }
   }
   await Promise.all(Array.from({ length: concurrency }, lane))
   return { locks, failed }
-}
-
-export async function releaseAll (locks: Lock[], concurrency: number): Promise<number> {
-  let released = 0
-  const queue = locks.splice(0)
-  const lane = async (): Promise<void> => {
-    for (let l = queue.pop(); l !== undefined; l = queue.pop()) {
-      await l.release().then(() => { released++ }, () => {})
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, lane))
-  return released
 }

@@ -7,13 +7,13 @@
  * and the run goes on.
  */
 import { baseline, type BaselineResult } from './baseline.js'
-import { startCluster, type Cluster, type Layout } from './cluster.js'
+import { startCluster, waitFor, type Cluster, type Layout } from './cluster.js'
 import { contention, type ContentionResult } from './contention.js'
 import { failover, partition, type FailoverResult, type PartitionResult } from './faults.js'
 import { uncontended, type UncontendedResult } from './latency.js'
 import { machineFacts, load1, type MachineFacts } from './machine.js'
 import { heldLocks, rssSnapshot, type HeldLocksResult, type RssSnapshot } from './memory.js'
-import { ROOT, stopAll } from './processes.js'
+import { alive, ROOT, stopAll } from './processes.js'
 import { workersPerNode, type BenchSettings } from './settings.js'
 import { spread, type Spread } from './stats.js'
 
@@ -30,6 +30,8 @@ export interface Scenarios {
   heldLocks?: HeldLocksResult
   partition?: PartitionResult
   failover?: FailoverResult
+  /** Time spent waiting for every node to be read-write before the scenarios (ms, summed). */
+  settleMs?: number
 }
 
 export type ConfigKind = 'baseline' | Layout
@@ -62,14 +64,29 @@ export interface BenchResult {
 
 export const configId = (kind: ConfigKind, nodes: number): string => `${kind}-${nodes}`
 
+/**
+ * Before each scenario: wait until every node is read-write again (a loaded
+ * host can downgrade a node for a while), so one scenario's aftermath does not
+ * become the next one's failure; the waits are recorded.
+ */
+async function settle (c: Cluster, s: BenchSettings, out: Scenarios): Promise<void> {
+  const ms = await waitFor(() => c.mesh.mode === 'read-write' && c.peers.every(p => !alive(p.child.proc) || p.mode === 'read-write'), s.readyTimeoutMs,
+    () => `not read-write again: node0 ${c.mesh.mode}, ${c.peers.map(p => `node${p.index} ${p.mode}`).join(', ')}`)
+  out.settleMs = (out.settleMs ?? 0) + Math.round(ms)
+}
+
 async function embeddedScenarios (c: Cluster, s: BenchSettings, rep: number, out: Scenarios): Promise<void> {
   const n = c.options.nodes
   const w = workersPerNode(s, 'embedded', n)
   await new Promise(resolve => setTimeout(resolve, s.idleMs))
   out.rssIdle = rssSnapshot(c)
+  await settle(c, s, out)
   out.uncontended = await uncontended(c, `solo:${rep}`, s.uncontendedWarmup, s.uncontendedCycles, s.ttlMs)
+  await settle(c, s, out)
   out.hotKey = await contention(c, { workersPerNode: w, durationMs: s.contentionMs, ttlMs: s.ttlMs, keys: { kind: 'one', key: `hot:${rep}` }, mode: 'exclusive', seed: s.seed + rep })
+  await settle(c, s, out)
   out.manyKeys = await contention(c, { workersPerNode: w, durationMs: s.contentionMs, ttlMs: s.ttlMs, keys: { kind: 'many', prefix: `many:${rep}:`, count: s.manyKeys }, mode: 'exclusive', seed: s.seed + rep })
+  await settle(c, s, out)
   out.shared = await contention(c, { workersPerNode: w, durationMs: s.contentionMs, ttlMs: s.ttlMs, keys: { kind: 'one', key: `shared:${rep}` }, mode: 'shared', seed: s.seed + rep })
   out.rssAfter = rssSnapshot(c)
   if (s.partition) out.partition = await partition(c)
@@ -80,11 +97,14 @@ async function spreadScenarios (c: Cluster, s: BenchSettings, rep: number, out: 
   const w = workersPerNode(s, 'spread', n)
   await new Promise(resolve => setTimeout(resolve, s.idleMs))
   out.rssIdle = rssSnapshot(c)
+  await settle(c, s, out)
   out.hotKey = await contention(c, { workersPerNode: w, durationMs: s.contentionMs, ttlMs: s.ttlMs, keys: { kind: 'one', key: `hot:${rep}` }, mode: 'exclusive', seed: s.seed + rep })
+  await settle(c, s, out)
   out.manyKeys = await contention(c, { workersPerNode: w, durationMs: s.contentionMs, ttlMs: s.ttlMs, keys: { kind: 'many', prefix: `many:${rep}:`, count: s.manyKeys }, mode: 'exclusive', seed: s.seed + rep })
   out.rssAfter = rssSnapshot(c)
-  if (s.heldLocks > 0) out.heldLocks = await heldLocks(c, s.heldLocks, s.ttlMsMax, s.heldLocksTimeLimitMs)
-  if (n === s.failoverNodes) out.failover = await failover(c, s.ttlMs, false)
+  if (n === s.failoverNodes) { await settle(c, s, out); out.failover = await failover(c, s.ttlMs, false) }
+  // Last: the locks stay held until the cluster stops (releasing 10,000 costs more than the stop's drain).
+  if (s.heldLocks > 0) { await settle(c, s, out); out.heldLocks = await heldLocks(c, s.heldLocks, s.ttlMsMax, s.heldLocksTimeLimitMs) }
 }
 
 async function runConfig (s: BenchSettings, rep: number, kind: ConfigKind, nodes: number, log: (line: string) => void): Promise<RunRecord> {

@@ -29,6 +29,8 @@ export interface BenchSettings {
   idleMs: number
   readyTimeoutMs: number
   seed: number
+  /** A line for the report's head (e.g. "shared machine, other jobs running"). */
+  note?: string
 }
 
 const SPREAD: Record<number, number[]> = { 3: [5, 2, 1], 5: [4, 2, 1, 1, 0], 9: [2, 1, 1, 1, 1, 1, 1, 0, 0] }
