@@ -1,6 +1,6 @@
 /**
  * `npm run bench` in its smallest configuration (3 nodes, one rep, ~1 s
- * scenarios, every layout): the output has the documented schema, no
+ * scenarios, every layout, a failover): the output has the documented schema, no
  * configuration failed, no update was lost, the Markdown renders, and no
  * process is left behind. Children run from source under tsx here (no build
  * needed); nothing here asserts a speed.
@@ -24,7 +24,9 @@ const SMOKE: BenchSettings = {
   manyKeys: 100,
   heldLocks: 150,
   partition: false,
-  failoverNodes: 0,
+  // A short lease keeps the failover (kill → the waiter's grant ≈ the lease) to about a second.
+  ttlMs: 1_500,
+  failoverNodes: 3,
   idleMs: 100,
   readyTimeoutMs: 20_000
 }
@@ -66,6 +68,8 @@ describe('npm run bench (smoke: smallest configuration)', function () {
     expect(emb!.scenarios.shared!.sections).to.be.above(0)
     expect(emb!.scenarios.rssIdle!.node1).to.be.a('number').above(0)
     expect(spr!.scenarios.heldLocks!.held).to.equal(spr!.scenarios.heldLocks!.requested)
+    // The waiter is granted only after the kill (the bench throws if it was granted while the holder held the key).
+    expect(spr!.scenarios.failover!.failoverMs).to.be.above(0)
     const sum = result.summary['embedded-3']!
     expect(sum['hotKey.opsPerSec']!.median).to.be.above(0)
     expect(sum['uncontended.acquireP50Ms']!.values).to.have.length(1)

@@ -16,7 +16,7 @@ import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { createLockMesh, loadPrivateKey } from '../../src/create.js'
 import { parseNodeConfig } from '../../src/cli/node-config.js'
-import { holdMany } from './hold-many.js'
+import { acquireRetrying, holdMany } from './hold-many.js'
 import type { Lock } from '../../src/lock.js'
 import { runWorkers, type CounterStore, type WorkSpec } from './workload.js'
 import type { AgentReply, AgentRequest } from './agent-protocol.js'
@@ -59,11 +59,15 @@ process.on('message', (raw: AgentRequest) => {
         result => { send({ type: 'done', id: raw.id, result }) },
         (err: unknown) => { send({ type: 'error', id: raw.id, message: String((err as Error).stack ?? err) }) })
       break
-    case 'hold':
-      holdMany(mesh, raw.key, 1, 1, raw.ttlMs, HOLD_WAIT_MS).then(r => r.locks[0] ?? Promise.reject(new Error(`hold ${raw.key}: ${JSON.stringify(r.failed)}`))).then(
-        lock => { held.push(lock); send({ type: 'holding', id: raw.id, token: lock.token.toString() }) },
-        (err: unknown) => { send({ type: 'error', id: raw.id, message: String((err as Error).stack ?? err) }) })
+    case 'hold': {
+      const failed: Record<string, number> = {}
+      acquireRetrying(mesh, raw.key, raw.ttlMs, performance.now() + HOLD_WAIT_MS, failed).then(lock => {
+        if (lock === null) throw new Error(`hold ${raw.key}: not acquired (${JSON.stringify(failed)})`)
+        held.push(lock)
+        send({ type: 'holding', id: raw.id, token: lock.token.toString() })
+      }).catch((err: unknown) => { send({ type: 'error', id: raw.id, message: String((err as Error).stack ?? err) }) })
       break
+    }
     case 'hold-many':
       holdMany(mesh, raw.prefix, raw.count, raw.concurrency, raw.ttlMs, raw.timeLimitMs).then(
         r => { held.push(...r.locks); send({ type: 'held', id: raw.id, held: r.locks.length, failed: r.failed }) },
@@ -76,6 +80,7 @@ process.on('message', (raw: AgentRequest) => {
     }
   }
 })
-// The bench is gone (or done with us): stop the node and exit.
-process.on('disconnect', () => { void mesh.stop({ drainMs: 2_000 }).finally(() => process.exit(0)) })
-process.on('SIGTERM', () => { void mesh.stop({ drainMs: 2_000 }).finally(() => process.exit(0)) })
+// The bench is gone (or done with us): stop the node (no drain: nothing measures it) and exit.
+const stop = (): void => { void mesh.stop({ drainMs: 0 }).finally(() => process.exit(0)) }
+process.on('disconnect', stop)
+process.on('SIGTERM', stop)

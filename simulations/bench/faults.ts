@@ -62,8 +62,12 @@ export async function failover (cluster: Cluster, ttlMs: number, restartAfter: b
   const key = `failover:${Date.now()}`
   await callAgent(holder, { type: 'hold', key, ttlMs }, 'holding', 30_000)
   const tGrant = performance.now()
+  let grantedEarly = false
   const waiter = cluster.mesh.acquire(key, { ttlMs, waitMs: ttlMs * 3 + 10_000 })
+  void waiter.then(() => { grantedEarly = true }, () => {})
   await new Promise(resolve => setTimeout(resolve, QUEUE_SETTLE_MS))
+  // The holder still holds the key: a grant now would be a mutual exclusion violation (or a bench bug).
+  if (grantedEarly) throw new Error(`failover: node 0 was granted ${key} while node${holder.index} held it`)
   const tKill = performance.now()
   holder.child.proc.kill('SIGKILL')
   const lock = await waiter

@@ -16,6 +16,25 @@ export async function untilReadWrite (mesh: LockMesh, end: number): Promise<void
   while (mesh.mode !== 'read-write' && performance.now() < end) await new Promise(resolve => setTimeout(resolve, POLL_MS))
 }
 
+/**
+ * Acquire `key`; a transient read-only mesh (a loaded host) refuses at once,
+ * so wait for read-write and retry, until `end`. Refusals are counted in
+ * `failed` by error name; null when it never got the lock.
+ */
+export async function acquireRetrying (mesh: LockMesh, key: string, ttlMs: number, end: number, failed: Record<string, number>): Promise<Lock | null> {
+  for (let tries = 0; tries < RETRIES_MAX && performance.now() < end; tries++) {
+    try {
+      return await mesh.acquire(key, { ttlMs, waitMs: Math.max(1, Math.ceil(end - performance.now())) })
+    } catch (err) {
+      const name = (err as Error).name
+      failed[name] = (failed[name] ?? 0) + 1
+      if (name !== 'ReadOnlyError') return null
+      await untilReadWrite(mesh, end)
+    }
+  }
+  return null
+}
+
 export async function holdMany (mesh: LockMesh, prefix: string, count: number, concurrency: number, ttlMs: number, timeLimitMs: number): Promise<{ locks: Lock[], failed: Record<string, number> }> {
   const locks: Lock[] = []
   const failed: Record<string, number> = {}
@@ -23,19 +42,8 @@ export async function holdMany (mesh: LockMesh, prefix: string, count: number, c
   let next = 0
   const lane = async (): Promise<void> => {
     while (next < count && performance.now() < end) {
-      const key = `${prefix}${next++}`
-      // A transient read-only mesh (a loaded host) refuses at once: wait for read-write and retry the key.
-      for (let tries = 0; tries < RETRIES_MAX && performance.now() < end; tries++) {
-        try {
-          locks.push(await mesh.acquire(key, { ttlMs, waitMs: Math.max(1, Math.ceil(end - performance.now())) }))
-          break
-        } catch (err) {
-          const name = (err as Error).name
-          failed[name] = (failed[name] ?? 0) + 1
-          if (name !== 'ReadOnlyError') break
-          await untilReadWrite(mesh, end)
-        }
-      }
+      const lock = await acquireRetrying(mesh, `${prefix}${next++}`, ttlMs, end, failed)
+      if (lock !== null) locks.push(lock)
     }
   }
   await Promise.all(Array.from({ length: concurrency }, lane))

@@ -195,7 +195,7 @@ export async function runBench (s: BenchSettings, log: (line: string) => void = 
 function oneLine (r: RunRecord): string {
   const sc = r.scenarios
   const f = (x: number | undefined, d = 1): string => x === undefined ? '-' : x.toFixed(d)
-  const parts: string[] = [`${r.seconds} s, load ${r.load1Start}→${r.load1End}`]
+  const parts: string[] = [`${r.seconds} s${r.startupMs !== null ? ` (start ${r.startupMs} ms)` : ''}, load ${r.load1Start}→${r.load1End}`]
   if (sc.baseline !== undefined) parts.push(`two rounds p50 ${f(sc.baseline.twoRoundP50Ms, 2)} p99 ${f(sc.baseline.twoRoundP99Ms, 2)} ms`)
   if (sc.uncontended !== undefined) parts.push(`acquire p50 ${f(sc.uncontended.acquireP50Ms, 2)} p99 ${f(sc.uncontended.acquireP99Ms, 2)} ms`)
   if (sc.hotKey !== undefined) parts.push(`hot ${f(sc.hotKey.opsPerSec, 0)}/s lost ${sc.hotKey.lostUpdates} fair ${f(sc.hotKey.fairness, 2)}`)
