@@ -52,8 +52,6 @@ export interface Cluster {
   /** Write quorum size (from the embedded node's status). */
   writeQuorum: number
   startupMs: number
-  /** Restart a peer (same key and data dir: a new incarnation) and wait until it logs read-write. */
-  restartPeer: (p: Peer) => Promise<void>
   waitReadWrite: (timeoutMs: number) => Promise<void>
   stop: () => Promise<void>
 }
@@ -151,12 +149,6 @@ export async function startCluster (options: ClusterOptions): Promise<Cluster> {
     peers,
     writeQuorum: m.status().quorum?.writeSize ?? Math.floor(n / 2) + 1,
     startupMs: Math.round(performance.now() - t0),
-    restartPeer: async (p: Peer) => {
-      await stopChild(p.child)
-      const fresh = spawnPeer({ index: p.index, kind: p.kind, configPath: p.configPath, dir: p.dir })
-      peers[peers.indexOf(p)] = fresh
-      await waitFor(() => fresh.mode === 'read-write' && m.status().reachable.length === n, options.readyTimeoutMs, why)
-    },
     waitReadWrite,
     stop
   }

@@ -56,7 +56,7 @@ export interface FailoverResult {
 /** The waiter's request is queued at the voters before the kill. */
 const QUEUE_SETTLE_MS = 200
 
-export async function failover (cluster: Cluster, ttlMs: number, restartAfter: boolean): Promise<FailoverResult> {
+export async function failover (cluster: Cluster, ttlMs: number): Promise<FailoverResult> {
   const holder = cluster.peers.filter(p => p.kind === 'agent').at(-1)
   if (holder === undefined) throw new Error('failover needs an agent (spread layout)')
   const key = `failover:${Date.now()}`
@@ -73,6 +73,5 @@ export async function failover (cluster: Cluster, ttlMs: number, restartAfter: b
   const lock = await waiter
   const failoverMs = performance.now() - tKill
   await lock.release()
-  if (restartAfter) await cluster.restartPeer(holder)
   return { ttlMs, heldBeforeKillMs: tKill - tGrant, failoverMs }
 }

@@ -21,11 +21,6 @@ const TSX = FROM_DIST ? [] : ['--import', import.meta.resolve('tsx')]
 /** A SIGTERMed child gets this long to drain and exit before SIGKILL. */
 const STOP_GRACE_MS = 8_000
 
-/** A bench script next to this file, as node arguments (compiled, or under tsx). */
-export function benchScript (name: string): string[] {
-  return [...TSX, join(HERE, name + EXT)]
-}
-
 /** The `lockmesh` CLI as node arguments: the built binary when running from dist, else bin/lockmesh.ts under tsx. */
 export function lockmeshCli (): string[] {
   if (FROM_DIST) {

@@ -82,7 +82,7 @@ export function renderMarkdown (r: BenchResult): string {
   lines.push(table(['N', '`lockmesh node` idle', 'after the scenarios', 'bench process (node 0 + bench) idle', 'after', 'agents with the held locks', `bytes per vote held (${s.heldLocks} locks)`, 'locks held'],
     s.nodes.map(n => [String(n), rss('embedded', n, 'rssIdle', 'peers'), rss('embedded', n, 'rssAfter', 'peers'), rss('embedded', n, 'rssIdle', 'app'), rss('embedded', n, 'rssAfter', 'app'),
       heldRange(r, n), cell(get('spread', n, 'heldLocks.bytesPerVoteMedian')), cell(get('spread', n, 'heldLocks.held'))])), '')
-  lines.push('Peers: the range over the N−1 peer processes (each a median over the reps). Bytes per vote: each node acquires its share of the locks (a voter takes at most 4,096 requests from one peer, so one requester cannot hold 10,000); a process\'s RSS growth divided by the votes its voter holds, median over the peer processes. RSS includes garbage not yet collected.', '')
+  lines.push('Peers: the range over the N−1 peer processes (each a median over the reps). Bytes per vote: each node acquires its share of the locks (a voter takes at most 4,096 requests from one peer, so one requester cannot hold 10,000); a process\'s RSS growth divided by the votes its voter holds, median over the peer processes. RSS includes garbage not yet collected. The bench process lives through the whole run (every configuration before this one), so its RSS is an upper bound for an app embedding a node.', '')
 
   const errors = r.runs.filter(x => x.error !== null)
   if (errors.length > 0) {

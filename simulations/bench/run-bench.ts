@@ -102,7 +102,7 @@ async function spreadScenarios (c: Cluster, s: BenchSettings, rep: number, out: 
   await settle(c, s, out)
   out.manyKeys = await contention(c, { workersPerNode: w, durationMs: s.contentionMs, ttlMs: s.ttlMs, keys: { kind: 'many', prefix: `many:${rep}:`, count: s.manyKeys }, mode: 'exclusive', seed: s.seed + rep })
   out.rssAfter = rssSnapshot(c)
-  if (n === s.failoverNodes) { await settle(c, s, out); out.failover = await failover(c, s.ttlMs, false) }
+  if (n === s.failoverNodes) { await settle(c, s, out); out.failover = await failover(c, s.ttlMs) }
   // Last: the locks stay held until the cluster stops (releasing 10,000 costs more than the stop's drain).
   if (s.heldLocks > 0) { await settle(c, s, out); out.heldLocks = await heldLocks(c, s.heldLocks, s.ttlMsMax, s.heldLocksTimeLimitMs) }
 }
