@@ -43,7 +43,7 @@ describe('npm run bench (smoke: smallest configuration)', function () {
 
   it('runs every configuration without an error or a lost update', () => {
     expect(failed(result), lines.join('\n')).to.deep.equal([])
-    expect(result.runs.map(r => `${r.kind}-${r.nodes}`)).to.deep.equal(['baseline-3', 'embedded-3', 'spread-3'])
+    expect(result.runs.map(r => `${r.kind}-${r.nodes}`)).to.deep.equal(['memory-3', 'baseline-3', 'embedded-3', 'spread-3'])
     expect(runningChildren()).to.equal(0)
   })
 
@@ -53,7 +53,9 @@ describe('npm run bench (smoke: smallest configuration)', function () {
     expect(result.machine.loadAverage).to.have.length(3)
     expect(result.machine.node).to.match(/^v\d+/)
     expect(result.settings.nodes).to.deep.equal([3])
-    const [base, emb, spr] = result.runs
+    const [mem, base, emb, spr] = result.runs
+    expect(mem!.scenarios.hotKey!.lostUpdates).to.equal(0)
+    expect(mem!.scenarios.hotKey!.perWorker).to.have.length(SMOKE.memoryWorkers)
     expect(base!.scenarios.baseline!.twoRoundP50Ms).to.be.above(0)
     const u = emb!.scenarios.uncontended!
     expect(u.cycles).to.equal(SMOKE.uncontendedCycles)
@@ -82,7 +84,7 @@ describe('npm run bench (smoke: smallest configuration)', function () {
       const json = JSON.parse(await readFile(files.json, 'utf8')) as BenchResult
       expect(json.schema).to.equal(SCHEMA)
       const md = await readFile(files.md, 'utf8')
-      expect(md).to.include('## Latency').and.include('## Throughput').and.include('## Memory')
+      expect(md).to.include('## Latency').and.include('## Throughput').and.include('## Memory').and.include('## The protocol alone')
       expect(md).to.include('| 3 | embedded 8/0/0 |')
     } finally {
       await rm(dir, { recursive: true, force: true })

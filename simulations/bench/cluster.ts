@@ -17,11 +17,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { createLockMesh, generatePrivateKey, peerIdOf, type OwnedLockMesh } from '../../src/create.js'
+import type { LockMesh } from '../../src/mesh.js'
 import type { NodeConfigFile } from '../../src/cli/node-config.js'
 import { freePort } from '../acceptance/mesh.js'
 import { alive, forkScript, lockmeshNodeArgs, spawnNode, stopChild, type Child } from './processes.js'
 
-export type Layout = 'embedded' | 'spread'
+/** `memory`: every node in the bench process over the in-memory transport (memory-cluster.ts): the protocol without libp2p. */
+export type Layout = 'embedded' | 'spread' | 'memory'
 
 export interface ClusterOptions {
   nodes: number
@@ -47,7 +49,8 @@ export interface Peer {
 export interface Cluster {
   options: ClusterOptions
   roster: string[]
-  mesh: OwnedLockMesh
+  /** Node 0, in the bench process. */
+  mesh: LockMesh
   peers: Peer[]
   /** Write quorum size (from the embedded node's status). */
   writeQuorum: number

@@ -27,6 +27,7 @@ export function renderMarkdown (r: BenchResult): string {
   lines.push('Layouts: **embedded** = the bench process embeds node 0 (createLockMesh), all workers share it, nodes 1..N−1 are `lockmesh node` processes;',
     '**spread** = nodes 1..N−1 are bench agents (a process embedding a node, as an app would) and the workers are spread over the nodes',
     `(${Object.entries(s.spread).filter(([n]) => s.nodes.includes(Number(n))).map(([n, w]) => `N=${n}: ${w.join('/')}`).join(', ')});`,
+    '**memory** = all N nodes in the bench process over the in-memory transport (no libp2p);',
     '**raw libp2p** = the same libp2p stack in the same kind of processes, one long-lived stream per peer, an operation = two rounds of a 48-byte message to the q−1 other quorum members and their replies (the floor).', '')
 
   lines.push('## Latency (uncontended, one client, embedded layout)', '')
@@ -53,6 +54,15 @@ export function renderMarkdown (r: BenchResult): string {
   lines.push('Per-worker counts of each run (hot key):', '')
   for (const run of r.runs) if (run.scenarios.hotKey !== undefined) lines.push(`- rep ${run.rep}, ${run.kind} N=${run.nodes} (${run.scenarios.hotKey.workersPerNode.join('/')}): ${run.scenarios.hotKey.perWorker.join(', ')}`)
   lines.push('')
+
+  if (s.kinds.includes('memory')) {
+    lines.push(`## The protocol alone (N nodes in one process over the in-memory transport, ${s.memoryWorkers} workers on node 0)`, '')
+    lines.push(table(['N', 'acquire p50 ms', 'acquire p99 ms', 'hot key ops/s', 'max/min per worker', 'lost', `${s.manyKeys} keys ops/s`, 'lost'],
+      s.nodes.map(n => [String(n), cell(get('memory', n, 'uncontended.acquireP50Ms')), cell(get('memory', n, 'uncontended.acquireP99Ms')),
+        cell(get('memory', n, 'hotKey.opsPerSec')), cell(get('memory', n, 'hotKey.fairness')), cell(get('memory', n, 'hotKey.lostUpdates')),
+        cell(get('memory', n, 'manyKeys.opsPerSec')), cell(get('memory', n, 'manyKeys.lostUpdates'))])), '')
+    lines.push('No libp2p, no processes: what the protocol and the runtime cost on one event loop (the README\'s former "~280 critical sections/s" row measured this setup).', '')
+  }
 
   lines.push('## Messages per acquire (embedded layout; frames in + out of node 0 by type, PING/PONG excluded)', '')
   const types = new Set<string>()

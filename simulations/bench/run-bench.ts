@@ -1,7 +1,7 @@
 /**
  * Runs the bench: for each repetition, for each mesh size (order reversed on
- * even reps, so drift hits all alike), the raw libp2p baseline, then the
- * embedded layout, then the spread layout, each on a fresh set of processes;
+ * even reps, so drift hits all alike), the in-memory mesh, the raw libp2p
+ * baseline, the embedded layout and the spread layout, each fresh;
  * collects every scenario's result and summarizes each metric over the reps
  * (median, min–max). A configuration that fails is recorded with its error
  * and the run goes on.
@@ -11,6 +11,7 @@ import { startCluster, waitFor, type Cluster, type Layout } from './cluster.js'
 import { contention, type ContentionResult } from './contention.js'
 import { failover, partition, type FailoverResult, type PartitionResult } from './faults.js'
 import { uncontended, type UncontendedResult } from './latency.js'
+import { startMemoryCluster } from './memory-cluster.js'
 import { machineFacts, load1, type MachineFacts } from './machine.js'
 import { heldLocks, rssSnapshot, type HeldLocksResult, type RssSnapshot } from './memory.js'
 import { alive, ROOT, stopAll } from './processes.js'
@@ -92,6 +93,17 @@ async function embeddedScenarios (c: Cluster, s: BenchSettings, rep: number, out
   if (s.partition) out.partition = await partition(c)
 }
 
+/** The protocol alone (in-memory transport, one process): latency and hot-key/many-key throughput. */
+async function memoryScenarios (c: Cluster, s: BenchSettings, rep: number, out: Scenarios): Promise<void> {
+  const w = workersPerNode(s, 'memory', c.options.nodes)
+  await settle(c, s, out)
+  out.uncontended = await uncontended(c, `solo:${rep}`, s.uncontendedWarmup, s.uncontendedCycles, s.ttlMs)
+  await settle(c, s, out)
+  out.hotKey = await contention(c, { workersPerNode: w, durationMs: s.contentionMs, ttlMs: s.ttlMs, keys: { kind: 'one', key: `hot:${rep}` }, mode: 'exclusive', seed: s.seed + rep })
+  await settle(c, s, out)
+  out.manyKeys = await contention(c, { workersPerNode: w, durationMs: s.contentionMs, ttlMs: s.ttlMs, keys: { kind: 'many', prefix: `many:${rep}:`, count: s.manyKeys }, mode: 'exclusive', seed: s.seed + rep })
+}
+
 async function spreadScenarios (c: Cluster, s: BenchSettings, rep: number, out: Scenarios): Promise<void> {
   const n = c.options.nodes
   const w = workersPerNode(s, 'spread', n)
@@ -117,6 +129,10 @@ async function runConfig (s: BenchSettings, rep: number, kind: ConfigKind, nodes
   try {
     if (kind === 'baseline') {
       rec.scenarios.baseline = await baseline(nodes, s.uncontendedWarmup, s.uncontendedCycles, s.readyTimeoutMs)
+    } else if (kind === 'memory') {
+      cluster = await startMemoryCluster(nodes, s.ttlMsMax, s.readyTimeoutMs)
+      rec.startupMs = cluster.startupMs
+      await memoryScenarios(cluster, s, rep, rec.scenarios)
     } else {
       cluster = await startCluster({ nodes, layout: kind, ttlMsMax: s.ttlMsMax, readyTimeoutMs: s.readyTimeoutMs, verbose: false })
       rec.startupMs = cluster.startupMs

@@ -6,12 +6,14 @@ export interface BenchSettings {
   reps: number
   /** Mesh sizes; each gets the configurations of `kinds`. */
   nodes: number[]
-  /** Which configurations run per mesh size: the raw libp2p baseline, the embedded layout, the spread layout. */
-  kinds: Array<'baseline' | 'embedded' | 'spread'>
+  /** Which configurations run per mesh size: in-memory transport, the raw libp2p baseline, the embedded layout, the spread layout. */
+  kinds: Array<'memory' | 'baseline' | 'embedded' | 'spread'>
   /** Workers per node in the spread layout, node 0 (the bench process) first. */
   spread: Record<number, number[]>
   /** Workers of the hot-key, many-keys and shared scenarios (embedded layout: all on node 0). */
   workers: number
+  /** Workers on node 0 of the in-memory mesh (the README's former in-memory row used 10). */
+  memoryWorkers: number
   ttlMs: number
   /** The mesh's ttlMsMax: long enough to hold `heldLocks` locks while they are counted. */
   ttlMsMax: number
@@ -39,9 +41,10 @@ export const FULL: BenchSettings = {
   label: 'full',
   reps: 3,
   nodes: [3, 5, 9],
-  kinds: ['baseline', 'embedded', 'spread'],
+  kinds: ['memory', 'baseline', 'embedded', 'spread'],
   spread: SPREAD,
   workers: 8,
+  memoryWorkers: 10,
   ttlMs: 5_000,
   ttlMsMax: 60_000,
   uncontendedWarmup: 200,
@@ -70,8 +73,9 @@ export const QUICK: BenchSettings = {
 }
 
 /** Workers per node for a layout: embedded puts all on node 0. */
-export function workersPerNode (s: BenchSettings, layout: 'embedded' | 'spread', nodes: number): number[] {
+export function workersPerNode (s: BenchSettings, layout: 'embedded' | 'spread' | 'memory', nodes: number): number[] {
   if (layout === 'embedded') return [s.workers, ...new Array<number>(nodes - 1).fill(0)]
+  if (layout === 'memory') return [s.memoryWorkers, ...new Array<number>(nodes - 1).fill(0)]
   const w = s.spread[nodes]
   if (w !== undefined && w.length === nodes) return w
   // Round-robin over every node when no layout is given for this size.
