@@ -21,22 +21,18 @@ const TSX = FROM_DIST ? [] : ['--import', import.meta.resolve('tsx')]
 /** A SIGTERMed child gets this long to drain and exit before SIGKILL. */
 const STOP_GRACE_MS = 8_000
 
-/** The `lockmesh` CLI as node arguments: the built binary when running from dist, else bin/lockmesh.ts under tsx. */
-export function lockmeshCli (): string[] {
-  if (FROM_DIST) {
-    const bin = join(ROOT, 'dist', 'bin', 'lockmesh.js')
-    if (!existsSync(bin)) throw new Error(`${bin} missing: npm run build`)
-    return [bin]
-  }
-  return [...TSX, join(ROOT, 'bin', 'lockmesh.ts')]
+/** The `lockmesh` CLI script: the built binary when running from dist (npm run build), else bin/lockmesh.ts under tsx. */
+function lockmeshScript (): string {
+  if (!FROM_DIST) return join(ROOT, 'bin', 'lockmesh.ts')
+  const bin = join(ROOT, 'dist', 'bin', 'lockmesh.js')
+  if (!existsSync(bin)) throw new Error(`${bin} missing: npm run build`)
+  return bin
 }
 
 /** Node arguments of `lockmesh node --config <file>` with the orphan guard preloaded. */
 export function lockmeshNodeArgs (configPath: string): string[] {
   const guard = pathToFileURL(join(HERE, 'orphan-guard' + EXT)).href
-  const cli = lockmeshCli()
-  const script = cli.at(-1)!
-  return [...TSX, '--import', guard, script, 'node', '--config', configPath]
+  return [...TSX, '--import', guard, lockmeshScript(), 'node', '--config', configPath]
 }
 
 export interface Child { name: string, proc: ChildProcess, tail: string[] }
