@@ -7,6 +7,7 @@
  *   --nodes 3,5,9        mesh sizes
  *   --seconds <s>        length of each contended scenario (default 10)
  *   --held-locks <n>     locks held at once for the memory figure (default 10000; 0 skips)
+ *   --kinds a,b          configurations to run: memory, baseline, embedded, spread (default all)
  *   --no-partition       skip the SIGSTOP partition scenario
  *   --out <dir>          results folder (default docs/bench)
  *   --name <name>        file name stem (default bench-<date>[-quick])
@@ -52,10 +53,18 @@ function parseArgs (argv: string[]): { settings: BenchSettings, out: string, nam
         i++
         break
       }
+      case '--kinds': {
+        const kinds = (value ?? '').split(',')
+        const known = ['memory', 'baseline', 'embedded', 'spread'] as const
+        if (kinds.length === 0 || kinds.some(k => !(known as readonly string[]).includes(k))) throw new Error(`--kinds: a comma-separated subset of ${known.join(',')}`)
+        s = { ...s, label: 'custom', kinds: known.filter(k => kinds.includes(k)) }
+        i++
+        break
+      }
       case '--out': if (value === undefined) throw new Error('--out needs a folder'); out = isAbsolute(value) ? value : join(process.cwd(), value); i++; break
       case '--name': if (value === undefined || !/^[\w.-]+$/.test(value)) throw new Error('--name: letters, digits, . _ -'); name = value; i++; break
       case '--note': if (value === undefined) throw new Error('--note needs a text'); s = { ...s, note: value }; i++; break
-      default: throw new Error(`unknown option ${flag} (--quick, --reps, --nodes, --seconds, --held-locks, --no-partition, --out, --name, --note)`)
+      default: throw new Error(`unknown option ${flag} (--quick, --reps, --nodes, --seconds, --held-locks, --kinds, --no-partition, --out, --name, --note)`)
     }
   }
   const date = new Date().toISOString().slice(0, 10)

@@ -32,7 +32,8 @@ export interface HeldLocksResult {
   bytesPerVoteMedian: number | null
 }
 
-const CONCURRENCY = 64
+/** Acquires in flight over the whole mesh (split over its nodes): more only floods a 2-core host into read-only modes. */
+const CONCURRENCY_TOTAL = 64
 
 export async function heldLocks (cluster: Cluster, count: number, ttlMs: number, timeLimitMs: number): Promise<HeldLocksResult> {
   if (cluster.options.layout !== 'spread') throw new Error('heldLocks needs the spread layout (agents hold locks)')
@@ -40,12 +41,13 @@ export async function heldLocks (cluster: Cluster, count: number, ttlMs: number,
   const peers = cluster.peers.filter(p => alive(p.child.proc))
   const n = peers.length + 1
   const share = Math.ceil(count / n)
+  const concurrency = Math.ceil(CONCURRENCY_TOTAL / n)
   const before = rssSnapshot(cluster)
   const t0 = performance.now()
   const prefix = `held:${Date.now()}:`
   const [own, ...others] = await Promise.all([
-    holdMany(cluster.mesh, `${prefix}0:`, share, CONCURRENCY, ttlMs, timeLimitMs),
-    ...peers.map(async p => await callAgent(p, { type: 'hold-many', prefix: `${prefix}${p.index}:`, count: share, concurrency: CONCURRENCY, ttlMs, timeLimitMs }, 'held', timeLimitMs + 30_000))
+    holdMany(cluster.mesh, `${prefix}0:`, share, concurrency, ttlMs, timeLimitMs),
+    ...peers.map(async p => await callAgent(p, { type: 'hold-many', prefix: `${prefix}${p.index}:`, count: share, concurrency, ttlMs, timeLimitMs }, 'held', timeLimitMs + 30_000))
   ])
   const acquireSeconds = (performance.now() - t0) / 1000
   const held = own.locks.length + others.reduce((a, r) => a + r.held, 0)
