@@ -18,6 +18,8 @@ const SMOKE: BenchSettings = {
   ...QUICK,
   label: 'custom',
   nodes: [3],
+  // node 2 has no workers: it runs `lockmesh node` (the CLI) inside the spread layout.
+  spread: { 3: [6, 2, 0] },
   uncontendedWarmup: 10,
   uncontendedCycles: 60,
   contentionMs: 700,
@@ -69,7 +71,11 @@ describe('npm run bench (smoke: smallest configuration)', function () {
     expect(spr!.scenarios.hotKey!.workersPerNode).to.deep.equal(SMOKE.spread[3])
     expect(emb!.scenarios.shared!.sections).to.be.above(0)
     expect(emb!.scenarios.rssIdle!.node1).to.be.a('number').above(0)
-    expect(spr!.scenarios.heldLocks!.held).to.equal(spr!.scenarios.heldLocks!.requested)
+    const held = spr!.scenarios.heldLocks!
+    expect(held.held).to.equal(held.requested)
+    // The CLI peer only votes: its votes are derived from the others' (held × quorum − reported).
+    expect(held.perNode.node2!.kind).to.equal('cli')
+    expect(held.perNode.node2!.votes).to.be.above(0)
     // The waiter is granted only after the kill (the bench throws if it was granted while the holder held the key).
     expect(spr!.scenarios.failover!.failoverMs).to.be.above(0)
     const sum = result.summary['embedded-3']!

@@ -4,9 +4,10 @@
  * - `embedded` layout: this (app) process embeds node 0 (createLockMesh) and
  *   all workers share it; nodes 1..N−1 are `lockmesh node --config …`
  *   processes (the shipped CLI) — the deployment issue 10 measures.
- * - `spread` layout: nodes 1..N−1 are bench agents (agent.ts: a process that
- *   embeds a node, as an app would, and runs workers on command), so workers
- *   can sit on every node.
+ * - `spread` layout: nodes 1..N−1 with workers are bench agents (agent.ts: a
+ *   process that embeds a node, as an app would, and runs workers on
+ *   command), so workers can sit on every node; a node with no workers is a
+ *   `lockmesh node` process.
  *
  * Fresh keys and data dirs in a temp dir, everyone bootstraps to everyone,
  * quorum `auto`, `lan` timing. `start` returns once every node reported
@@ -33,6 +34,8 @@ export interface ClusterOptions {
   readyTimeoutMs: number
   /** Print peers' stderr and unexpected lines. */
   verbose: boolean
+  /** Spread layout: workers per node; a peer with none runs `lockmesh node` (the CLI), the others agents. Default: every peer an agent. */
+  workersPerNode?: number[]
 }
 
 export interface Peer {
@@ -118,7 +121,7 @@ export async function startCluster (options: ClusterOptions): Promise<Cluster> {
       }
       const configPath = join(dir, 'config.json')
       await writeFile(configPath, JSON.stringify(cfg, null, 1))
-      peers.push(spawnPeer({ index: i, kind: options.layout === 'embedded' ? 'cli' : 'agent', configPath, dir }))
+      peers.push(spawnPeer({ index: i, kind: options.layout === 'embedded' || options.workersPerNode?.[i] === 0 ? 'cli' : 'agent', configPath, dir }))
     }
     mesh = await createLockMesh({
       privateKey: keys[0]!, roster, listen: [`/ip4/127.0.0.1/tcp/${ports[0]!}`],

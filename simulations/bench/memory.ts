@@ -3,8 +3,9 @@
  * and bytes per held lock — every node acquires its share of `count` locks on
  * distinct keys (spread layout: a voter accepts at most `requestsPerPeerMax`,
  * 4,096, requests from one peer, so one requester cannot hold 10,000), then
- * each process's RSS growth is divided by the votes its voter holds. The locks
- * stay held: this is a configuration's last scenario.
+ * each process's RSS growth is divided by the votes its voter holds. The
+ * spread layout's `lockmesh node` peers (nodes without workers) only vote.
+ * The locks stay held: this is a configuration's last scenario.
  */
 import { callAgent } from './agent-link.js'
 import type { Cluster } from './cluster.js'
@@ -26,19 +27,29 @@ export interface HeldLocksResult {
   held: number
   failed: Record<string, number>
   acquireSeconds: number
-  /** Per process: RSS before and with the locks held (MiB), votes its voter held, bytes per vote. */
-  perNode: Record<string, { rssBeforeMiB: number | null, rssHeldMiB: number | null, votes: number, bytesPerVote: number | null }>
+  /**
+   * Per process: RSS before and with the locks held (MiB), votes its voter
+   * held, bytes per vote. `lockmesh node` processes (no IPC) report no votes:
+   * theirs are derived — held × write quorum − the votes the others report —
+   * split evenly among them (`votesDerived`).
+   */
+  perNode: Record<string, { kind: 'bench' | 'agent' | 'cli', rssBeforeMiB: number | null, rssHeldMiB: number | null, votes: number, votesDerived: boolean, bytesPerVote: number | null }>
   /** Median over the peer processes (node1..) of bytes per vote held. */
   bytesPerVoteMedian: number | null
+  /** The same over the `lockmesh node` processes alone (null when the layout has none). */
+  cliBytesPerVoteMedian: number | null
 }
+
+const median = (xs: number[]): number | null => { const s = [...xs].sort((a, b) => a - b); return s.length === 0 ? null : s[Math.floor(s.length / 2)]! }
 
 /** Acquires in flight over the whole mesh (split over its nodes): more only floods a 2-core host into read-only modes. */
 const CONCURRENCY_TOTAL = 64
 
 export async function heldLocks (cluster: Cluster, count: number, ttlMs: number, timeLimitMs: number): Promise<HeldLocksResult> {
   if (cluster.options.layout !== 'spread') throw new Error('heldLocks needs the spread layout (agents hold locks)')
-  // A peer killed by the failover scenario holds nothing.
-  const peers = cluster.peers.filter(p => alive(p.child.proc))
+  // Requesters: node 0 and the live agents (one killed by the failover holds nothing); `lockmesh node` peers only vote.
+  const peers = cluster.peers.filter(p => alive(p.child.proc) && p.kind === 'agent')
+  const cliPeers = cluster.peers.filter(p => alive(p.child.proc) && p.kind === 'cli')
   const n = peers.length + 1
   const share = Math.ceil(count / n)
   const concurrency = Math.ceil(CONCURRENCY_TOTAL / n)
@@ -56,14 +67,19 @@ export async function heldLocks (cluster: Cluster, count: number, ttlMs: number,
   const after = rssSnapshot(cluster)
   const votes: Record<string, number> = { node0: cluster.mesh.status().core?.voter.votes ?? 0 }
   for (const p of peers) votes[`node${p.index}`] = (await callAgent(p, { type: 'status' }, 'status', 10_000)).votes
+  const reported = Object.values(votes).reduce((a, v) => a + v, 0)
+  const cliVotes = cliPeers.length === 0 ? 0 : Math.max(0, Math.round((held * cluster.writeQuorum - reported) / cliPeers.length))
+  for (const p of cliPeers) votes[`node${p.index}`] = cliVotes
+  const kindOf = (name: string): 'bench' | 'agent' | 'cli' => name === 'node0' ? 'bench' : cluster.peers.find(p => `node${p.index}` === name)?.kind ?? 'agent'
   const perNode: HeldLocksResult['perNode'] = {}
-  for (const name of Object.keys(before)) {
+  for (const name of Object.keys(votes)) {
     const b = before[name] ?? null
     const a = after[name] ?? null
     const v = votes[name] ?? 0
-    perNode[name] = { rssBeforeMiB: b, rssHeldMiB: a, votes: v, bytesPerVote: b === null || a === null || v === 0 ? null : Math.round((a - b) * 2 ** 20 / v) }
+    const kind = kindOf(name)
+    perNode[name] = { kind, rssBeforeMiB: b, rssHeldMiB: a, votes: v, votesDerived: kind === 'cli', bytesPerVote: b === null || a === null || v === 0 ? null : Math.round((a - b) * 2 ** 20 / v) }
   }
-  const peerBytes = Object.entries(perNode).filter(([k, r]) => k !== 'node0' && r.bytesPerVote !== null).map(([, r]) => r.bytesPerVote!).sort((x, y) => x - y)
+  const bytesOf = (kinds: string[]): number[] => Object.values(perNode).filter(r => kinds.includes(r.kind) && r.bytesPerVote !== null).map(r => r.bytesPerVote!)
   // The locks stay held: the cluster stops next (its drain is bounded), which costs less than 10,000 releases.
   return {
     requested: share * n,
@@ -71,6 +87,7 @@ export async function heldLocks (cluster: Cluster, count: number, ttlMs: number,
     failed,
     acquireSeconds: Math.round(acquireSeconds * 10) / 10,
     perNode,
-    bytesPerVoteMedian: peerBytes.length === 0 ? null : peerBytes[Math.floor(peerBytes.length / 2)]!
+    bytesPerVoteMedian: median(bytesOf(['agent', 'cli'])),
+    cliBytesPerVoteMedian: median(bytesOf(['cli']))
   }
 }

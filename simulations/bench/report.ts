@@ -89,10 +89,10 @@ export function renderMarkdown (r: BenchResult): string {
     const meds = keys.map(k => r.summary[`${kind}-${n}`]![k]!.median)
     return who === 'app' ? String(round(meds[0]!)) : `${round(Math.min(...meds))}–${round(Math.max(...meds))}`
   }
-  lines.push(table(['N', '`lockmesh node` idle', 'after the scenarios', 'bench process (node 0 + bench) idle', 'after', 'agents with the held locks', `bytes per vote held (${s.heldLocks} locks)`, 'locks held'],
+  lines.push(table(['N', '`lockmesh node` idle', 'after the scenarios', 'bench process (node 0 + bench) idle', 'after', 'agents with the held locks', '`lockmesh node` with the held locks', 'bytes per vote held (peers)', '`lockmesh node` bytes per vote', `locks held (of ${s.heldLocks})`],
     s.nodes.map(n => [String(n), rss('embedded', n, 'rssIdle', 'peers'), rss('embedded', n, 'rssAfter', 'peers'), rss('embedded', n, 'rssIdle', 'app'), rss('embedded', n, 'rssAfter', 'app'),
-      heldRange(r, n), cell(get('spread', n, 'heldLocks.bytesPerVoteMedian')), cell(get('spread', n, 'heldLocks.held'))])), '')
-  lines.push('Peers: the range over the N−1 peer processes (each a median over the reps). Bytes per vote: each node acquires its share of the locks (a voter takes at most 4,096 requests from one peer, so one requester cannot hold 10,000); a process\'s RSS growth divided by the votes its voter holds, median over the peer processes. RSS includes garbage not yet collected. The bench process lives through the whole run (every configuration before this one), so its RSS is an upper bound for an app embedding a node.', '')
+      heldRange(r, n, 'agent'), heldRange(r, n, 'cli'), cell(get('spread', n, 'heldLocks.bytesPerVoteMedian')), cell(get('spread', n, 'heldLocks.cliBytesPerVoteMedian')), cell(get('spread', n, 'heldLocks.held'))])), '')
+  lines.push('Peers: the range over the N−1 peer processes (each a median over the reps). Bytes per vote: each node with workers (node 0 and the agents) acquires its share of the locks (a voter takes at most 4,096 requests from one peer, so one requester cannot hold 10,000); a process\'s RSS growth divided by the votes its voter holds, median over the peer processes; in the spread layout a node without workers is a `lockmesh node` process, which only votes — its votes are derived (locks held × write quorum − the votes the other nodes report, split evenly). RSS includes garbage not yet collected. The bench process lives through the whole run (every configuration before this one), so its RSS is an upper bound for an app embedding a node.', '')
 
   const errors = r.runs.filter(x => x.error !== null)
   if (errors.length > 0) {
@@ -103,9 +103,9 @@ export function renderMarkdown (r: BenchResult): string {
   return lines.join('\n')
 }
 
-/** Range of the peers' RSS with the locks held (medians over reps). */
-function heldRange (r: BenchResult, n: number): string {
-  const sum = r.summary[`spread-${n}`] ?? {}
-  const meds = Object.entries(sum).filter(([k]) => /^heldLocks\.perNode\.node[1-9]\d*\.rssHeldMiB$/.test(k)).map(([, v]) => v.median)
-  return meds.length === 0 ? '—' : `${round(Math.min(...meds))}–${round(Math.max(...meds))}`
+/** Range of the RSS of one kind of peer with the locks held, over every spread run of size n (MiB). */
+function heldRange (r: BenchResult, n: number, kind: 'agent' | 'cli'): string {
+  const xs = r.runs.filter(x => x.kind === 'spread' && x.nodes === n).flatMap(x => Object.values(x.scenarios.heldLocks?.perNode ?? {}))
+    .filter(p => p.kind === kind && p.rssHeldMiB !== null).map(p => p.rssHeldMiB!)
+  return xs.length === 0 ? '—' : `${round(Math.min(...xs))}–${round(Math.max(...xs))}`
 }
