@@ -90,7 +90,7 @@ describe('npm run bench (smoke: smallest configuration)', function () {
       const json = JSON.parse(await readFile(files.json, 'utf8')) as BenchResult
       expect(json.schema).to.equal(SCHEMA)
       const md = await readFile(files.md, 'utf8')
-      expect(md).to.include('## Latency').and.include('## Throughput').and.include('## Memory').and.include('## The protocol alone')
+      expect(md).to.include('## Latency').and.include('## Throughput').and.include('## Memory').and.include('## The protocol alone').and.include("## Issue 10's criteria")
       expect(md).to.include('| 3 | embedded 8/0/0 |')
     } finally {
       await rm(dir, { recursive: true, force: true })

@@ -12,16 +12,19 @@
  *   --out <dir>          results folder (default docs/bench)
  *   --name <name>        file name stem (default bench-<date>[-quick])
  *   --note <text>        a line for the report's head (e.g. "shared machine, other jobs running")
+ *   --render <file.json> only re-render <file>.md from a recorded run's JSON (after a report change)
  *
  * Writes <out>/<name>.json (every run, settings, machine facts, summary) and
  * <out>/<name>.md (the tables). Exit code 1 when any configuration failed or
  * any scenario lost an update.
  */
 import '../../src/polyfills.js'
+import { readFile, writeFile } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import { ROOT } from './processes.js'
 import { failed, writeResults } from './results-io.js'
-import { runBench } from './run-bench.js'
+import { renderMarkdown } from './report.js'
+import { runBench, SCHEMA, type BenchResult } from './run-bench.js'
 import { FULL, QUICK, type BenchSettings } from './settings.js'
 
 const REPS_MAX = 20
@@ -72,6 +75,16 @@ function parseArgs (argv: string[]): { settings: BenchSettings, out: string, nam
 }
 
 async function main (): Promise<void> {
+  const render = process.argv.indexOf('--render')
+  if (render >= 0) {
+    const file = process.argv[render + 1]
+    if (file === undefined || !file.endsWith('.json')) throw new Error('--render takes a bench result .json')
+    const result = JSON.parse(await readFile(file, 'utf8')) as BenchResult
+    if (result.schema !== SCHEMA) throw new Error(`${file}: schema ${String(result.schema)}, expected ${SCHEMA}`)
+    await writeFile(file.replace(/\.json$/, '.md'), renderMarkdown(result))
+    process.stdout.write(`bench: rendered ${file.replace(/\.json$/, '.md')}\n`)
+    return
+  }
   const { settings, out, name } = parseArgs(process.argv.slice(2))
   const result = await runBench(settings, line => { process.stdout.write(line + '\n') })
   const files = await writeResults(result, out, name)

@@ -1,4 +1,5 @@
 /** The Markdown report of a bench run: machine facts, then one table per scenario family, medians with min–max over the reps. */
+import { acceptance } from './acceptance.js'
 import type { BenchResult } from './run-bench.js'
 import { round, type Spread } from './stats.js'
 
@@ -93,6 +94,11 @@ export function renderMarkdown (r: BenchResult): string {
     s.nodes.map(n => [String(n), rss('embedded', n, 'rssIdle', 'peers'), rss('embedded', n, 'rssAfter', 'peers'), rss('embedded', n, 'rssIdle', 'app'), rss('embedded', n, 'rssAfter', 'app'),
       heldRange(r, n, 'agent'), heldRange(r, n, 'cli'), cell(get('spread', n, 'heldLocks.bytesPerVoteMedian')), cell(get('spread', n, 'heldLocks.cliBytesPerVoteMedian')), cell(get('spread', n, 'heldLocks.held'))])), '')
   lines.push('Peers: the range over the N−1 peer processes (each a median over the reps). Bytes per vote: each node with workers (node 0 and the agents) acquires its share of the locks (a voter takes at most 4,096 requests from one peer, so one requester cannot hold 10,000); a process\'s RSS growth divided by the votes its voter holds, median over the peer processes; in the spread layout a node without workers is a `lockmesh node` process, which only votes — its votes are derived (locks held × write quorum − the votes the other nodes report, split evenly). RSS includes garbage not yet collected. The bench process lives through the whole run (every configuration before this one), so its RSS is an upper bound for an app embedding a node.', '')
+
+  const acc = acceptance(r)
+  lines.push(`## Issue 10's criteria this bench judges alone (N=${acc.nodes})`, '')
+  lines.push(table(['criterion', 'measured', 'bound', ''], acc.criteria.map(c => [c.criterion, c.measured, c.bound, c.pass === null ? '—' : c.pass ? 'met' : '**not met**'])), '')
+  lines.push('The comparisons with ZooKeeper (latency, hot key, 1,000 keys) come from the side-by-side run (`npm run bench:anchors`).', '')
 
   const errors = r.runs.filter(x => x.error !== null)
   if (errors.length > 0) {
