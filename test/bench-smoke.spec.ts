@@ -21,10 +21,10 @@ const SMOKE: BenchSettings = {
   // node 2 has no workers: it runs `lockmesh node` (the CLI) inside the spread layout.
   spread: { 3: [6, 2, 0] },
   uncontendedWarmup: 10,
-  uncontendedCycles: 60,
-  contentionMs: 700,
+  uncontendedCycles: 40,
+  contentionMs: 500,
   manyKeys: 100,
-  heldLocks: 150,
+  heldLocks: 100,
   partition: false,
   // A short lease keeps the failover (kill → the waiter's grant ≈ the lease) to about a second.
   ttlMs: 1_500,
