@@ -36,6 +36,8 @@ export interface ClusterOptions {
   verbose: boolean
   /** Spread layout: workers per node; a peer with none runs `lockmesh node` (the CLI), the others agents. Default: every peer an agent. */
   workersPerNode?: number[]
+  /** Node/V8 flags for the `lockmesh node` processes. */
+  nodeFlags?: string[]
 }
 
 export interface Peer {
@@ -97,7 +99,7 @@ export async function startCluster (options: ClusterOptions): Promise<Cluster> {
       else if (ev.event === 'mode' && typeof ev.mode === 'string') peer.mode = ev.mode
     }
     peer.child = p.kind === 'cli'
-      ? spawnNode(`node${p.index}`, lockmeshNodeArgs(p.configPath), p.dir, onLine)
+      ? spawnNode(`node${p.index}`, lockmeshNodeArgs(p.configPath, options.nodeFlags), p.dir, onLine)
       : forkScript(`agent${p.index}`, 'agent', [p.configPath], onLine)
     return peer
   }

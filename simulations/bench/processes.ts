@@ -29,10 +29,10 @@ function lockmeshScript (): string {
   return bin
 }
 
-/** Node arguments of `lockmesh node --config <file>` with the orphan guard preloaded. */
-export function lockmeshNodeArgs (configPath: string): string[] {
+/** Node arguments of `lockmesh node --config <file>` with the orphan guard preloaded and `nodeFlags` (Node/V8 flags) first. */
+export function lockmeshNodeArgs (configPath: string, nodeFlags: readonly string[] = []): string[] {
   const guard = pathToFileURL(join(HERE, 'orphan-guard' + EXT)).href
-  return [...TSX, '--import', guard, lockmeshScript(), 'node', '--config', configPath]
+  return [...nodeFlags, ...TSX, '--import', guard, lockmeshScript(), 'node', '--config', configPath]
 }
 
 export interface Child { name: string, proc: ChildProcess, tail: string[] }

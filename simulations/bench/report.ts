@@ -24,6 +24,7 @@ export function renderMarkdown (r: BenchResult): string {
     `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryMiB} MiB, Node ${m.node}, ${m.platform}; load average ${m.loadAverage.join(' / ')} at the start, ` +
     `${r.machineAtEnd.loadAverage.join(' / ')} at the end; lockmesh commit ${m.commit}${m.dirty ? ' with uncommitted changes' : ''}.`,
     `Settings: ${s.reps} rep(s), medians with (min–max) over the reps; TTL ${s.ttlMs} ms, ttlMsMax ${s.ttlMsMax} ms, \`lan\` timing, quorum \`auto\` (majority);`,
+    `\`lockmesh node\` processes started with ${(s.nodeFlags ?? []).length === 0 ? 'no extra Node flags' : `\`${s.nodeFlags.join(' ')}\``}; ` +
     `${s.workers} workers; contended scenarios ${s.contentionMs / 1000} s each; uncontended ${s.uncontendedWarmup} warm-up + ${s.uncontendedCycles} measured cycles.`, '')
   lines.push('Layouts: **embedded** = the bench process embeds node 0 (createLockMesh), all workers share it, nodes 1..N−1 are `lockmesh node` processes;',
     '**spread** = nodes 1..N−1 are bench agents (a process embedding a node, as an app would) and the workers are spread over the nodes',

@@ -134,7 +134,7 @@ async function runConfig (s: BenchSettings, rep: number, kind: ConfigKind, nodes
       rec.startupMs = cluster.startupMs
       await memoryScenarios(cluster, s, rep, rec.scenarios)
     } else {
-      cluster = await startCluster({ nodes, layout: kind, ttlMsMax: s.ttlMsMax, readyTimeoutMs: s.readyTimeoutMs, verbose: false, workersPerNode: workersPerNode(s, kind, nodes) })
+      cluster = await startCluster({ nodes, layout: kind, ttlMsMax: s.ttlMsMax, readyTimeoutMs: s.readyTimeoutMs, verbose: false, workersPerNode: workersPerNode(s, kind, nodes), nodeFlags: s.nodeFlags })
       rec.startupMs = cluster.startupMs
       await (kind === 'embedded' ? embeddedScenarios : spreadScenarios)(cluster, s, rep, rec.scenarios)
     }

@@ -31,6 +31,11 @@ export interface BenchSettings {
   idleMs: number
   readyTimeoutMs: number
   seed: number
+  /**
+   * Node/V8 flags for every `lockmesh node` process the bench starts (e.g.
+   * the flags the README recommends for a node process). Default none.
+   */
+  nodeFlags: string[]
   /** A line for the report's head (e.g. "shared machine, other jobs running"). */
   note?: string
 }
@@ -57,7 +62,8 @@ export const FULL: BenchSettings = {
   partition: true,
   idleMs: 3_000,
   readyTimeoutMs: 60_000,
-  seed: 1
+  seed: 1,
+  nodeFlags: []
 }
 
 /** Under 3 minutes: one rep, 3 and 5 nodes, 2 s scenarios, 10,000 held locks still. */
