@@ -57,7 +57,7 @@ class Gen {
   grantNo (): GrantNo { return { inc: this.uint(), n: this.uint() } }
 }
 
-const TYPES: FrameType[] = ['REQUEST', 'QUEUED', 'GRANT', 'FAILED', 'INQUIRE', 'YIELD', 'CONTENDED', 'COMMIT', 'COMMITTED', 'REFUSED', 'EXTEND', 'EXTENDED', 'RELEASE', 'RELEASED', 'PING', 'PONG']
+const TYPES: FrameType[] = ['REQUEST', 'QUEUED', 'GRANT', 'FAILED', 'INQUIRE', 'YIELD', 'CONTENDED', 'COMMIT', 'COMMITTED', 'REFUSED', 'EXTEND', 'EXTENDED', 'RELEASE', 'RELEASED', 'PING', 'PONG', 'RECOVER', 'CEILING']
 
 function body (g: Gen, t: FrameType): FrameBody {
   const key = g.key()
@@ -78,6 +78,8 @@ function body (g: Gen, t: FrameType): FrameBody {
     case 'REFUSED': return { t, key, id: g.id(), phase: g.pick(['commit', 'extend'] as const), attempt: g.uint(u32), reason: g.pick<RefusedReason>(['no-grant', 'fence', 'expired', 'invalid', 'stopped']) }
     case 'EXTEND': return { t, key, id: g.id(), grantNo: g.grantNo(), attempt: g.uint(u32), ttlMs: Math.max(1, g.uint(2 ** 31 - 1)) }
     case 'PING': case 'PONG': return { t }
+    case 'RECOVER': return { t, round: g.uint(u32) }
+    case 'CEILING': return { t, round: g.uint(u32), ceiling: g.u63(), seenIncarnation: g.uint(), recovering: g.bool() }
   }
 }
 

@@ -621,7 +621,7 @@ export class Simulation implements SimWorld {
   private countFrameFault (kind: FaultKind, frame: Frame): void {
     const b = frame.b
     let hit = false
-    if (b.t !== 'PING' && b.t !== 'PONG') {
+    if (b.t !== 'PING' && b.t !== 'PONG' && b.t !== 'RECOVER' && b.t !== 'CEILING') {
       const id = idStr(b.id)
       for (const h of this.holds.values()) if (h.id === id) { hit = true; break }
       if (!hit) hit = (this.votesHeld.get(id)?.voters.size ?? 0) > 0
@@ -653,7 +653,7 @@ function describeResult (r: Result): string {
 
 function describeEvent (e: CoreEvent): string {
   switch (e.type) {
-    case 'mode': return `mode ${e.mode} shared=${String(e.sharedLocks)} reach=[${e.reachable.join(',')}]`
+    case 'mode': return `mode ${e.mode} shared=${String(e.sharedLocks)} reach=[${e.reachable.join(',')}]${e.reason !== undefined ? ` (${e.reason})` : ''}`
     case 'contended': return `contended h${e.handle} ${e.key}`
     case 'attempt-restart': return `attempt-restart h${e.handle} ${e.key}: ${e.why}`
     case 'suspicion-drop': return `suspicion-drop ${e.peer} ${e.key} grants=${e.grants} queued=${e.queued}`
@@ -661,5 +661,6 @@ function describeEvent (e: CoreEvent): string {
     case 'trust': return `trust ${e.peer}`
     case 'rejected-frame': return `rejected-frame from ${e.from}: ${e.why}`
     case 'drained': return 'drained'
+    case 'recovered': return `recovered incarnation=${e.incarnation} ceiling=${e.ceiling} from [${e.reporters.join(',')}]`
   }
 }
