@@ -38,6 +38,13 @@ export interface FenceStore {
   save (state: StoredState): Promise<void>
   /** Wait for pending saves and release resources; later calls fail. */
   close? (): Promise<void>
+  /**
+   * False when the store is missing: nothing was ever saved here (disk loss,
+   * or a brand-new member before its first start). A node whose store is
+   * missing recovers (docs/design.md, "Disk loss") unless it is started as a
+   * new member. A store without this method always exists.
+   */
+  exists? (): Promise<boolean>
 }
 
 /** The state of a node that never ran: incarnation 0, ceiling 0, no clean exit. */
