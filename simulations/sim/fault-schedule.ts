@@ -13,7 +13,7 @@ import type { Rng } from './rng.js'
 
 export const FAULT_KINDS = [
   'loss', 'duplicate', 'reorder', 'partition', 'one-way', 'bridge', 'isolate',
-  'crash-restart', 'clean-restart', 'pause', 'suspend', 'drift'
+  'crash-restart', 'clean-restart', 'pause', 'suspend', 'drift', 'wiped-restart'
 ] as const
 export type FaultKind = typeof FAULT_KINDS[number]
 
@@ -100,7 +100,9 @@ const DURATIONS: Record<TimedFaultKind, [number, number]> = {
   // Pauses and suspends longer than a lease (1–2 s) happen often.
   pause: [100, 3500],
   suspend: [300, 4000],
-  drift: [500, 5000]
+  drift: [500, 5000],
+  // Down, then back with an empty disk (an SD card replaced): it recovers from its peers.
+  'wiped-restart': [20, 2500]
 }
 
 /** Timed faults for the safety phase [from, until). Every list is bounded. */

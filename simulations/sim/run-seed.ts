@@ -360,7 +360,11 @@ class FaultInjector {
     const end = sim.t + a.durationMs
     const line = (what: string): void => sim.trace.add(`${fmtTime(sim.t)} ## ${a.kind} ${what} for ${a.durationMs.toFixed(1)} ms`)
     switch (a.kind) {
-      case 'crash-restart': case 'clean-restart': case 'pause': case 'suspend': {
+      case 'crash-restart': case 'clean-restart': case 'pause': case 'suspend': case 'wiped-restart': {
+        // One lost disk at a time: while a node recovers, the others must still
+        // hold every fence (more lost disks than a quorum tolerates is data loss,
+        // and recovery rightly never ends).
+        if (a.kind === 'wiped-restart' && sim.nodes.some(x => x.wiped || x.recovering)) return
         const t = this.target()
         if (t === null) return
         sim.countFault(a.kind, t.hit)
@@ -368,6 +372,10 @@ class FaultInjector {
         const node = sim.nodes[t.node]!
         if (a.kind === 'crash-restart') {
           sim.crashNode(t.node, 'crash')
+          sim.at(end, () => { if (!node.up) sim.startNode(t.node) })
+        } else if (a.kind === 'wiped-restart') {
+          sim.crashNode(t.node, 'crash')
+          sim.wipeDisk(t.node)
           sim.at(end, () => { if (!node.up) sim.startNode(t.node) })
         } else if (a.kind === 'clean-restart') {
           sim.cleanStop(t.node, () => sim.at(sim.t + a.durationMs, () => { if (!node.up) sim.startNode(t.node) }), this.drainMs())

@@ -262,6 +262,7 @@ export class Simulation implements SimWorld {
     if (!this.live(n, e.inc)) return // the process died first: the write is lost
     n.persistsInFlight--
     n.disk = e.state
+    n.wiped = false
     this.dirty = true
     this.deliver(n, e.done)
   }
@@ -277,6 +278,11 @@ export class Simulation implements SimWorld {
       this.sendHandshake(n.index, p.index)
       this.sendHandshake(p.index, n.index)
     }
+  }
+
+  rejoin (n: SimNode, inc: number): void {
+    if (!this.live(n, inc) || n.hooks === null) return
+    for (const p of this.nodes) if (p !== n && p.hooks !== null) this.sendHandshake(n.index, p.index)
   }
 
   leave (n: SimNode, inc: number): void {
@@ -327,11 +333,11 @@ export class Simulation implements SimWorld {
   private sendHandshake (from: number, to: number): void {
     const hooks = this.nodes[from]!.hooks
     if (hooks === null) return
-    const { incarnation, clock, quietRemainingMs } = hooks.localHandshake()
+    const { incarnation, clock, quietRemainingMs, bootId, recovering } = hooks.localHandshake()
     // The handshake opens a reliable stream: never lost to random loss, but a
     // cut drops it (the transport sends it again when it reconnects).
     if (this.network.blocked(from, to) || this.network.blocked(to, from)) return
-    this.queue.push(this.t + this.network.delay(from, to), { k: 'hs', from, to, hs: { incarnation, clock, quietRemainingMs } })
+    this.queue.push(this.t + this.network.delay(from, to), { k: 'hs', from, to, hs: { incarnation, clock, quietRemainingMs, ...(bootId !== undefined ? { bootId } : {}), ...(recovering !== undefined ? { recovering } : {}) } })
   }
 
   private onHandshakeArrives (e: Extract<Ev, { k: 'hs' }>): void {
@@ -399,6 +405,11 @@ export class Simulation implements SimWorld {
     const o = this.observer
     switch (e.type) {
       case 'mode': o.mode(t, n.index, e.mode, e.sharedLocks); break
+      case 'recovered':
+        // From now on it votes: the truth counts it as up again.
+        n.recovering = false
+        this.recordTruth()
+        break
       case 'attempt-restart':
         this.stats.attemptRestarts++
         o.attemptRestart(t, n.index, e.key, e.why)
@@ -453,9 +464,11 @@ export class Simulation implements SimWorld {
     n.timers.clear()
     n.persistsInFlight = 0
     n.hooks = null
+    n.recovering = n.wiped
     this.dirty = true
     const mesh = new LockMesh({
       ...this.meshOptions(i),
+      bootId: `${n.id}.${inc}`,
       store: simStore(this, n, inc),
       transport: simTransport(this, n, inc),
       clock: simClock(this, n),
@@ -481,11 +494,20 @@ export class Simulation implements SimWorld {
     this.recordTruth()
   }
 
+  /** The host's disk is wiped (the node must be down): its next start finds no fence store. */
+  wipeDisk (i: number): void {
+    const n = this.nodes[i]!
+    n.disk = { incarnation: 0, ceiling: 0n, cleanExit: false }
+    n.wiped = true
+    this.trace.add(`${fmtTime(this.t)} ${n.id} ** disk wiped`)
+  }
+
   crashNode (i: number, what: 'crash' | 'exit'): void {
     const n = this.nodes[i]!
     if (!n.up) return
     n.up = false
     n.started = false
+    n.recovering = false
     n.mesh = null
     n.hooks = null
     n.pending = []
@@ -568,7 +590,8 @@ export class Simulation implements SimWorld {
     for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (this.network.blocked(a, b)) blocked[a * n + b] = 1
     const r = this.network.rates
     const clean = r.lossP === 0 && r.dupP === 0 && r.reorderP === 0 && this.nodes.every(x => !x.up || x.diskStalledUntil <= this.t)
-    const running = this.nodes.map(x => x.running)
+    // A recovering node answers nothing but RECOVER: to the mode oracle it is down.
+    const running = this.nodes.map(x => x.running && !x.recovering)
     const last = this.observer.lastTruth
     if (last !== undefined) this.reconnect(last.blocked, blocked)
     this.observer.truth(this.t, running, blocked, clean)
