@@ -215,7 +215,7 @@ export class RecoveryCore {
         return `recovering a lost fence store: the peers that answered (${[...s].sort().join(', ') || 'none'}) do not yet meet every read and write quorum containing this node` +
           (recovering.length > 0 ? `; recovering themselves: ${recovering.sort().join(', ')}` : '') + '; asking again'
       }
-      case 'recovered': return 'recovered'
+      case 'recovered': return 'recovery finished: the node votes once its new incarnation and ceiling are durable'
       case 'stopped': return 'stopped while recovering a lost fence store'
     }
   }
