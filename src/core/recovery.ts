@@ -149,6 +149,7 @@ export class RecoveryCore {
       return
     }
     if (b?.t !== 'CEILING') { this.count('framesWhileRecovering'); return }
+    if (this.phase === 'quiet') { this.count('staleCeilings'); return }
     if (this.phase !== 'asking') return
     // Only answers to a query this run sent (all of them after the quiet period).
     if (!Number.isSafeInteger(b.round) || b.round < 1 || b.round > this.round) { this.count('staleCeilings'); return }
