@@ -27,6 +27,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { privateKeyToProtobuf } from '@libp2p/crypto/keys'
+import { createNewMemberStore } from '../../src/cli/init.js'
 import { createLockMesh, generatePrivateKey, peerIdOf, type OwnedLockMesh } from '../../src/create.js'
 import { MemoryFenceStore } from '../../src/store/memory-fence-store.js'
 import { TIMING_PRESETS } from '../../src/runtime/presets.js'
@@ -74,6 +75,8 @@ async function round (n: number): Promise<RoundResult> {
         keyFile: `k${i}`, roster: ids, listen: [`/ip4/127.0.0.1/tcp/${ports[i]!}`], bootstrap: ids.map((_x, j) => j).filter(j => j !== i).map(addr),
         dataDir: `d${i}`, timing: 'lan'
       }))
+      // `lockmesh init`: brand-new members (a missing store would mean disk loss and recovery).
+      await createNewMemberStore(join(dir, `d${i}`))
     }
     const spawnedAt = Date.now()
     for (let i = 0; i < n; i++) {

@@ -31,6 +31,9 @@ import {
   type StoredState
 } from './fence-store.js'
 
+/** The store's file name inside a node's data directory. */
+export const FENCE_STORE_FILE = 'fence-store.json'
+
 const FORMAT = 'lockmesh-fence-store'
 const VERSION = 1
 const DECIMAL = /^(0|[1-9][0-9]*)$/
