@@ -93,9 +93,18 @@ describe('disk-loss recovery in the core', function () {
     // n1 answers for real: column {n1, n4, n7} complete.
     const done = recovered(core.step({ type: 'frame', now: now(t + 4), from: 'n1', frame: ceiling(round, 70n, 8) }))
     expect(done).to.not.equal(undefined)
-    // Incarnation: above every report (n1's recovering answer said 50 before; the newest answer counts).
-    expect(done).to.deep.include({ incarnation: 10, ceiling: 91n })
+    // Incarnation: above every report (n1's recovering answer said 50 before; the newest answer counts) and at least the wall clock in ms.
+    expect(done).to.deep.include({ incarnation: 1e12 + t + 4, ceiling: 91n })
     expect(done!.reporters).to.deep.equal(['n1', 'n3', 'n4', 'n5', 'n7'])
+  })
+
+  it('takes an incarnation above every reported one even when that is above the wall clock', () => {
+    const core = new RecoveryCore(config('n0', ['n0', 'n1', 'n2']))
+    core.step({ type: 'start', now: now(0) })
+    const t = recoveryQuietMs(core.config)
+    core.step({ type: 'tick', now: now(t) })
+    core.step({ type: 'frame', now: now(t + 1), from: 'n1', frame: ceiling(1, 3n, 2e12) })
+    expect(recovered(core.step({ type: 'frame', now: now(t + 1), from: 'n2', frame: ceiling(1, 3n, 6) }))).to.deep.include({ incarnation: 2e12 + 1, ceiling: 4n })
   })
 
   it('ignores answers to rounds it never sent', () => {

@@ -20,6 +20,8 @@
  *    in holds every token that quorum granted. It takes a ceiling above every
  *    reported one and an incarnation above every reported one, and says so
  *    with a `recovered` event; the driver persists both and boots a LockCore.
+ *    The incarnation is also at least the wall clock in ms: peers that
+ *    restarted since forgot what they saw of us (docs/design.md).
  *
  * Until S is complete it stays read-only and non-voting and says why (mode
  * event `reason`, status()).
@@ -27,6 +29,9 @@
 import { createQuorumSystem, type QuorumSystem } from './quorum.js'
 import { LamportClock } from './lamport.js'
 import type { CoreConfig, CoreEvent, Frame, FrameBody, Input, NodeId, Now, OutFrame, Ready, Result } from './types.js'
+
+/** Incarnations taken from the wall clock stay far below 2^53 (the counter must still grow for ages). */
+const INCARNATION_CLOCK_MAX = 2 ** 51
 
 /** The quiet period a recovering node waits out: `ttlMsMax` on the slowest clock a peer may have, seen on ours. */
 export function recoveryQuietMs (config: Pick<CoreConfig, 'ttlMsMax' | 'driftRho'>): number {
@@ -179,7 +184,11 @@ export class RecoveryCore {
       if (s.has(peer) && a.ceiling > ceiling) ceiling = a.ceiling
     }
     this.phase = 'recovered'
-    const incarnation = this.off('recoveredIncarnation') ? 1 : seen + 1
+    // Above every reported incarnation — and above the wall clock in ms: a
+    // peer that restarted since forgot what it saw of us, one that did not
+    // answer may remember more. Old incarnations are start counters (or an
+    // earlier recovery's clock reading): far below any later clock reading.
+    const incarnation = this.off('recoveredIncarnation') ? 1 : Math.max(seen + 1, Math.min(INCARNATION_CLOCK_MAX, Math.floor(this.now.wall)))
     this.out!.events.push({ type: 'recovered', incarnation, ceiling: ceiling + 1n, reporters: [...s].sort() })
   }
 
