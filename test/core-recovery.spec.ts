@@ -121,10 +121,14 @@ describe('disk-loss recovery in the core', function () {
   })
 
   describe('the mutations change exactly their rule', function () {
-    it('recoveryAfterQuiet off: asks at start', () => {
-      const core = new RecoveryCore(config('n0', GRID9, ['recoveryAfterQuiet']))
+    it('recoveryAfterQuiet off: asks at start and uses those answers — still voting only after the quiet period', () => {
+      const core = new RecoveryCore(config('n0', ['n0', 'n1', 'n2'], ['recoveryAfterQuiet']))
       const r = core.step({ type: 'start', now: now(0) })
-      expect(bodies(r, 'RECOVER')).to.have.length(8)
+      expect(bodies(r, 'RECOVER')).to.have.length(2)
+      core.step({ type: 'frame', now: now(1), from: 'n1', frame: ceiling(1, 3n, 2) })
+      expect(recovered(core.step({ type: 'frame', now: now(1), from: 'n2', frame: ceiling(1, 3n, 2) }))).to.equal(undefined)
+      const done = recovered(core.step({ type: 'tick', now: now(recoveryQuietMs(core.config)) }))
+      expect(done).to.deep.include({ ceiling: 4n })
     })
 
     it('recoveryCoversReads off: one node per column is enough', () => {

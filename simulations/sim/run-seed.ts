@@ -273,7 +273,7 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
   if (swarm) {
     network.setRates(profile.rates)
     sim.recordTruth()
-    const injector = new FaultInjector(sim, profile, rng.fork('inject'))
+    const injector = new FaultInjector(sim, profile, rng.fork('inject'), meta.quorum)
     for (const action of planFaults(rng, profile, 300, healAt - 200)) sim.at(action.t, () => injector.inject(action))
     sim.at(healAt, () => {
       trace.add(`${fmtTime(sim.t)} == heal`)
@@ -296,6 +296,7 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
   const violations: Violation[] = []
   if (sim.aborted !== null) violations.push(violation(sim.aborted.kind, msToNs(sim.t), sim.aborted.details))
   else if (swarm) violations.push(...runCheckers(observer.history(), { maxPerKind: VIOLATIONS_PER_KIND_MAX }).violations)
+  for (const f of sim.findings.slice(0, VIOLATIONS_PER_KIND_MAX)) violations.push(violation(f.kind, msToNs(f.t), f.details))
   trace.add(`end at ${fmtTime(sim.t)}: ${violations.length} violations`)
 
   const stats: SeedStats = {
@@ -330,9 +331,49 @@ class FaultInjector {
 
   /** Draws each clean stop's drain bound (its own stream: the other draws stay as they were). */
   private readonly drainRng: Rng
+  /** Draws where a wiped node restarts into (its own stream). */
+  private readonly wipeRng: Rng
 
-  constructor (private readonly sim: Simulation, private readonly profile: FaultProfile, private readonly r: Rng) {
+  constructor (private readonly sim: Simulation, private readonly profile: FaultProfile, private readonly r: Rng, private readonly quorum: 'grid' | 'majority' | 'all') {
     this.drainRng = r.fork('drain')
+    this.wipeRng = r.fork('wipe')
+  }
+
+  /**
+   * Half the time a wiped node restarts into a partition that lasts past its
+   * quiet period: on its side its own grid column and one node of every other
+   * column (majority / all: a random minority), so the peers that can answer
+   * meet every write quorum but not every read quorum — the case the
+   * `recoveryCoversReads` mutation gets wrong. With the rule on it waits for
+   * the heal (its reason says who answered).
+   */
+  private wipedRestartCut (node: number, line: (what: string) => void): void {
+    const sim = this.sim
+    const r = this.wipeRng
+    if (!r.chance(0.5)) return
+    const ids = sim.nodes.map(x => x.id)
+    const sorted = [...ids].sort()
+    let side: number[]
+    if (this.quorum === 'grid') {
+      const c = Math.max(1, Math.floor(Math.sqrt(ids.length)))
+      const col = (i: number): number => sorted.indexOf(ids[i]!) % c
+      side = [node]
+      for (let k = 0; k < c; k++) {
+        const members = ids.map((_, i) => i).filter(i => col(i) === k && i !== node)
+        if (k === col(node)) side.push(...members)
+        else if (members.length > 0) side.push(r.pick(members))
+      }
+    } else {
+      const others = r.shuffle(ids.map((_, i) => i).filter(i => i !== node))
+      side = [node, ...others.slice(0, Math.max(0, Math.floor(ids.length / 2) - 1))]
+    }
+    const quietMs = TTL_MS_MAX * (1 + this.profile.rho) / (1 - this.profile.rho)
+    const forMs = quietMs + r.range(200, 2500)
+    const cut = sim.network.partition(side)
+    line(`restarts into [${side.map(x => `n${x}`).join(' ')}] for ${forMs.toFixed(1)} ms`)
+    this.cuts.push(cut)
+    sim.recordTruth()
+    sim.at(sim.t + forMs, () => { sim.network.restore(cut); sim.recordTruth() })
   }
 
   /**
@@ -376,7 +417,11 @@ class FaultInjector {
         } else if (a.kind === 'wiped-restart') {
           sim.crashNode(t.node, 'crash')
           sim.wipeDisk(t.node)
-          sim.at(end, () => { if (!node.up) sim.startNode(t.node) })
+          sim.at(end, () => {
+            if (node.up) return
+            sim.startNode(t.node)
+            this.wipedRestartCut(t.node, what => sim.trace.add(`${fmtTime(sim.t)} ## wiped-restart n${t.node} ${what}`))
+          })
         } else if (a.kind === 'clean-restart') {
           sim.cleanStop(t.node, () => sim.at(sim.t + a.durationMs, () => { if (!node.up) sim.startNode(t.node) }), this.drainMs())
         } else if (a.kind === 'pause') {

@@ -94,6 +94,10 @@ export class Simulation implements SimWorld {
   /** The app's handle of each lock it was handed (`node:process:meshHandle`): an extension moves that lock's validity at once. */
   readonly appHandles = new Map<string, number>()
   private readonly commitVoters = new Map<string, Set<number>>()
+  /** Every lock granted so far (id, token): a recovered ceiling must be above those its voter committed. */
+  private readonly grantedTokens: Array<{ id: string, key: string, token: bigint, t: number }> = []
+  /** Ground-truth findings of the simulation itself (the checkers read the history). */
+  readonly findings: Array<{ kind: 'fence-regression', t: number, details: string }> = []
   private readonly requestVoters = new Map<string, Set<number>>()
   private readonly votesHeld = new Map<string, { requester: number, voters: Set<number> }>()
 
@@ -386,6 +390,7 @@ export class Simulation implements SimWorld {
         const id = idStr(r.id)
         this.grantIds.set(hk, id)
         this.holds.set(hk, { node: n.index, id })
+        this.grantedTokens.push({ id, key: r.key, token: r.token, t: this.t })
         break
       }
       case 'lost': case 'released': this.holds.delete(hk); break
@@ -409,6 +414,7 @@ export class Simulation implements SimWorld {
         // From now on it votes: the truth counts it as up again.
         n.recovering = false
         this.recordTruth()
+        this.checkRecoveredCeiling(n, e.ceiling)
         break
       case 'attempt-restart':
         this.stats.attemptRestarts++
@@ -424,6 +430,20 @@ export class Simulation implements SimWorld {
       this.trace.add(`${fmtTime(t)} ${n.id} !! ${describeEvent(e)}`)
     } else {
       this.trace.note(`${fmtTime(t)} ${n.id} !! ${describeEvent(e)}`)
+    }
+  }
+
+  /**
+   * Disk-loss recovery's promise (docs/design.md): the new ceiling is above
+   * the token of every lock granted through a quorum the node was in — one
+   * finding per key at most.
+   */
+  private checkRecoveredCeiling (n: SimNode, ceiling: bigint): void {
+    const seen = new Set<string>()
+    for (const g of this.grantedTokens) {
+      if (g.token < ceiling || seen.has(g.key) || this.commitVoters.get(g.id)?.has(n.index) !== true) continue
+      seen.add(g.key)
+      this.findings.push({ kind: 'fence-regression', t: this.t, details: `${n.id} recovered with ceiling ${ceiling} at ${this.t.toFixed(3)} ms, but ${g.key} was granted with token ${g.token} at ${g.t.toFixed(3)} ms through a quorum it was in (${g.id})` })
     }
   }
 

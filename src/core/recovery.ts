@@ -72,6 +72,8 @@ export class RecoveryCore {
   private now: Now = { mono: 0, wall: 0 }
   private started = false
   private askAt = Infinity
+  /** It votes in nothing before this (monotonic ms): the quiet period, whatever the mutation does to askAt. */
+  private quietUntil = Infinity
   private nextQueryAt = Infinity
   private round = 0
   private lastReason = ''
@@ -98,7 +100,7 @@ export class RecoveryCore {
       this.maybeAsk()
       this.reportMode()
       const out = this.out
-      const wake = this.phase === 'quiet' ? this.askAt : this.phase === 'asking' ? this.nextQueryAt : null
+      const wake = this.phase === 'quiet' ? this.askAt : this.phase === 'asking' ? (this.now.mono < this.quietUntil ? Math.min(this.nextQueryAt, this.quietUntil) : this.nextQueryAt) : null
       return { persist: null, frames: out.frames, results: out.results, events: out.events, wakeAt: wake === null ? null : Math.max(wake, this.now.mono), wakeAtWall: null }
     } finally {
       this.out = null
@@ -110,8 +112,10 @@ export class RecoveryCore {
       case 'start':
         if (this.started) return
         this.started = true
-        // Mutation `recoveryAfterQuiet`: ask at once, as a handshake-time sample would.
-        this.askAt = this.off('recoveryAfterQuiet') ? this.now.mono : this.now.mono + recoveryQuietMs(this.config)
+        this.quietUntil = this.now.mono + recoveryQuietMs(this.config)
+        // Mutation `recoveryAfterQuiet`: ask at once, as a handshake-time sample
+        // would (it still votes only after the quiet period).
+        this.askAt = this.off('recoveryAfterQuiet') ? this.now.mono : this.quietUntil
         return
       case 'tick': case 'persisted': return
       case 'handshake':
@@ -174,6 +178,7 @@ export class RecoveryCore {
   }
 
   private maybeFinish (): void {
+    if (this.now.mono < this.quietUntil) return
     const s = this.reporters()
     if (!this.quorum.coversRecovery(this.config.self, s, this.off('recoveryCoversReads'))) return
     let ceiling = 0n
@@ -198,6 +203,8 @@ export class RecoveryCore {
       this.phase = 'asking'
       this.nextQueryAt = now
     }
+    // Answers that came while the (mutated) quiet period ran count once it ends.
+    if (this.phase === 'asking' && now >= this.quietUntil) this.maybeFinish()
     if (this.phase !== 'asking' || now < this.nextQueryAt) return
     this.round++
     // Everyone whose answer does not count yet (no answer, or recovering itself): bounded by the roster, once per retransmitMs.
