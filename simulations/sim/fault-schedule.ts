@@ -17,6 +17,9 @@ export const FAULT_KINDS = [
 ] as const
 export type FaultKind = typeof FAULT_KINDS[number]
 
+/** Kinds added after the first swarm: drawn and planned from their own streams (older seeds keep their other faults). */
+const LATER_KINDS: readonly FaultKind[] = ['wiped-restart']
+
 /** Faults that strike at an instant and last a while (network rates are set per seed). */
 export type TimedFaultKind = Exclude<FaultKind, 'loss' | 'duplicate' | 'reorder'>
 
@@ -62,8 +65,11 @@ export function chooseProfile (rng: Rng, opts: ProfileOptions): FaultProfile {
   if (!faultFree) {
     if (opts.kinds !== undefined) for (const k of opts.kinds) enabled.add(k)
     else {
-      for (const k of FAULT_KINDS) if (r.chance(0.5)) enabled.add(k)
-      if (enabled.size === 0) enabled.add(r.pick(FAULT_KINDS))
+      // Kinds added later draw from their own stream: the older kinds' draws (and seeds) stay as they were.
+      for (const k of FAULT_KINDS) if (!LATER_KINDS.includes(k) && r.chance(0.5)) enabled.add(k)
+      if (enabled.size === 0) enabled.add(r.pick(FAULT_KINDS.filter(k => !LATER_KINDS.includes(k))))
+      const later = rng.fork('profile-later')
+      for (const k of LATER_KINDS) if (later.chance(0.5)) enabled.add(k)
     }
     if (fullBudget) enabled.add('drift')
   }
@@ -107,12 +113,13 @@ const DURATIONS: Record<TimedFaultKind, [number, number]> = {
 
 /** Timed faults for the safety phase [from, until). Every list is bounded. */
 export function planFaults (rng: Rng, profile: FaultProfile, from: number, until: number): FaultAction[] {
-  const r = rng.fork('plan')
+  const base = rng.fork('plan')
   const actions: FaultAction[] = []
   const ACTIONS_PER_KIND_MAX = 64
   for (const kind of FAULT_KINDS) {
     if (kind === 'loss' || kind === 'duplicate' || kind === 'reorder') continue
     if (!profile.enabled.has(kind)) continue
+    const r = LATER_KINDS.includes(kind) ? rng.fork(`plan-${kind}`) : base
     let t = from + r.exp(profile.meanGapMs / 2)
     for (let i = 0; i < ACTIONS_PER_KIND_MAX && t < until; i++) {
       const [lo, hi] = DURATIONS[kind]

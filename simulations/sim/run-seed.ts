@@ -386,13 +386,13 @@ class FaultInjector {
   }
 
   /** A running node, preferably one holding a lock or a vote. */
-  private target (): { node: number, hit: boolean } | null {
+  private target (r: Rng = this.r): { node: number, hit: boolean } | null {
     const sim = this.sim
     const normal = sim.nodes.filter(x => x.running && !x.stopping).map(x => x.index)
     if (normal.length === 0) return null
     const { holders, voters } = sim.involved()
     const aimed = normal.filter(x => holders.has(x) || voters.has(x))
-    const node = aimed.length > 0 && this.r.chance(0.6) ? this.r.pick(aimed) : this.r.pick(normal)
+    const node = aimed.length > 0 && r.chance(0.6) ? r.pick(aimed) : r.pick(normal)
     return { node, hit: holders.has(node) || voters.has(node) }
   }
 
@@ -406,7 +406,8 @@ class FaultInjector {
         // hold every fence (more lost disks than a quorum tolerates is data loss,
         // and recovery rightly never ends).
         if (a.kind === 'wiped-restart' && sim.nodes.some(x => x.wiped || x.recovering)) return
-        const t = this.target()
+        // The wiped-restart fault (added later) aims with its own stream: the other faults' draws stay as they were.
+        const t = this.target(a.kind === 'wiped-restart' ? this.wipeRng : this.r)
         if (t === null) return
         sim.countFault(a.kind, t.hit)
         line(`n${t.node}`)
