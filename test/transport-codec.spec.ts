@@ -164,6 +164,27 @@ describe('transport codec', () => {
     expectMalformed(() => decodeHandshake(pb.Handshake.encode({ configHash: 'h', incarnation: 1, clock: 1n << 63n, quietRemainingMs: 0, version: 1 })), /clock/)
   })
 
+  it('handshake boot id and recovering flag: an equal incarnation with another boot id is refused; a recovering peer (incarnation 0) is served', () => {
+    const local = localHandshakeInfo({ configHash: 'h', incarnation: 1, clock: 1n, quietRemainingMs: 0, bootId: 'mine' })
+    const peer = localHandshakeInfo({ configHash: 'h', incarnation: 5, clock: 1n, quietRemainingMs: 0, bootId: 'aaaa' })
+    expect(decodeHandshake(encodeHandshake(peer))).to.deep.equal(peer)
+    // The same process again (a reconnect): served.
+    expect(judgeHandshake(local, peer, 5, 'aaaa')).to.deep.equal({ ok: true })
+    // Another process with the same incarnation (a store restored from an old backup): refused, with the reason.
+    const twin = { ...peer, bootId: 'bbbb' }
+    const refused = judgeHandshake(local, twin, 5, 'aaaa')
+    expect(refused).to.include({ ok: false, reason: 'boot-id' })
+    expect((refused as { detail: string }).detail).to.match(/incarnation 5 again with another boot id/)
+    // A newer incarnation with any boot id: served. Peers that send no boot id are judged as before.
+    expect(judgeHandshake(local, { ...twin, incarnation: 6 }, 5, 'aaaa')).to.deep.equal({ ok: true })
+    expect(judgeHandshake(local, { ...peer, bootId: '' }, 5, '')).to.deep.equal({ ok: true })
+    // Recovering: incarnation 0 whatever we saw, and nothing else.
+    const recovering = localHandshakeInfo({ configHash: 'h', incarnation: 0, clock: 1n, quietRemainingMs: 0, bootId: 'cccc', recovering: true })
+    expect(judgeHandshake(local, decodeHandshake(encodeHandshake(recovering)), 5, 'aaaa')).to.deep.equal({ ok: true })
+    expectMalformed(() => encodeHandshake({ ...recovering, incarnation: 3 }), /recovering handshake has incarnation 0/)
+    expectMalformed(() => encodeHandshake({ ...peer, bootId: 'x'.repeat(65) }), /bootId/)
+  })
+
   describe('malformed input throws MalformedFrameError, never anything else', () => {
     const entry = (f: pb.Frame): Uint8Array => pb.Batch.encode({ frames: [f] })
     const h = { clock: 1n, inc: 1, fn: 1, ack: 0, ackInc: 0 }
