@@ -50,7 +50,11 @@ function check (hs: HandshakeInfo): void {
 /** Our handshake from the node's values: quiet ms rounded up (never shortened) into uint32 range. */
 export function localHandshakeInfo (local: LocalHandshake): HandshakeInfo {
   const quiet = Number.isFinite(local.quietRemainingMs) ? Math.min(UINT32_MAX, Math.max(0, Math.ceil(local.quietRemainingMs))) : UINT32_MAX
-  return { configHash: local.configHash, incarnation: local.incarnation, clock: local.clock, quietRemainingMs: quiet, version: PROTOCOL_VERSION, bootId: local.bootId ?? '', recovering: local.recovering === true }
+  return {
+    configHash: local.configHash, incarnation: local.incarnation, clock: local.clock, quietRemainingMs: quiet, version: PROTOCOL_VERSION,
+    ...(local.bootId !== undefined && local.bootId !== '' ? { bootId: local.bootId } : {}),
+    ...(local.recovering === true ? { recovering: true } : {})
+  }
 }
 
 export function encodeHandshake (hs: HandshakeInfo): Uint8Array {
@@ -63,7 +67,12 @@ export function decodeHandshake (bytes: Uint8Array | Uint8ArrayList): HandshakeI
   let hs: HandshakeInfo
   try {
     const m = pb.Handshake.decode(bytes)
-    hs = { configHash: m.configHash, incarnation: m.incarnation, clock: m.clock, quietRemainingMs: m.quietRemainingMs, version: m.version, bootId: m.bootId, recovering: m.recovering }
+    // Canonical form: the optional fields only when set (protobuf cannot tell absent from default).
+    hs = {
+      configHash: m.configHash, incarnation: m.incarnation, clock: m.clock, quietRemainingMs: m.quietRemainingMs, version: m.version,
+      ...(m.bootId !== '' ? { bootId: m.bootId } : {}),
+      ...(m.recovering ? { recovering: true } : {})
+    }
   } catch (err) {
     throw new MalformedFrameError(`handshake protobuf: ${(err as Error).message}`, { cause: err })
   }
