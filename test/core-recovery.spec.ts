@@ -7,7 +7,7 @@
 import { expect } from 'chai'
 import { defaultCoreConfig } from '../src/core/config.js'
 import { LockCore } from '../src/core/lock-core.js'
-import { RecoveryCore, recoveryQuietMs } from '../src/core/recovery.js'
+import { recoverable, RecoveryCore, recoveryQuietMs } from '../src/core/recovery.js'
 import type { CoreConfig, CoreEvent, Frame, FrameBody, NodeId, Ready, SafetyRule } from '../src/core/types.js'
 
 const GRID9 = ['n0', 'n1', 'n2', 'n3', 'n4', 'n5', 'n6', 'n7', 'n8']
@@ -105,6 +105,13 @@ describe('disk-loss recovery in the core', function () {
     core.step({ type: 'tick', now: now(t) })
     core.step({ type: 'frame', now: now(t + 1), from: 'n1', frame: ceiling(1, 3n, 2e12) })
     expect(recovered(core.step({ type: 'frame', now: now(t + 1), from: 'n2', frame: ceiling(1, 3n, 6) }))).to.deep.include({ incarnation: 2e12 + 1, ceiling: 4n })
+  })
+
+  it('recoverable(): never for a lone node or a one-column grid (a quorum of self alone); majority 3 and grid 9 are', () => {
+    expect(recoverable(defaultCoreConfig('n0', ['n0']))).to.equal(false)
+    expect(recoverable(defaultCoreConfig('n0', ['n0', 'n1', 'n2'], { quorum: 'grid' }))).to.equal(false)
+    expect(recoverable(defaultCoreConfig('n0', ['n0', 'n1', 'n2'], { quorum: 'majority' }))).to.equal(true)
+    expect(recoverable(config('n0', GRID9))).to.equal(true)
   })
 
   it('ignores answers to rounds it never sent', () => {

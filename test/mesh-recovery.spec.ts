@@ -83,3 +83,20 @@ describe('disk loss over libp2p: recovery before voting', function () {
     expect(c.mesh(2).status().reachable).to.include(c.node(0).id)
   })
 })
+
+describe('disk loss that can never be recovered', function () {
+  it('a one-node mesh whose store is missing refuses to start with FenceStoreMissingError (restore it, or init only if its fences are gone)', async () => {
+    const { LockMesh } = await import('../src/mesh.js')
+    const { MemoryHub } = await import('../src/runtime/memory-transport.js')
+    const hub = new MemoryHub()
+    const mesh = new LockMesh({ self: 'solo', roster: ['solo'], store: MemoryFenceStore.lost(), transport: hub.transport('solo'), timing: 'fast' })
+    const err = await rejection(mesh.start())
+    expect(err.name).to.equal('FenceStoreMissingError')
+    expect(err.message).to.match(/cannot be recovered.*lockmesh init/s)
+    // The same node as a new member starts.
+    const fresh = new LockMesh({ self: 'solo', roster: ['solo'], store: MemoryFenceStore.lost(), newMember: true, transport: hub.transport('solo'), timing: 'fast' })
+    await fresh.start()
+    expect((await fresh.ready()).mode).to.equal('read-write')
+    await fresh.stop()
+  })
+})

@@ -61,6 +61,11 @@ export interface RecoveryStatus {
   recoveringPeers: NodeId[]
 }
 
+/** Whether a lost store can ever be recovered in this roster: every peer answering would meet every quorum containing `self`. */
+export function recoverable (config: Pick<CoreConfig, 'self' | 'roster' | 'quorum'>): boolean {
+  return createQuorumSystem(config.quorum, config.roster).coversRecovery(config.self, new Set(config.roster))
+}
+
 export class RecoveryCore {
   readonly config: CoreConfig
   readonly quorum: QuorumSystem

@@ -19,7 +19,9 @@
  *   and the core, re-stamped with both clocks, decides.
  */
 import { LockCore } from '../core/lock-core.js'
-import { RecoveryCore, type RecoveryStatus } from '../core/recovery.js'
+import { createQuorumSystem } from '../core/quorum.js'
+import { recoverable, RecoveryCore, type RecoveryStatus } from '../core/recovery.js'
+import { FenceStoreMissingError } from '../store/fence-store.js'
 import type { Boot, CoreConfig, CoreEvent, Frame, Input, NodeId, Now, Ready, Result } from '../core/types.js'
 import type { FenceStore } from '../store/fence-store.js'
 import { type Clock, systemClock } from './clock.js'
@@ -90,6 +92,8 @@ export class CoreDriver {
   async start (): Promise<void> {
     const exists = await this.init.store.exists?.() ?? true
     if (!exists && this.init.newMember !== true) {
+      // Recovery that can never end is an error now, not a node stuck read-only for good.
+      if (!recoverable(this.init.config)) throw new FenceStoreMissingError(this.init.config.self, createQuorumSystem(this.init.config.quorum, this.init.config.roster).layout)
       this.recovery = new RecoveryCore(this.init.config)
       this.feed({ type: 'start' })
       return

@@ -60,6 +60,20 @@ export class FenceStoreCorruptError extends Error {
   }
 }
 
+/**
+ * The store is missing (disk loss) and this roster can never recover it from
+ * peers: some read or write quorum containing this node has no other member
+ * (a one-node mesh, a grid of one column). Restore the store from a backup;
+ * only if every fence this node ever issued is known to be gone, create a new
+ * one with `lockmesh init` (or `newMember: true`).
+ */
+export class FenceStoreMissingError extends Error {
+  override readonly name = 'FenceStoreMissingError'
+  constructor (readonly self: string, readonly quorum: string) {
+    super(`The fence store of ${self} is missing and cannot be recovered: in this roster (${quorum}) a quorum containing ${self} has no other member, so no peer holds a copy of its fences. Restore the store from a backup; only if every fence it issued is known to be gone, run \`lockmesh init\` (or start it once with newMember: true).`)
+  }
+}
+
 /** A save would have moved the ceiling or the incarnation backwards (a bug in the caller). */
 export class FenceStoreRegressionError extends Error {
   override readonly name = 'FenceStoreRegressionError'
