@@ -114,6 +114,17 @@ describe('disk-loss recovery in the core', function () {
     expect(recoverable(config('n0', GRID9))).to.equal(true)
   })
 
+  it('drops answers no honest peer can give (a ceiling at the token limit, an incarnation near 2^53): counted, never fatal', () => {
+    const core = new RecoveryCore(config('n0', ['n0', 'n1', 'n2']))
+    core.step({ type: 'start', now: now(0) })
+    const t = recoveryQuietMs(core.config)
+    core.step({ type: 'tick', now: now(t) })
+    core.step({ type: 'frame', now: now(t + 1), from: 'n1', frame: ceiling(1, (1n << 63n) - 1n, 2) })
+    core.step({ type: 'frame', now: now(t + 1), from: 'n2', frame: ceiling(1, 5n, Number.MAX_SAFE_INTEGER) })
+    expect(core.status().answered).to.deep.equal([])
+    expect(core.status().counters.badCeilings).to.equal(2)
+  })
+
   it('ignores answers to rounds it never sent', () => {
     const core = new RecoveryCore(config('n0', ['n0', 'n1', 'n2'].slice(), []))
     core.step({ type: 'start', now: now(0) })

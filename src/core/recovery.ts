@@ -27,6 +27,7 @@
  * event `reason`, status()).
  */
 import { createQuorumSystem, type QuorumSystem } from './quorum.js'
+import { TOKEN_LIMIT } from './ids.js'
 import { LamportClock } from './lamport.js'
 import type { CoreConfig, CoreEvent, Frame, FrameBody, Input, NodeId, Now, OutFrame, Ready, Result } from './types.js'
 
@@ -167,7 +168,9 @@ export class RecoveryCore {
     if (this.phase !== 'asking') return
     // Only answers to a query this run sent (all of them after the quiet period).
     if (!Number.isSafeInteger(b.round) || b.round < 1 || b.round > this.round) { this.count('staleCeilings'); return }
-    if (typeof b.ceiling !== 'bigint' || b.ceiling < 0n || !Number.isSafeInteger(b.seenIncarnation) || b.seenIncarnation < 0 || typeof b.recovering !== 'boolean') {
+    // Figures no honest peer can hold (they would exhaust tokens or the incarnation counter) are dropped, counted.
+    if (typeof b.ceiling !== 'bigint' || b.ceiling < 0n || b.ceiling >= TOKEN_LIMIT || !Number.isSafeInteger(b.seenIncarnation) || b.seenIncarnation < 0 ||
+      b.seenIncarnation >= INCARNATION_CLOCK_MAX || typeof b.recovering !== 'boolean') {
       this.count('badCeilings')
       return
     }
