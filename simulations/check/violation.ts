@@ -15,6 +15,7 @@ export type ViolationKind =
   | 'id-reuse'
   | 'fence-regression'
   | 'core-exception'
+  | 'result-order'
   | 'runaway'
 
 export interface Violation {
@@ -44,6 +45,7 @@ export const VIOLATION_MEANING: Record<ViolationKind, string> = {
   'id-reuse': 'a requester sent REQUEST for an attempt id it had already RELEASEd at that voter (simulator)',
   'fence-regression': 'a node that recovered a lost store took a fence ceiling not above the token of a lock granted earlier through a quorum it was in (simulator)',
   'core-exception': 'the lock core threw (simulator)',
+  'result-order': "the core handed a handle's `granted` to the driver after that handle's `lost`, `released` or `failed` (simulator, at the Ready tap)",
   runaway: 'a seed exceeded its event budget (simulator)'
 }
 
