@@ -4,6 +4,7 @@
  * simulation harness (simulations/): nothing in src/ imports simulations/.
  *
  *   lockmesh keygen [--out <file>]          write a private key, print its peer ID
+ *   lockmesh init --config <file.json>      create a brand-new member's fence store
  *   lockmesh node --config <file.json>      run one node from a config file
  *   lockmesh status --connect <host:port>   every roster member as one node sees it
  *   lockmesh simulate [options]             a local multi-process mesh under chaos
@@ -11,6 +12,7 @@
  *   lockmesh report <history.jsonl>         render report.html from a history
  */
 import '../src/polyfills.js'
+import { runInit } from '../src/cli/init.js'
 import { runKeygen } from '../src/cli/keygen.js'
 import { runNode } from '../src/cli/node.js'
 
@@ -18,6 +20,9 @@ const USAGE = `usage: lockmesh <command> [options]
 
 commands:
   keygen [--out <file>]        write a new private key file; print its peer ID
+  init --config <file.json>    create the fence store of a brand-new member (once,
+       | --data-dir <dir>      before its first start); a node started without one
+                               recovers its fences from its peers instead
   node --config <file.json>    run one lockmesh node from a JSON config file
        [--mdns] [--metrics <host:port> [--metrics-token-file <file>]]
                                serve /metrics (Prometheus) and /status (JSON);
@@ -36,6 +41,7 @@ async function main (argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   switch (command) {
     case 'keygen': return await runKeygen(rest)
+    case 'init': return await runInit(rest)
     case 'node': return await runNode(rest)
     case 'status': {
       const { runStatus } = await import('../src/cli/status.js')

@@ -21,7 +21,7 @@ import { MeshMetrics } from './metrics/mesh-metrics.js'
 import { combineObservers } from './metrics/observer.js'
 import { TimedFenceStore } from './metrics/timed-store.js'
 import type { FenceStore } from './store/fence-store.js'
-import { FileFenceStore } from './store/file-fence-store.js'
+import { FENCE_STORE_FILE, FileFenceStore } from './store/file-fence-store.js'
 import { createMeshLibp2p, transportComponents, type MdnsOptions, type MeshServices } from './transport/create-libp2p.js'
 import type { RosterGater } from './transport/gater.js'
 import { LockmeshTransport, type LockmeshTransportComponents, type TransportFaultHook } from './transport/lockmesh-transport.js'
@@ -117,7 +117,7 @@ export async function createLockMesh (options: CreateLockMeshOptions): Promise<O
   if (store === undefined) {
     if (typeof options.dataDir !== 'string') throw new InvalidOptionsError('dataDir', 'a directory path (or pass `store`)', options.dataDir)
     releaseDataDir = await lockDataDir(options.dataDir)
-    store = new FileFenceStore(join(options.dataDir, 'fence-store.json'))
+    store = new FileFenceStore(join(options.dataDir, FENCE_STORE_FILE))
   }
   const { libp2p, gater } = await createMeshLibp2p({
     privateKey: options.privateKey,

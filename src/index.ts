@@ -54,6 +54,7 @@ export { MemoryFenceStore } from './store/memory-fence-store.js'
 export {
   FenceStoreClosedError,
   FenceStoreCorruptError,
+  FenceStoreMissingError,
   FenceStoreRegressionError,
   type FenceStore,
   type StoredState

@@ -68,6 +68,18 @@ export interface LockMeshInit {
   timing?: TimingPreset | Partial<Pick<CoreConfig, 'pingIntervalMs' | 'suspicionTimeoutMs' | 'stallThresholdMs' | 'stableMs' | 'retransmitMs' | 'tombstoneMs' | 'marginMs'>>
   /** Where fences, the incarnation and the clean-exit marker live. */
   store: FenceStore
+  /**
+   * This node is a brand-new member that never ran: a missing store is
+   * created and the node votes at once. Leave it unset otherwise — then a
+   * missing store means the disk was lost, and the node first recovers its
+   * fence ceiling and incarnation from its peers (docs/design.md, "Disk
+   * loss"; README, Operations). Setting it for a node that ran before, after
+   * its store was lost, can hand out fences that go backwards. `lockmesh
+   * init` creates the store once instead. Default false.
+   */
+  newMember?: boolean
+  /** Random per process start, sent in handshakes (tests and the simulator pass their own). Default: 16 random bytes, hex. */
+  bootId?: string
   transport: MeshTransportFactory
   /** Advanced: raw core settings (limits, clamp). */
   core?: Partial<CoreConfig>
@@ -110,7 +122,17 @@ export interface AcquireOptions {
  * vote for `quietRemainingMs` more (its peers leave it out of their quorums
  * meanwhile); a `mode` event with `quiet: false` follows when that ends.
  */
-export interface ModeEventDetail { mode: Mode, sharedLocks: boolean, reachable: NodeId[], quiet: boolean, quietRemainingMs: number }
+export interface ModeEventDetail {
+  mode: Mode
+  sharedLocks: boolean
+  reachable: NodeId[]
+  quiet: boolean
+  quietRemainingMs: number
+  /** The fence store was lost and the node is recovering: read-only, grants nothing; `reason` says what it waits for. */
+  recovering: boolean
+  /** Why the node is read-only when its reachable set does not say it (recovery). */
+  reason?: string
+}
 
 /**
  * What `release()` resolves to. `acknowledged`: every voter acknowledged
@@ -162,6 +184,15 @@ const RELEASE_ACK_RETRANSMITS = 5
 const READY_WAITS_MAX = 1_000
 /** Let the last frames leave before the streams close (ms). */
 const STOP_FLUSH_MS = 20
+/** Longest boot id accepted (the wire bounds it too). */
+const BOOT_ID_LENGTH_MAX = 64
+
+/** 16 random bytes as hex: a new one per process start. */
+function randomBootId (): string {
+  const bytes = new Uint8Array(16)
+  globalThis.crypto.getRandomValues(bytes)
+  return Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('')
+}
 
 export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockOwner {
   readonly config: CoreConfig
@@ -174,7 +205,9 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
   private readonly pending = new Map<number, PendingAcquire>()
   private readonly locks = new Map<number, Lock>()
   private readonly extending = new Map<number, PendingOp>()
-  private currentMode: ModeEventDetail = { mode: 'starting', sharedLocks: false, reachable: [], quiet: false, quietRemainingMs: 0 }
+  private currentMode: ModeEventDetail = { mode: 'starting', sharedLocks: false, reachable: [], quiet: false, quietRemainingMs: 0, recovering: false }
+  /** Sent in every handshake: an equal incarnation with another boot id is refused. */
+  readonly bootId: string
   private readonly readyWaiters: Array<() => void> = []
   private state: 'new' | 'starting' | 'running' | 'draining' | 'stopping' | 'stopped' = 'new'
   private readonly releaseAckWaitMs: number
@@ -221,9 +254,15 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     this.instrument = init.instrument ?? {}
     this.resolveCancelled = init.unsafe?.includes('resolveCancelled') === true
     this.observer = init.observer
+    if (init.bootId !== undefined && (typeof init.bootId !== 'string' || init.bootId.length === 0 || init.bootId.length > BOOT_ID_LENGTH_MAX)) {
+      throw new InvalidOptionsError('bootId', `a string of 1..${BOOT_ID_LENGTH_MAX} characters`, init.bootId)
+    }
+    this.bootId = init.bootId ?? randomBootId()
     this.driver = new CoreDriver({
       config: this.config,
       store: init.store,
+      ...(init.newMember === true ? { newMember: true } : {}),
+      onRecovered: () => { this.transport.renew?.() },
       ...(init.clock !== undefined ? { clock: init.clock } : {}),
       ...(init.timers !== undefined ? { timers: init.timers } : {}),
       send: (to, frame) => { this.transport.send(to, frame) },
@@ -235,9 +274,21 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     this.timers = this.driver.timers
     this.transport = init.transport({
       bounds: { keyLengthMax: this.config.limits.keyLengthMax, ttlMsMax: this.config.ttlMsMax },
-      localHandshake: () => ({ configHash: this.configHash, incarnation: this.driver.getIncarnation(), clock: this.driver.lamport(), quietRemainingMs: Math.ceil(this.driver.quietRemainingMs()) }),
+      localHandshake: () => ({
+        configHash: this.configHash,
+        incarnation: this.driver.getIncarnation(),
+        clock: this.driver.lamport(),
+        quietRemainingMs: Math.ceil(this.driver.quietRemainingMs()),
+        bootId: this.bootId,
+        recovering: this.driver.recovering
+      }),
       onFrame: (from, frame, ageMs) => { this.driver.feed({ type: 'frame', from, frame, ...(ageMs !== undefined ? { ageMs } : {}) }) },
-      onHandshake: (peer, hs) => { this.driver.feed({ type: 'handshake', peer, incarnation: hs.incarnation, clock: hs.clock, quietRemainingMs: hs.quietRemainingMs }) }
+      onHandshake: (peer, hs) => {
+        // A recovering peer has no incarnation yet: its figures mean nothing to
+        // the detector (its RECOVER frames are answered all the same).
+        if (hs.recovering === true) return
+        this.driver.feed({ type: 'handshake', peer, incarnation: hs.incarnation, clock: hs.clock, quietRemainingMs: hs.quietRemainingMs })
+      }
     })
   }
 
@@ -255,11 +306,12 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
   /**
    * Resolves once the node has its first mode (one detection period after
    * start). The detail says whether the node is still `quiet` (a restart
-   * without a clean exit: it grants no vote for `quietRemainingMs`);
-   * `waitQuiet: true` resolves only after that quiet period too.
+   * without a clean exit: it grants no vote for `quietRemainingMs`) or
+   * `recovering` (its fence store was lost; `reason` says what it waits
+   * for); `waitQuiet: true` resolves only after both are over.
    */
   async ready (options: { signal?: AbortSignal, waitQuiet?: boolean } = {}): Promise<ModeEventDetail> {
-    const done = (): boolean => this.currentMode.mode !== 'starting' && (options.waitQuiet !== true || !this.currentMode.quiet)
+    const done = (): boolean => this.currentMode.mode !== 'starting' && (options.waitQuiet !== true || (!this.currentMode.quiet && !this.currentMode.recovering))
     // Each turn waits for one mode event (a quiet period ends after at most a few of them).
     for (let waits = 0; !done() && waits < READY_WAITS_MAX; waits++) {
       await new Promise<void>((resolve, reject) => {
@@ -551,10 +603,22 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
     this.observer?.coreEvent?.(e)
     if (e.type === 'mode') {
       const quietRemainingMs = this.quietRemainingMs
-      this.currentMode = { mode: e.mode, sharedLocks: e.sharedLocks, reachable: e.reachable, quiet: quietRemainingMs > 0, quietRemainingMs }
+      this.currentMode = {
+        mode: e.mode,
+        sharedLocks: e.sharedLocks,
+        reachable: e.reachable,
+        quiet: quietRemainingMs > 0,
+        quietRemainingMs,
+        recovering: this.driver.recovering,
+        ...(e.reason !== undefined ? { reason: e.reason } : {})
+      }
       if (quietRemainingMs > 0) this.watchQuietEnd()
       for (const w of this.readyWaiters.splice(0)) w()
       this.safeDispatchEvent('mode', { detail: this.currentMode })
+    } else if (e.type === 'recovered') {
+      // The recovered core's first mode event follows one suspicion period later.
+      const { reason: _reason, ...rest } = this.currentMode
+      this.currentMode = { ...rest, recovering: false }
     } else if (e.type === 'drained') {
       this.drainedWaiter?.()
     } else if (e.type === 'contended') {
@@ -598,6 +662,8 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
       reachable: core === null ? [] : [this.config.self, ...core.peers.filter(p => p.reachable).map(p => p.peer)].sort(),
       quorum: core?.quorum ?? null,
       incarnation: this.driver.getIncarnation(),
+      recovering: this.driver.recovering,
+      recovery: this.driver.recoveryStatus(),
       locks: [...this.locks.values()].map(l => ({ key: l.key, mode: l.mode, token: l.token.toString(), remainingMs: Math.round(l.remainingMs()) })),
       core,
       transport,
@@ -679,7 +745,12 @@ export interface MeshStatus {
   reachable: NodeId[]
   /** Quorum system figures for this roster (sizes, worst-case crashes survived). */
   quorum: QuorumFigures | null
+  /** 0 while recovering a lost store (no incarnation yet). */
   incarnation: number
+  /** The fence store was lost and the node is recovering: it grants nothing (see `recovery.reason`). */
+  recovering: boolean
+  /** Disk-loss recovery: phase, why the node is not voting yet, who answered (null when this start did not need it). */
+  recovery: ReturnType<CoreDriver['recoveryStatus']>
   locks: Array<{ key: string, mode: LockMode, token: string, remainingMs: number }>
   core: ReturnType<CoreDriver['status']>
   /** The transport's counters (null when it keeps none). */

@@ -24,7 +24,7 @@ const key = 'k0'
 function line (m: InFlight): string {
   const b = m.frame.b
   const head = `${b.t} ${m.from}>${m.to}`
-  if (b.t === 'PING' || b.t === 'PONG') return head
+  if (b.t === 'PING' || b.t === 'PONG' || b.t === 'RECOVER' || b.t === 'CEILING') return head
   const id = `${b.id.peer}.${b.id.seq}`
   switch (b.t) {
     case 'GRANT': return `${head} ${id} g${b.grantNo.inc}.${b.grantNo.n} fence=${b.fence}`

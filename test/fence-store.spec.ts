@@ -44,6 +44,14 @@ describe('fence stores', function () {
       expect(await readdir(dir)).to.deep.equal([])
     })
 
+    it('exists() says whether the file is there (a missing store means disk loss unless a new member)', async function () {
+      const store = new FileFenceStore(join(dir, 'fence.json'))
+      expect(await store.exists()).to.equal(false)
+      await store.save({ incarnation: 0, ceiling: 0n, cleanExit: true })
+      expect(await store.exists()).to.equal(true)
+      expect(await new FileFenceStore(join(dir, 'fence.json')).exists()).to.equal(true)
+    })
+
     it('round trip, also through a new instance (a restart)', async function () {
       const path = join(dir, 'fence.json')
       const state: StoredState = { incarnation: 7, ceiling: 4096n, cleanExit: true }
@@ -190,6 +198,14 @@ describe('fence stores', function () {
   })
 
   describe('MemoryFenceStore (tests only)', function () {
+    it('a new one exists (a new member); MemoryFenceStore.lost() does not until its first save', async function () {
+      expect(await new MemoryFenceStore().exists()).to.equal(true)
+      const lost = MemoryFenceStore.lost()
+      expect(await lost.exists()).to.equal(false)
+      await lost.save({ incarnation: 3, ceiling: 10n, cleanExit: false })
+      expect(await lost.exists()).to.equal(true)
+    })
+
     it('behaves like the file store: fresh, round trip, copies, no regression, bump', async function () {
       const store: FenceStore & { bumpIncarnation: () => Promise<number> } = new MemoryFenceStore()
       expect(await store.load()).to.deep.equal(freshState())

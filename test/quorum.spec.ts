@@ -457,3 +457,75 @@ describe('quorum systems', function () {
     })
   })
 })
+
+describe('coversRecovery (disk-loss recovery: S meets Q∖{self} for every read and write quorum Q ∋ self)', function () {
+  /** Brute force from the model: every quorum mask containing `self`, checked against S. */
+  function oracle (system: System, n: number, self: number, s: number, writeOnly: boolean): boolean {
+    const mdl = model(system, n)
+    const selfBit = 1 << self
+    for (let q = 0; q < 1 << n; q++) {
+      if ((q & selfBit) === 0) continue
+      const counts = mdl.isWrite(q) || (!writeOnly && mdl.isRead(q))
+      if (counts && (q & ~selfBit & s) === 0) return false
+    }
+    return true
+  }
+
+  function check (system: System, n: number, self: number, s: number, writeOnly: boolean): string | null {
+    const q = createQuorumSystem(system, roster(n))
+    const set = new MaskSet(q.roster)
+    set.mask = s
+    const got = q.coversRecovery(q.roster[self]!, set, writeOnly)
+    const want = oracle(system, n, self, s & ~(1 << self), writeOnly)
+    return got === want ? null : `${system} N=${n} self=${q.roster[self]!} S=${JSON.stringify(maskToIds(q.roster, s))} writeOnly=${String(writeOnly)}: got ${String(got)}, oracle ${String(want)}`
+  }
+
+  for (const system of SYSTEMS) {
+    it(`${system}: equals the brute-force oracle for every S and every self, N = 1…9`, function () {
+      this.timeout(60_000)
+      for (let n = 1; n <= 9; n++) {
+        for (let self = 0; self < n; self++) {
+          for (let s = 0; s < 1 << n; s++) {
+            for (const writeOnly of [false, true]) {
+              const bad = check(system, n, self, s, writeOnly)
+              expect(bad).to.equal(null)
+            }
+          }
+        }
+      }
+    })
+  }
+
+  it('grid and majority: seeded random S equal the oracle, N = 10, 12, 16', function () {
+    this.timeout(60_000)
+    const rand = mulberry32(SEED)
+    for (const system of ['grid', 'majority'] as const) {
+      for (const n of [10, 12, 16]) {
+        for (let k = 0; k < 40; k++) {
+          const self = Math.floor(rand() * n)
+          const p = rand()
+          let s = 0
+          for (let i = 0; i < n; i++) if (rand() < p) s |= 1 << i
+          for (const writeOnly of [false, true]) expect(check(system, n, self, s, writeOnly), replay).to.equal(null)
+        }
+      }
+    }
+  })
+
+  it('grid 9: one peer per column covers every write quorum but not every read quorum (why reads count)', function () {
+    const q = createQuorumSystem('grid', roster(9))
+    // Columns: {n00,n03,n06} {n01,n04,n07} {n02,n05,n08}; self = n00.
+    const s = new Set(['n03', 'n04', 'n05'])
+    expect(q.coversRecovery('n00', s, true)).to.equal(true)
+    // The read quorum {n00, n01, n02} meets S nowhere but in n00's absence.
+    expect(q.coversRecovery('n00', s)).to.equal(false)
+    expect(q.coversRecovery('n00', new Set(['n01', 'n04', 'n07']))).to.equal(true)
+  })
+
+  it('a lone node can never recover; all: any one peer suffices', function () {
+    expect(createQuorumSystem('majority', roster(1)).coversRecovery('n00', new Set())).to.equal(false)
+    const all = createQuorumSystem('all', roster(5))
+    expect(all.coversRecovery('n00', new Set(['n03']))).to.equal(true)
+    expect(all.coversRecovery('n00', new Set(['n00']))).to.equal(false)
+  })
+})

@@ -33,7 +33,7 @@ function line (m: InFlight): string {
   const b = m.frame.b
   const head = `${b.t} ${m.from}>${m.to}`
   switch (b.t) {
-    case 'PING': case 'PONG': return head
+    case 'PING': case 'PONG': case 'RECOVER': case 'CEILING': return head
     case 'REQUEST': return `${head} ${b.key} ${fid(b.id)} ${b.mode}`
     case 'GRANT': return `${head} ${b.key} ${fid(b.id)} g${b.grantNo.inc}.${b.grantNo.n} fence=${b.fence}`
     case 'FAILED': return `${head} ${b.key} ${fid(b.id)} ${b.reason}`

@@ -31,7 +31,7 @@ const IDS3 = ['n0', 'n1', 'n2']
 /** One line per frame, for transcripts in failure messages. */
 function fmt (m: InFlight): string {
   const b = m.frame.b
-  if (b.t === 'PING' || b.t === 'PONG') return `${m.from}->${m.to} ${b.t}`
+  if (b.t === 'PING' || b.t === 'PONG' || b.t === 'RECOVER' || b.t === 'CEILING') return `${m.from}->${m.to} ${b.t}`
   const id = `${b.id.peer}:${b.id.inc}.${b.id.seq}`
   const extra: string[] = []
   if ('grantNo' in b && b.grantNo !== undefined) extra.push(`g${b.grantNo.inc}.${b.grantNo.n}`)

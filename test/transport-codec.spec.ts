@@ -57,7 +57,7 @@ class Gen {
   grantNo (): GrantNo { return { inc: this.uint(), n: this.uint() } }
 }
 
-const TYPES: FrameType[] = ['REQUEST', 'QUEUED', 'GRANT', 'FAILED', 'INQUIRE', 'YIELD', 'CONTENDED', 'COMMIT', 'COMMITTED', 'REFUSED', 'EXTEND', 'EXTENDED', 'RELEASE', 'RELEASED', 'PING', 'PONG']
+const TYPES: FrameType[] = ['REQUEST', 'QUEUED', 'GRANT', 'FAILED', 'INQUIRE', 'YIELD', 'CONTENDED', 'COMMIT', 'COMMITTED', 'REFUSED', 'EXTEND', 'EXTENDED', 'RELEASE', 'RELEASED', 'PING', 'PONG', 'RECOVER', 'CEILING']
 
 function body (g: Gen, t: FrameType): FrameBody {
   const key = g.key()
@@ -78,6 +78,8 @@ function body (g: Gen, t: FrameType): FrameBody {
     case 'REFUSED': return { t, key, id: g.id(), phase: g.pick(['commit', 'extend'] as const), attempt: g.uint(u32), reason: g.pick<RefusedReason>(['no-grant', 'fence', 'expired', 'invalid', 'stopped']) }
     case 'EXTEND': return { t, key, id: g.id(), grantNo: g.grantNo(), attempt: g.uint(u32), ttlMs: Math.max(1, g.uint(2 ** 31 - 1)) }
     case 'PING': case 'PONG': return { t }
+    case 'RECOVER': return { t, round: g.uint(u32) }
+    case 'CEILING': return { t, round: g.uint(u32), ceiling: g.u63(), seenIncarnation: g.uint(), recovering: g.bool() }
   }
 }
 
@@ -160,6 +162,27 @@ describe('transport codec', () => {
     expectMalformed(() => decodeHandshake(new Uint8Array([0xff, 0xff, 0xff])))
     expectMalformed(() => decodeHandshake(new Uint8Array(0)), /configHash/)
     expectMalformed(() => decodeHandshake(pb.Handshake.encode({ configHash: 'h', incarnation: 1, clock: 1n << 63n, quietRemainingMs: 0, version: 1 })), /clock/)
+  })
+
+  it('handshake boot id and recovering flag: an equal incarnation with another boot id is refused; a recovering peer (incarnation 0) is served', () => {
+    const local = localHandshakeInfo({ configHash: 'h', incarnation: 1, clock: 1n, quietRemainingMs: 0, bootId: 'mine' })
+    const peer = localHandshakeInfo({ configHash: 'h', incarnation: 5, clock: 1n, quietRemainingMs: 0, bootId: 'aaaa' })
+    expect(decodeHandshake(encodeHandshake(peer))).to.deep.equal(peer)
+    // The same process again (a reconnect): served.
+    expect(judgeHandshake(local, peer, 5, 'aaaa')).to.deep.equal({ ok: true })
+    // Another process with the same incarnation (a store restored from an old backup): refused, with the reason.
+    const twin = { ...peer, bootId: 'bbbb' }
+    const refused = judgeHandshake(local, twin, 5, 'aaaa')
+    expect(refused).to.include({ ok: false, reason: 'boot-id' })
+    expect((refused as { detail: string }).detail).to.match(/incarnation 5 again with another boot id/)
+    // A newer incarnation with any boot id: served. Peers that send no boot id are judged as before.
+    expect(judgeHandshake(local, { ...twin, incarnation: 6 }, 5, 'aaaa')).to.deep.equal({ ok: true })
+    expect(judgeHandshake(local, { ...peer, bootId: '' }, 5, '')).to.deep.equal({ ok: true })
+    // Recovering: incarnation 0 whatever we saw, and nothing else.
+    const recovering = localHandshakeInfo({ configHash: 'h', incarnation: 0, clock: 1n, quietRemainingMs: 0, bootId: 'cccc', recovering: true })
+    expect(judgeHandshake(local, decodeHandshake(encodeHandshake(recovering)), 5, 'aaaa')).to.deep.equal({ ok: true })
+    expectMalformed(() => encodeHandshake({ ...recovering, incarnation: 3 }), /recovering handshake has incarnation 0/)
+    expectMalformed(() => encodeHandshake({ ...peer, bootId: 'x'.repeat(65) }), /bootId/)
   })
 
   describe('malformed input throws MalformedFrameError, never anything else', () => {

@@ -134,6 +134,25 @@ describe('transport: real libp2p nodes on loopback', function () {
     expect(twin.transport.peersUp()).to.deep.equal([])
   })
 
+  it('boot ids: the same incarnation from another process is refused (boot-id, counted); a recovering twin (incarnation 0) is served', async () => {
+    const specs = await sortedSpecs(2)
+    cluster = new TransportCluster(specs)
+    const b1 = await cluster.start(specs[0]!, { incarnation: 3, bootId: 'first-process' })
+    const a = await cluster.start(specs[1]!, { incarnation: 1, bootId: 'a' })
+    await cluster.meshed([a, b1])
+    await cluster.stop(b1)
+    await cluster.waitFor('a notices b is down', () => a.downs.includes(b1.id))
+    // A second process reusing incarnation 3 (a store restored from an old backup): refused with the reason, counted.
+    const reuse = await cluster.start(specs[0]!, { incarnation: 3, bootId: 'second-process' })
+    await cluster.waitFor('boot-id refusal', () => a.transport.stats().refusals['boot-id'] >= 1)
+    expect(a.transport.peersUp()).to.deep.equal([])
+    await cluster.stop(reuse)
+    // A recovering process (lost store, incarnation 0) is served although a saw incarnation 3.
+    const recovering = await cluster.start(specs[0]!, { incarnation: 0, bootId: 'third-process', recovering: true })
+    await cluster.waitFor('recovering peer served', () => a.transport.incarnationOf(recovering.id) === 0)
+    expect(a.handshakes.at(-1)?.hs).to.deep.include({ incarnation: 0, recovering: true })
+  })
+
   it('a gater partition (block + hang up) takes the stream down; heal re-establishes it', async () => {
     cluster = new TransportCluster(await sortedSpecs(3))
     const [a, b, c] = [await cluster.start(cluster.specs[0]!), await cluster.start(cluster.specs[1]!), await cluster.start(cluster.specs[2]!)] as [TestNode, TestNode, TestNode]

@@ -13,6 +13,7 @@ export type ViolationKind =
   | 'fairness'
   | 'fault-free-restart'
   | 'id-reuse'
+  | 'fence-regression'
   | 'core-exception'
   | 'result-order'
   | 'runaway'
@@ -42,6 +43,7 @@ export const VIOLATION_MEANING: Record<ViolationKind, string> = {
   fairness: 'a conflicting attempt was granted before an older one that had reached every common voter first (simulator)',
   'fault-free-restart': 'a run with no fault saw an attempt restart or a suspicion drop after every node reached its first mode (simulator)',
   'id-reuse': 'a requester sent REQUEST for an attempt id it had already RELEASEd at that voter (simulator)',
+  'fence-regression': 'a node that recovered a lost store took a fence ceiling not above the token of a lock granted earlier through a quorum it was in (simulator)',
   'core-exception': 'the lock core threw (simulator)',
   'result-order': "the core handed a handle's `granted` to the driver after that handle's `lost`, `released` or `failed` (simulator, at the Ready tap)",
   runaway: 'a seed exceeded its event budget (simulator)'

@@ -181,6 +181,8 @@ mesh = await createLockMesh({
   listen: [cfg.listen],
   bootstrap: cfg.bootstrap,
   dataDir: cfg.dataDir,
+  // The first spawn is a brand-new member (fresh data dir); later ones find their store.
+  newMember: cfg.incarnation === 1,
   quorum: cfg.quorum,
   ttlMsMax: cfg.ttlMsMax,
   defaultTtlMs: cfg.workload.ttlMs,

@@ -57,6 +57,9 @@ function body (kind: FrameType, i: number): FrameBody {
     case 'FAILED': return { t: kind, key: 'hot', id: theirs, reason: 'priority', supersedes: g }
     case 'REFUSED': return { t: kind, key: 'hot', id: theirs, phase: 'commit', attempt: 1, reason: 'fence' }
     case 'QUEUED': case 'CONTENDED': case 'RELEASED': return { t: kind, key: 'hot', id: theirs }
+    // Recovery queries: each one costs the victim an answer (bounded by its send queue).
+    case 'RECOVER': return { t: kind, round: i }
+    case 'CEILING': return { t: kind, round: i, ceiling: 1n << 62n, seenIncarnation: 2 ** 40, recovering: false }
   }
 }
 

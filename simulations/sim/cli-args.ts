@@ -19,7 +19,8 @@ export const SAFETY_RULES: readonly SafetyRule[] = [
   'quorumIntersection', 'quietPeriod', 'fencePersistence', 'driftFormula', 'validityFromFirstTransmission',
   'extendMaxRule', 'repeatedCommitMaxRule', 'suspicionKeepsCommitted', 'sharedRaisesFence', 'failedOnOvertake',
   'noPartialRepick', 'freshSeqPerAttempt', 'cleanExitMarker', 'wallClockCheck', 'fenceCheck',
-  'commitNeedsLiveGrant', 'neverYieldAfterCommit', 'lostOvertakesGranted', 'downgradeOvertakesUpgrade'
+  'commitNeedsLiveGrant', 'neverYieldAfterCommit', 'lostOvertakesGranted', 'downgradeOvertakesUpgrade',
+  'recoveryAfterQuiet', 'recoveryCoversReads', 'recoveredIncarnation'
 ]
 
 /** LockMesh's own test-only mutations, also taken by `--unsafe`. */

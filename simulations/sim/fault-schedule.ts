@@ -24,9 +24,12 @@ const BASE_KINDS = [
  *   gate's result-order rule, issue 9 item 5);
  * - `mode-flap`: one node's disk hangs while its links go down, up and down
  *   again, so a mode upgrade and a later downgrade both wait behind the same
- *   fence-store write (the persist gate's mode-order rule, issue 9 item 5).
+ *   fence-store write (the persist gate's mode-order rule, issue 9 item 5);
+ * - `wiped-restart`: a node crashes and restarts with its store wiped (an SD
+ *   card replaced): it recovers from its peers (issue 12, disk loss). Planned
+ *   and aimed from its own streams too.
  */
-const LATER_KINDS = ['disk-hang', 'mode-flap'] as const
+const LATER_KINDS = ['disk-hang', 'mode-flap', 'wiped-restart'] as const
 
 export const FAULT_KINDS = [...BASE_KINDS, ...LATER_KINDS] as const
 export type FaultKind = typeof FAULT_KINDS[number]
@@ -118,18 +121,22 @@ const DURATIONS: Record<TimedFaultKind, [number, number]> = {
   suspend: [300, 4000],
   drift: [500, 5000],
   // Longer than a lease (1–2 s): a held grant's lease ends inside the hang.
-  'disk-hang': [2000, 4000]
+  'disk-hang': [2000, 4000],
+  // Down, then back with an empty disk (an SD card replaced): it recovers from its peers.
+  'wiped-restart': [20, 2500]
 }
 
 /** Timed faults for the safety phase [from, until). Every list is bounded. */
 export function planFaults (rng: Rng, profile: FaultProfile, from: number, until: number): FaultAction[] {
-  const r = rng.fork('plan')
+  const base = rng.fork('plan')
   const actions: FaultAction[] = []
   const ACTIONS_PER_KIND_MAX = 64
   for (const kind of FAULT_KINDS) {
     // Network rates are per seed; a mode flap is planned by planModeFlap.
     if (kind === 'loss' || kind === 'duplicate' || kind === 'reorder' || kind === 'mode-flap') continue
     if (!profile.enabled.has(kind)) continue
+    // wiped-restart (added after disk-hang) plans from its own stream: the others' plans stay as they were.
+    const r = kind === 'wiped-restart' ? rng.fork('plan-wiped-restart') : base
     let t = from + r.exp(profile.meanGapMs / 2)
     for (let i = 0; i < ACTIONS_PER_KIND_MAX && t < until; i++) {
       const [lo, hi] = DURATIONS[kind]

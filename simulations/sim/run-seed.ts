@@ -273,7 +273,7 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
   if (swarm) {
     network.setRates(profile.rates)
     sim.recordTruth()
-    const injector = new FaultInjector(sim, profile, rng.fork('inject'))
+    const injector = new FaultInjector(sim, profile, rng.fork('inject'), meta.quorum)
     for (const action of planFaults(rng, profile, 300, healAt - 200)) sim.at(action.t, () => injector.inject(action))
     if (profile.enabled.has('mode-flap')) {
       // After every node's first mode: the flap's first downgrade is a downgrade.
@@ -302,6 +302,7 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
   if (sim.aborted !== null) violations.push(violation(sim.aborted.kind, msToNs(sim.t), sim.aborted.details))
   else if (swarm) violations.push(...runCheckers(observer.history(), { maxPerKind: VIOLATIONS_PER_KIND_MAX }).violations)
   for (const details of sim.resultOrder) violations.push(violation('result-order', 0, details))
+  for (const f of sim.findings.slice(0, VIOLATIONS_PER_KIND_MAX)) violations.push(violation(f.kind, msToNs(f.t), f.details))
   trace.add(`end at ${fmtTime(sim.t)}: ${violations.length} violations`)
 
   const stats: SeedStats = {
@@ -336,9 +337,49 @@ class FaultInjector {
 
   /** Draws each clean stop's drain bound (its own stream: the other draws stay as they were). */
   private readonly drainRng: Rng
+  /** Draws where a wiped node restarts into (its own stream). */
+  private readonly wipeRng: Rng
 
-  constructor (private readonly sim: Simulation, private readonly profile: FaultProfile, private readonly r: Rng) {
+  constructor (private readonly sim: Simulation, private readonly profile: FaultProfile, private readonly r: Rng, private readonly quorum: 'grid' | 'majority' | 'all') {
     this.drainRng = r.fork('drain')
+    this.wipeRng = r.fork('wipe')
+  }
+
+  /**
+   * Half the time a wiped node restarts into a partition that lasts past its
+   * quiet period: on its side its own grid column and one node of every other
+   * column (majority / all: a random minority), so the peers that can answer
+   * meet every write quorum but not every read quorum — the case the
+   * `recoveryCoversReads` mutation gets wrong. With the rule on it waits for
+   * the heal (its reason says who answered).
+   */
+  private wipedRestartCut (node: number, line: (what: string) => void): void {
+    const sim = this.sim
+    const r = this.wipeRng
+    if (!r.chance(0.5)) return
+    const ids = sim.nodes.map(x => x.id)
+    const sorted = [...ids].sort()
+    let side: number[]
+    if (this.quorum === 'grid') {
+      const c = Math.max(1, Math.floor(Math.sqrt(ids.length)))
+      const col = (i: number): number => sorted.indexOf(ids[i]!) % c
+      side = [node]
+      for (let k = 0; k < c; k++) {
+        const members = ids.map((_, i) => i).filter(i => col(i) === k && i !== node)
+        if (k === col(node)) side.push(...members)
+        else if (members.length > 0) side.push(r.pick(members))
+      }
+    } else {
+      const others = r.shuffle(ids.map((_, i) => i).filter(i => i !== node))
+      side = [node, ...others.slice(0, Math.max(0, Math.floor(ids.length / 2) - 1))]
+    }
+    const quietMs = TTL_MS_MAX * (1 + this.profile.rho) / (1 - this.profile.rho)
+    const forMs = quietMs + r.range(200, 2500)
+    const cut = sim.network.partition(side)
+    line(`restarts into [${side.map(x => `n${x}`).join(' ')}] for ${forMs.toFixed(1)} ms`)
+    this.cuts.push(cut)
+    sim.recordTruth()
+    sim.at(sim.t + forMs, () => { sim.network.restore(cut); sim.recordTruth() })
   }
 
   /**
@@ -351,13 +392,13 @@ class FaultInjector {
   }
 
   /** A running node, preferably one holding a lock or a vote. */
-  private target (): { node: number, hit: boolean } | null {
+  private target (r: Rng = this.r): { node: number, hit: boolean } | null {
     const sim = this.sim
     const normal = sim.nodes.filter(x => x.running && !x.stopping).map(x => x.index)
     if (normal.length === 0) return null
     const { holders, voters } = sim.involved()
     const aimed = normal.filter(x => holders.has(x) || voters.has(x))
-    const node = aimed.length > 0 && this.r.chance(0.6) ? this.r.pick(aimed) : this.r.pick(normal)
+    const node = aimed.length > 0 && r.chance(0.6) ? r.pick(aimed) : r.pick(normal)
     return { node, hit: holders.has(node) || voters.has(node) }
   }
 
@@ -366,8 +407,13 @@ class FaultInjector {
     const end = sim.t + a.durationMs
     const line = (what: string): void => sim.trace.add(`${fmtTime(sim.t)} ## ${a.kind} ${what} for ${a.durationMs.toFixed(1)} ms`)
     switch (a.kind) {
-      case 'crash-restart': case 'clean-restart': case 'pause': case 'suspend': {
-        const t = this.target()
+      case 'crash-restart': case 'clean-restart': case 'pause': case 'suspend': case 'wiped-restart': {
+        // One lost disk at a time: while a node recovers, the others must still
+        // hold every fence (more lost disks than a quorum tolerates is data loss,
+        // and recovery rightly never ends).
+        if (a.kind === 'wiped-restart' && sim.nodes.some(x => x.wiped || x.recovering)) return
+        // The wiped-restart fault (added later) aims with its own stream: the other faults' draws stay as they were.
+        const t = this.target(a.kind === 'wiped-restart' ? this.wipeRng : this.r)
         if (t === null) return
         sim.countFault(a.kind, t.hit)
         line(`n${t.node}`)
@@ -375,6 +421,14 @@ class FaultInjector {
         if (a.kind === 'crash-restart') {
           sim.crashNode(t.node, 'crash')
           sim.at(end, () => { if (!node.up) sim.startNode(t.node) })
+        } else if (a.kind === 'wiped-restart') {
+          sim.crashNode(t.node, 'crash')
+          sim.wipeDisk(t.node)
+          sim.at(end, () => {
+            if (node.up) return
+            sim.startNode(t.node)
+            this.wipedRestartCut(t.node, what => sim.trace.add(`${fmtTime(sim.t)} ## wiped-restart n${t.node} ${what}`))
+          })
         } else if (a.kind === 'clean-restart') {
           sim.cleanStop(t.node, () => sim.at(sim.t + a.durationMs, () => { if (!node.up) sim.startNode(t.node) }), this.drainMs())
         } else if (a.kind === 'pause') {

@@ -32,6 +32,10 @@ export class SimNode {
   readonly timers = new Map<number, { monoDue: number, fn: () => void, gen: number }>()
   /** Durable state: what the fence store file holds. */
   disk: StoredState = { incarnation: 0, ceiling: 0n, cleanExit: false }
+  /** The disk was wiped (the `wiped-restart` fault): the store is missing until the first write lands. */
+  wiped = false
+  /** The running node recovers a wiped store (grants nothing; the truth counts it as down). */
+  recovering = false
   diskBusyUntil = 0
   /** A hung fence-store write is pending until then (true ms). */
   diskStalledUntil = 0

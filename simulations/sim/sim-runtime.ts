@@ -26,6 +26,8 @@ export interface SimWorld {
   /** Write `state` to the node's disk; `done` runs in its process once durable (never, if it dies first). */
   diskWrite: (n: SimNode, inc: number, state: StoredState, done: () => void) => void
   join: (n: SimNode, inc: number, hooks: MeshTransportHooks) => void
+  /** The node's incarnation changed (recovery finished): it handshakes with everyone again. */
+  rejoin: (n: SimNode, inc: number) => void
   leave: (n: SimNode, inc: number) => void
   send: (n: SimNode, inc: number, to: NodeId, frame: Frame) => void
 }
@@ -50,6 +52,8 @@ export function simTimers (world: SimWorld, n: SimNode, inc: number): Timers {
 export function simStore (world: SimWorld, n: SimNode, inc: number): FenceStore {
   return {
     load: async () => ({ ...n.disk }),
+    // A wiped disk is a missing store until the first write lands (the first start is a new member's: `lockmesh init`).
+    exists: async () => !n.wiped,
     save: async (state) => { await new Promise<void>(resolve => { world.diskWrite(n, inc, state, resolve) }) }
   }
 }
@@ -58,6 +62,7 @@ export function simTransport (world: SimWorld, n: SimNode, inc: number): MeshTra
   return hooks => ({
     start: async () => { world.join(n, inc, hooks) },
     stop: async () => { world.leave(n, inc) },
+    renew: () => { world.rejoin(n, inc) },
     send: (to, frame) => { world.send(n, inc, to, frame) }
   } satisfies MeshTransport)
 }

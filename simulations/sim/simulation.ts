@@ -106,6 +106,10 @@ export class Simulation implements SimWorld {
   /** The app's handle of each lock it was handed (`node:process:meshHandle`): an extension moves that lock's validity at once. */
   readonly appHandles = new Map<string, number>()
   private readonly commitVoters = new Map<string, Set<number>>()
+  /** Every lock granted so far (id, token): a recovered ceiling must be above those its voter committed. */
+  private readonly grantedTokens: Array<{ id: string, key: string, token: bigint, t: number }> = []
+  /** Ground-truth findings of the simulation itself (the checkers read the history). */
+  readonly findings: Array<{ kind: 'fence-regression', t: number, details: string }> = []
   private readonly requestVoters = new Map<string, Set<number>>()
   private readonly votesHeld = new Map<string, { requester: number, voters: Set<number> }>()
 
@@ -288,6 +292,7 @@ export class Simulation implements SimWorld {
     if (!this.live(n, e.inc)) return // the process died first: the write is lost
     n.persistsInFlight--
     n.disk = e.state
+    n.wiped = false
     this.dirty = true
     this.deliver(n, e.done)
   }
@@ -303,6 +308,11 @@ export class Simulation implements SimWorld {
       this.sendHandshake(n.index, p.index)
       this.sendHandshake(p.index, n.index)
     }
+  }
+
+  rejoin (n: SimNode, inc: number): void {
+    if (!this.live(n, inc) || n.hooks === null) return
+    for (const p of this.nodes) if (p !== n && p.hooks !== null) this.sendHandshake(n.index, p.index)
   }
 
   leave (n: SimNode, inc: number): void {
@@ -353,11 +363,11 @@ export class Simulation implements SimWorld {
   private sendHandshake (from: number, to: number): void {
     const hooks = this.nodes[from]!.hooks
     if (hooks === null) return
-    const { incarnation, clock, quietRemainingMs } = hooks.localHandshake()
+    const { incarnation, clock, quietRemainingMs, bootId, recovering } = hooks.localHandshake()
     // The handshake opens a reliable stream: never lost to random loss, but a
     // cut drops it (the transport sends it again when it reconnects).
     if (this.network.blocked(from, to) || this.network.blocked(to, from)) return
-    this.queue.push(this.t + this.network.delay(from, to), { k: 'hs', from, to, hs: { incarnation, clock, quietRemainingMs } })
+    this.queue.push(this.t + this.network.delay(from, to), { k: 'hs', from, to, hs: { incarnation, clock, quietRemainingMs, ...(bootId !== undefined ? { bootId } : {}), ...(recovering !== undefined ? { recovering } : {}) } })
   }
 
   private onHandshakeArrives (e: Extract<Ev, { k: 'hs' }>): void {
@@ -409,6 +419,7 @@ export class Simulation implements SimWorld {
         const id = idStr(r.id)
         this.grantIds.set(hk, id)
         this.holds.set(hk, { node: n.index, id })
+        this.grantedTokens.push({ id, key: r.key, token: r.token, t: this.t })
         break
       }
       case 'lost': case 'released': this.holds.delete(hk); this.endedHandles.add(hk); break
@@ -429,6 +440,12 @@ export class Simulation implements SimWorld {
     const o = this.observer
     switch (e.type) {
       case 'mode': o.mode(t, n.index, e.mode, e.sharedLocks); break
+      case 'recovered':
+        // From now on it votes: the truth counts it as up again.
+        n.recovering = false
+        this.recordTruth()
+        this.checkRecoveredCeiling(n, e.ceiling)
+        break
       case 'attempt-restart':
         this.stats.attemptRestarts++
         o.attemptRestart(t, n.index, e.key, e.why)
@@ -443,6 +460,20 @@ export class Simulation implements SimWorld {
       this.trace.add(`${fmtTime(t)} ${n.id} !! ${describeEvent(e)}`)
     } else {
       this.trace.note(`${fmtTime(t)} ${n.id} !! ${describeEvent(e)}`)
+    }
+  }
+
+  /**
+   * Disk-loss recovery's promise (docs/design.md): the new ceiling is above
+   * the token of every lock granted through a quorum the node was in — one
+   * finding per key at most.
+   */
+  private checkRecoveredCeiling (n: SimNode, ceiling: bigint): void {
+    const seen = new Set<string>()
+    for (const g of this.grantedTokens) {
+      if (g.token < ceiling || seen.has(g.key) || this.commitVoters.get(g.id)?.has(n.index) !== true) continue
+      seen.add(g.key)
+      this.findings.push({ kind: 'fence-regression', t: this.t, details: `${n.id} recovered with ceiling ${ceiling} at ${this.t.toFixed(3)} ms, but ${g.key} was granted with token ${g.token} at ${g.t.toFixed(3)} ms through a quorum it was in (${g.id})` })
     }
   }
 
@@ -483,9 +514,11 @@ export class Simulation implements SimWorld {
     n.timers.clear()
     n.persistsInFlight = 0
     n.hooks = null
+    n.recovering = n.wiped
     this.dirty = true
     const mesh = new LockMesh({
       ...this.meshOptions(i),
+      bootId: `${n.id}.${inc}`,
       store: simStore(this, n, inc),
       transport: simTransport(this, n, inc),
       clock: simClock(this, n),
@@ -511,11 +544,20 @@ export class Simulation implements SimWorld {
     this.recordTruth()
   }
 
+  /** The host's disk is wiped (the node must be down): its next start finds no fence store. */
+  wipeDisk (i: number): void {
+    const n = this.nodes[i]!
+    n.disk = { incarnation: 0, ceiling: 0n, cleanExit: false }
+    n.wiped = true
+    this.trace.add(`${fmtTime(this.t)} ${n.id} ** disk wiped`)
+  }
+
   crashNode (i: number, what: 'crash' | 'exit'): void {
     const n = this.nodes[i]!
     if (!n.up) return
     n.up = false
     n.started = false
+    n.recovering = false
     n.mesh = null
     n.hooks = null
     n.pending = []
@@ -598,7 +640,8 @@ export class Simulation implements SimWorld {
     for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (this.network.blocked(a, b)) blocked[a * n + b] = 1
     const r = this.network.rates
     const clean = r.lossP === 0 && r.dupP === 0 && r.reorderP === 0 && this.nodes.every(x => !x.up || x.diskStalledUntil <= this.t)
-    const running = this.nodes.map(x => x.running)
+    // A recovering node answers nothing but RECOVER: to the mode oracle it is down.
+    const running = this.nodes.map(x => x.running && !x.recovering)
     const last = this.observer.lastTruth
     if (last !== undefined) this.reconnect(last.blocked, blocked)
     this.observer.truth(this.t, running, blocked, clean)
@@ -651,7 +694,7 @@ export class Simulation implements SimWorld {
   private countFrameFault (kind: FaultKind, frame: Frame): void {
     const b = frame.b
     let hit = false
-    if (b.t !== 'PING' && b.t !== 'PONG') {
+    if (b.t !== 'PING' && b.t !== 'PONG' && b.t !== 'RECOVER' && b.t !== 'CEILING') {
       const id = idStr(b.id)
       for (const h of this.holds.values()) if (h.id === id) { hit = true; break }
       if (!hit) hit = (this.votesHeld.get(id)?.voters.size ?? 0) > 0
@@ -683,7 +726,7 @@ function describeResult (r: Result): string {
 
 function describeEvent (e: CoreEvent): string {
   switch (e.type) {
-    case 'mode': return `mode ${e.mode} shared=${String(e.sharedLocks)} reach=[${e.reachable.join(',')}]`
+    case 'mode': return `mode ${e.mode} shared=${String(e.sharedLocks)} reach=[${e.reachable.join(',')}]${e.reason !== undefined ? ` (${e.reason})` : ''}`
     case 'contended': return `contended h${e.handle} ${e.key}`
     case 'attempt-restart': return `attempt-restart h${e.handle} ${e.key}: ${e.why}`
     case 'suspicion-drop': return `suspicion-drop ${e.peer} ${e.key} grants=${e.grants} queued=${e.queued}`
@@ -691,5 +734,6 @@ function describeEvent (e: CoreEvent): string {
     case 'trust': return `trust ${e.peer}`
     case 'rejected-frame': return `rejected-frame from ${e.from}: ${e.why}`
     case 'drained': return 'drained'
+    case 'recovered': return `recovered incarnation=${e.incarnation} ceiling=${e.ceiling} from [${e.reporters.join(',')}]`
   }
 }

@@ -55,7 +55,8 @@ export class Trace {
     this.mix(Number(h.clock)); this.mix(h.inc); this.mix(h.fn); this.mix(h.ack); this.mix(h.ackInc)
     const b = f.b
     this.mixStr(b.t)
-    if (b.t !== 'PING' && b.t !== 'PONG') {
+    if (b.t === 'RECOVER') this.mix(b.round)
+    else if (b.t === 'CEILING') { this.mix(b.round); this.mix(Number(b.ceiling)); this.mix(b.seenIncarnation); this.mix(b.recovering ? 1 : 0) } else if (b.t !== 'PING' && b.t !== 'PONG') {
       this.mixStr(b.key)
       this.mixStr(b.id.peer); this.mix(b.id.inc); this.mix(b.id.seq)
       switch (b.t) {
@@ -111,5 +112,7 @@ export function describeBody (b: FrameBody): string {
     case 'EXTENDED': return `EXTENDED ${b.key} ${id(b.id)} a=${b.attempt}`
     case 'RELEASE': return `RELEASE ${b.key} ${id(b.id)}`
     case 'RELEASED': return `RELEASED ${b.key} ${id(b.id)}`
+    case 'RECOVER': return `RECOVER round=${b.round}`
+    case 'CEILING': return `CEILING round=${b.round} ceiling=${b.ceiling} seenInc=${b.seenIncarnation}${b.recovering ? ' recovering' : ''}`
   }
 }

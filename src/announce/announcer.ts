@@ -128,9 +128,8 @@ export class Announcer {
   current (): Announcement {
     const s = this.mesh.status()
     const quietRemainingMs = Math.max(0, Math.ceil(s.core?.quietRemainingMs ?? 0))
-    // draining / recovering come with the restarts work (issue 12) when status() reports them.
-    const flags = s as unknown as { draining?: boolean, recovering?: boolean }
-    const state: AnnouncedState = s.state === 'stopping' ? 'stopping' : flags.recovering === true ? 'recovering' : flags.draining === true ? 'draining' : quietRemainingMs > 0 ? 'quiet' : 'running'
+    // Recovering: its fence store was lost (incarnation 0, grants nothing until peers answered).
+    const state: AnnouncedState = s.state === 'stopping' ? 'stopping' : s.recovering ? 'recovering' : s.draining ? 'draining' : quietRemainingMs > 0 ? 'quiet' : 'running'
     return {
       v: 1,
       peer: s.self,

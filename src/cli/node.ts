@@ -84,7 +84,9 @@ export async function runNode (argv: string[]): Promise<number> {
     throw err
   }
   const log = (o: object): void => { process.stdout.write(JSON.stringify({ t: new Date().toISOString(), ...o }) + '\n') }
-  log({ event: 'started', peerId: mesh.config.self, listen: mesh.libp2p.getMultiaddrs().map(String), quorum: mesh.status().quorum, ...(server !== null ? { metrics: server.url } : {}) })
+  const st = mesh.status()
+  // A lost store: say at once that the node recovers (its first mode event came during start).
+  log({ event: 'started', peerId: mesh.config.self, listen: mesh.libp2p.getMultiaddrs().map(String), quorum: st.quorum, ...(server !== null ? { metrics: server.url } : {}), ...(st.recovering ? { recovering: true, reason: st.recovery?.reason } : {}) })
   mesh.addEventListener('mode', e => { log({ event: 'mode', ...e.detail }) })
   await new Promise<void>(done => {
     // A draining stop (at most the longest lease this node voted for); a second signal exits at once (default action).

@@ -7,7 +7,8 @@ import { CoreConfigError } from './config-error.js'
 import { createQuorumSystem } from './quorum.js'
 import type { CoreConfig, NodeId } from './types.js'
 
-export const PROTOCOL_VERSION = 1
+/** 2: disk-loss recovery (RECOVER / CEILING frames; boot id and recovering flag in the handshake). */
+export const PROTOCOL_VERSION = 2
 
 /** LAN defaults; tests and the simulator override the timings. */
 export function defaultCoreConfig (self: NodeId, roster: readonly NodeId[], overrides: Partial<CoreConfig> = {}): CoreConfig {

@@ -99,6 +99,13 @@ export class FailureDetector {
   private modeState: ModeState = { mode: 'starting', sharedLocks: false }
   private candidate: { state: ModeState, since: number } | null = null
   private firstModeAt = Infinity
+  /**
+   * This process was never read-write yet: its first upgrade to read-write
+   * applies at once (a node that came up before its peers were started need
+   * not wait the stable period once they are — docs/design.md, §3). Once per
+   * process: every later upgrade waits `stableMs`.
+   */
+  private neverReadWrite = true
   /** Set by evaluate() when some peer's trust flipped: the mode must be recomputed. */
   private trustChanged = false
   /**
@@ -271,11 +278,13 @@ export class FailureDetector {
     const target = classify(this.quorum, reachable)
     const diff = rank(target) - rank(current)
     if (diff === 0) { this.candidate = null; return null }
-    if (diff > 0 && current.mode !== 'starting') {
+    const firstReadWrite = this.neverReadWrite && target.mode === 'read-write'
+    if (diff > 0 && current.mode !== 'starting' && !firstReadWrite) {
       if (this.candidate === null || rank(this.candidate.state) !== rank(target)) this.candidate = { state: target, since: now }
       if (now - this.candidate.since < this.opts.stableMs) return null
     }
     this.modeState = target
+    if (target.mode === 'read-write') this.neverReadWrite = false
     this.candidate = null
     return { ...target, reachable: [...reachable].sort() }
   }

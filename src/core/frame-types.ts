@@ -7,11 +7,14 @@ import type { FrameType } from './types.js'
 
 export const FRAME_TYPES = [
   'REQUEST', 'QUEUED', 'GRANT', 'FAILED', 'INQUIRE', 'YIELD', 'CONTENDED', 'COMMIT', 'COMMITTED',
-  'REFUSED', 'EXTEND', 'EXTENDED', 'RELEASE', 'RELEASED', 'PING', 'PONG'
+  'REFUSED', 'EXTEND', 'EXTENDED', 'RELEASE', 'RELEASED', 'PING', 'PONG', 'RECOVER', 'CEILING'
 ] as const satisfies readonly FrameType[]
 
-/** Every protocol frame type except the detector's PING/PONG. */
-export const PROTOCOL_FRAME_TYPES: readonly FrameType[] = FRAME_TYPES.filter(t => t !== 'PING' && t !== 'PONG')
+/** Disk-loss recovery's query and answer: no key, no attempt id, never judged by the failure detector. */
+export const RECOVERY_FRAME_TYPES: readonly FrameType[] = ['RECOVER', 'CEILING']
+
+/** Every protocol frame type (a key and an attempt id) — all but the detector's PING/PONG and recovery's. */
+export const PROTOCOL_FRAME_TYPES: readonly FrameType[] = FRAME_TYPES.filter(t => t !== 'PING' && t !== 'PONG' && !RECOVERY_FRAME_TYPES.includes(t))
 
 type Unlisted = Exclude<FrameType, (typeof FRAME_TYPES)[number]>
 /** Compile-time: `never` unless a FrameType is missing from FRAME_TYPES. */

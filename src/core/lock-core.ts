@@ -134,7 +134,8 @@ export class LockCore {
     this.started = true
     const now = this.now.mono
     // The clean-exit marker is deleted durably before any vote (this batch).
-    const skipQuiet = this.boot.persisted.cleanExit || this.context.off('quietPeriod')
+    // A recovered node waited out its quiet period while recovering (src/core/recovery.ts).
+    const skipQuiet = this.boot.persisted.cleanExit || this.boot.recovered === true || this.context.off('quietPeriod')
     this.voter.quietUntil = skipQuiet ? now : now + this.config.ttlMsMax
     this.detector.start(now)
     this.step$!.persist = true
@@ -246,6 +247,13 @@ export class LockCore {
     if (why !== null) { this.reject(from, why); return }
     if (from !== this.config.self && !this.detector.isPeer(from)) { this.reject(from, 'sender is not on the roster'); return }
     const b = frame.b
+    if (b.t === 'RECOVER' || b.t === 'CEILING') {
+      // Disk-loss recovery: the asker has no incarnation yet (its header says 0),
+      // so the failure detector never judges these frames.
+      this.count(IN_COUNTER[b.t])
+      if (b.t === 'RECOVER' && from !== this.config.self && !this.stopped) this.answerRecovery(from, b.round)
+      return
+    }
     this.count(IN_COUNTER[b.t])
     if (from !== this.config.self) {
       // Heard when its bytes were read, not when its turn came (never in the future, never older than a suspicion timeout).
@@ -285,6 +293,17 @@ export class LockCore {
       case 'EXTENDED': r.onExtended(from, b); break
       case 'RELEASED': r.onReleased(from, b); break
     }
+  }
+
+  /**
+   * A peer that lost its store asks: our persisted ceiling (one number for
+   * every key: no fence here is above it) and the newest incarnation we saw of
+   * it. The answer is gated like every frame: it leaves only once the batch
+   * holding the ceiling (and every COMMITTED sent before) is durable.
+   */
+  private answerRecovery (from: NodeId, round: number): void {
+    this.count('recoveryAnswers')
+    this.context.send(from, { t: 'CEILING', round, ceiling: this.voter.ceiling, seenIncarnation: this.detector.incarnationOf(from), recovering: false })
   }
 
   private finish (): Ready {
@@ -501,6 +520,13 @@ export function frameProblem (frame: Frame): string | null {
     if (!Number.isSafeInteger(h[f]) || h[f] < 0) return `bad header field ${f}`
   }
   if (b.t === 'PING' || b.t === 'PONG') return null
+  if (b.t === 'RECOVER') return Number.isSafeInteger(b.round) && b.round >= 0 ? null : 'bad RECOVER'
+  if (b.t === 'CEILING') {
+    return Number.isSafeInteger(b.round) && b.round >= 0 && typeof b.ceiling === 'bigint' && b.ceiling >= 0n && b.ceiling <= INT63_MAX &&
+      Number.isSafeInteger(b.seenIncarnation) && b.seenIncarnation >= 0 && typeof b.recovering === 'boolean'
+      ? null
+      : 'bad CEILING'
+  }
   if (typeof b.t !== 'string' || !(PROTOCOL_FRAME_TYPES as readonly string[]).includes(b.t)) return 'unknown frame type'
   if (typeof b.key !== 'string' || b.key.length === 0) return 'bad key'
   const id = b.id as unknown

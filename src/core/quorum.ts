@@ -39,6 +39,15 @@ export interface QuorumSystem {
    * Returns null when `available` holds no quorum.
    */
   pick (kind: QuorumKind, available: ReadonlySet<NodeId>, prefer: NodeId, spread: number): NodeId[] | null
+  /**
+   * Disk-loss recovery (docs/design.md, "Disk loss"): whether `reporters`
+   * (non-recovering peers; `self` in it is ignored) meets Q∖{self} for every
+   * write quorum AND every read quorum Q that contains `self`. Two write
+   * quorums, or a read and a write quorum, may meet only in `self`: only such
+   * a set is sure to hold a copy of every fence `self` ever accepted.
+   * `unsafeWriteOnly` (test-only mutation): write quorums only.
+   */
+  coversRecovery (self: NodeId, reporters: ReadonlySet<NodeId>, unsafeWriteOnly?: boolean): boolean
   figures (): QuorumFigures
 }
 
@@ -81,6 +90,15 @@ abstract class BaseQuorum implements QuorumSystem {
   abstract figures (): QuorumFigures
   isQuorum (kind: QuorumKind, members: ReadonlySet<NodeId>): boolean {
     return kind === 'read' ? this.isReadQuorum(members) : this.isWriteQuorum(members)
+  }
+
+  coversRecovery (self: NodeId, reporters: ReadonlySet<NodeId>, unsafeWriteOnly = false): boolean {
+    if (!this.roster.includes(self)) return false
+    // Quorums are upward closed, so some quorum Q ∋ self misses S on Q∖{self}
+    // exactly when everything outside S (self included) is itself a quorum.
+    const outside = new Set(this.roster.filter(id => id === self || !reporters.has(id)))
+    if (this.isWriteQuorum(outside)) return false
+    return unsafeWriteOnly || !this.isReadQuorum(outside)
   }
 
   protected countIn (members: ReadonlySet<NodeId>): number {

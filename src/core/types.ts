@@ -64,6 +64,12 @@ export type SafetyRule =
   | 'neverYieldAfterCommit'
   | 'lostOvertakesGranted'
   | 'downgradeOvertakesUpgrade'
+  /** Disk-loss recovery asks for ceilings only after its quiet period (off: at once, like sampling them at handshake time). */
+  | 'recoveryAfterQuiet'
+  /** The reporting set must cover read quorums too (off: write quorums only). */
+  | 'recoveryCoversReads'
+  /** A recovered node takes an incarnation above every reported one (off: incarnation 1, as a first run). */
+  | 'recoveredIncarnation'
 
 export interface CoreConfig {
   /** This node. Must be in `roster`. */
@@ -141,6 +147,11 @@ export interface Boot {
   /** Persisted counter, strictly increasing at every start. */
   incarnation: number
   persisted: PersistedState
+  /**
+   * This start follows a disk-loss recovery (src/core/recovery.ts) that
+   * already waited out the quiet period: the node grants at once.
+   */
+  recovered?: boolean
 }
 
 // ---------------------------------------------------------------------------
@@ -172,6 +183,14 @@ export type FrameBody =
   | { t: 'RELEASED'; key: string; id: AttemptId }
   | { t: 'PING' }
   | { t: 'PONG' }
+  /** Disk-loss recovery: a node that lost its store asks for every peer's persisted ceiling (round: which query this is). */
+  | { t: 'RECOVER'; round: number }
+  /**
+   * The answer: this peer's persisted fence ceiling (covering every key), the
+   * newest incarnation it saw of the asker, and whether it is recovering
+   * itself (then its figures count for nothing).
+   */
+  | { t: 'CEILING'; round: number; ceiling: bigint; seenIncarnation: number; recovering: boolean }
 
 export type FrameType = FrameBody['t']
 
@@ -273,7 +292,8 @@ export type Result =
 export type Mode = 'starting' | 'read-write' | 'read-only'
 
 export type CoreEvent =
-  | { type: 'mode'; mode: Mode; sharedLocks: boolean; reachable: NodeId[] }
+  /** `reason`: why the node is read-only when its reachable set does not say it (disk-loss recovery). */
+  | { type: 'mode'; mode: Mode; sharedLocks: boolean; reachable: NodeId[]; reason?: string }
   | { type: 'contended'; handle: Handle; key: string }
   /** A requester released all its votes and started a new attempt (counted by the simulator). */
   | { type: 'attempt-restart'; handle: Handle; key: string; why: string }
@@ -284,6 +304,11 @@ export type CoreEvent =
   | { type: 'rejected-frame'; from: NodeId; why: string }
   /** Draining: the voter holds no vote any more (released or expired); the node may stop cleanly. */
   | { type: 'drained' }
+  /**
+   * Disk-loss recovery finished: persist `incarnation` and `ceiling`, then
+   * run a LockCore booted with them (`recovered: true`). `reporters`: the set S.
+   */
+  | { type: 'recovered'; incarnation: number; ceiling: bigint; reporters: NodeId[] }
 
 /**
  * One output batch (raft's Ready). The driver must:

@@ -6,7 +6,7 @@
  *
  *   lockmesh:core       mode changes with the reachable set; rejected frames (trace)
  *   lockmesh:detector   suspicion of a peer and its end
- *   lockmesh:voter      quiet period start and end; votes dropped by suspicion
+ *   lockmesh:voter      quiet period start and end; votes dropped by suspicion; disk-loss recovery (why not voting, recovered)
  *   lockmesh:requester  attempt restarts, locks lost (with the reason); failed acquires (trace)
  *   lockmesh:store      fence-store load, write errors; each write (trace) — see timed-store.ts
  *   lockmesh:transport  streams up/down, refused handshakes with the reason — the transport's own
@@ -36,6 +36,7 @@ export class MeshLog {
     const d = e.detail
     const size = this.mesh?.config.roster.length ?? 0
     this.core('mode %s (shared locks %s), reachable %d/%d: %s', d.mode, d.sharedLocks ? 'yes' : 'no', d.reachable.length, size, d.reachable.join(','))
+    if (d.recovering) this.voter('not voting: %s', d.reason ?? 'recovering a lost fence store')
     this.checkQuiet()
   }
 
@@ -55,6 +56,9 @@ export class MeshLog {
     this.mesh = mesh
     mesh.addEventListener('mode', this.onMode)
     mesh.addEventListener('lock-lost', this.onLost)
+    // The first recovery mode event came during start(), before we listened.
+    const recovery = mesh.status().recovery
+    if (recovery !== null && mesh.status().recovering) this.voter('the fence store is missing (not a new member): not voting: %s', recovery.reason)
     this.checkQuiet()
   }
 
@@ -85,6 +89,7 @@ export class MeshLog {
       case 'attempt-restart': this.requester('attempt on %s restarted: %s', e.key, e.why); return
       case 'rejected-frame': this.core.trace('rejected a frame from %s: %s', e.from, e.why); return
       case 'drained': this.voter('drained: no vote held any more, stopping'); return
+      case 'recovered': this.voter('recovered a lost fence store: incarnation %d, ceiling %s, from the answers of %s; voting from now on', e.incarnation, e.ceiling.toString(), e.reporters.join(',')); return
       default:
     }
   }

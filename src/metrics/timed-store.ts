@@ -29,4 +29,10 @@ export class TimedFenceStore implements FenceStore {
   }
 
   async close (): Promise<void> { await this.inner.close?.() }
+
+  async exists (): Promise<boolean> {
+    const exists = await this.inner.exists?.() ?? true
+    if (!exists) this.log?.('the fence store is missing')
+    return exists
+  }
 }

@@ -19,6 +19,9 @@
  *   and the core, re-stamped with both clocks, decides.
  */
 import { LockCore } from '../core/lock-core.js'
+import { createQuorumSystem } from '../core/quorum.js'
+import { recoverable, RecoveryCore, type RecoveryStatus } from '../core/recovery.js'
+import { FenceStoreMissingError } from '../store/fence-store.js'
 import type { Boot, CoreConfig, CoreEvent, Frame, Input, NodeId, Now, Ready, Result } from '../core/types.js'
 import type { FenceStore } from '../store/fence-store.js'
 import { type Clock, systemClock } from './clock.js'
@@ -44,6 +47,13 @@ export interface CoreDriverInit {
   onEvent: (e: CoreEvent) => void
   /** A persist failed: durability is gone, the node must stop. */
   onFatal: (err: Error) => void
+  /**
+   * A brand-new member: a missing store is created (no quiet period). Unset,
+   * a missing store means disk loss and the node recovers first (RecoveryCore).
+   */
+  newMember?: boolean
+  /** Disk-loss recovery finished and the recovered LockCore runs (incarnation changed: handshakes must be renewed). */
+  onRecovered?: (incarnation: number) => void
   clock?: Clock
   timers?: Timers
 }
@@ -52,6 +62,8 @@ type InputWithoutNow = Input extends infer I ? I extends { now: Now } ? Omit<I, 
 
 export class CoreDriver {
   private core: LockCore | null = null
+  /** Runs instead of `core` while a lost store is being recovered. */
+  private recovery: RecoveryCore | null = null
   private readonly queue: InputWithoutNow[] = []
   private stepping = false
   private timer: TimerHandle | null = null
@@ -72,8 +84,20 @@ export class CoreDriver {
 
   now (): Now { return { mono: this.clock.mono(), wall: this.clock.wall() } }
 
-  /** Load the store, take a new incarnation (durably), start the core. */
+  /**
+   * Load the store, take a new incarnation (durably), start the core. A
+   * missing store (not a new member) starts a RecoveryCore instead: no
+   * incarnation, nothing written until recovery is done.
+   */
   async start (): Promise<void> {
+    const exists = await this.init.store.exists?.() ?? true
+    if (!exists && this.init.newMember !== true) {
+      // Recovery that can never end is an error now, not a node stuck read-only for good.
+      if (!recoverable(this.init.config)) throw new FenceStoreMissingError(this.init.config.self, createQuorumSystem(this.init.config.quorum, this.init.config.roster).layout)
+      this.recovery = new RecoveryCore(this.init.config)
+      this.feed({ type: 'start' })
+      return
+    }
     const loaded = await this.init.store.load()
     const next = { ...loaded, incarnation: loaded.incarnation + 1 }
     await this.init.store.save(next)
@@ -86,25 +110,30 @@ export class CoreDriver {
     this.feed({ type: 'start' })
   }
 
-  get started (): boolean { return this.core !== null }
+  get started (): boolean { return this.core !== null || this.recovery !== null }
+  /** Recovering a lost store (no incarnation yet, grants nothing). */
+  get recovering (): boolean { return this.core === null && this.recovery !== null }
   getIncarnation (): number { return this.incarnation }
-  lamport (): bigint { return this.core?.lamport() ?? 0n }
+  lamport (): bigint { return this.core?.lamport() ?? this.recovery?.lamport() ?? 0n }
   /** The handshake's quiet figure: restart quiet period or drain, whichever ends later (read now). */
   quietRemainingMs (): number { return this.core?.quietRemainingMs(this.clock.mono()) ?? this.init.config.ttlMsMax }
-  /** What is left of the quiet period after this start (read now): the node grants nothing until it ends. */
-  restartQuietRemainingMs (): number { return this.core?.restartQuietRemainingMs(this.clock.mono()) ?? this.init.config.ttlMsMax }
+  /** What is left of the quiet period after this start (read now): the node grants nothing until it ends (0 while recovering: see recoveryStatus). */
+  restartQuietRemainingMs (): number { return this.core?.restartQuietRemainingMs(this.clock.mono()) ?? (this.recovery !== null ? 0 : this.init.config.ttlMsMax) }
   status (): ReturnType<LockCore['status']> | null { return this.core?.status() ?? null }
+  /** Where disk-loss recovery stands (null when this start did not need it). */
+  recoveryStatus (): (RecoveryStatus & { counters: Record<string, number> }) | null { return this.recovery?.status() ?? null }
 
   /** Queue an input; it is stepped with a fresh `now` as soon as no step runs. */
   feed (input: InputWithoutNow): void {
-    if (this.core === null || (this.stopped && input.type !== 'persisted')) return
+    if ((this.core === null && this.recovery === null) || (this.stopped && input.type !== 'persisted')) return
     this.queue.push(input)
     if (this.stepping) return
     this.stepping = true
     try {
       for (let steps = 0; this.queue.length > 0 && steps < STEPS_PER_RUN_MAX; steps++) {
         const next = this.queue.shift()!
-        const ready = this.core.step({ ...next, now: this.now() } as Input)
+        const core = this.core ?? this.recovery!
+        const ready = core.step({ ...next, now: this.now() } as Input)
         this.apply(ready)
       }
     } finally {
@@ -131,12 +160,33 @@ export class CoreDriver {
     },
     send: (to, frame) => { this.init.send(to, frame) },
     result: r => { this.init.onResult(r) },
-    event: e => { this.init.onEvent(e) },
+    event: e => {
+      if (e.type === 'recovered') this.finishRecovery(e.incarnation, e.ceiling)
+      this.init.onEvent(e)
+    },
     wake: (mono, wall) => {
       this.wakeAt = mono
       this.wakeAtWall = wall
       this.schedule()
     }
+  }
+
+  /**
+   * Recovery is done: persist the new incarnation and ceiling durably, then
+   * boot the LockCore with them (the quiet period was waited out already).
+   * Inputs meanwhile go to the finished RecoveryCore, which ignores them.
+   */
+  private finishRecovery (incarnation: number, ceiling: bigint): void {
+    this.persistChain = this.persistChain
+      .then(async () => { await this.init.store.save({ incarnation, ceiling, cleanExit: false }) })
+      .then(() => {
+        if (this.stopped) return
+        this.incarnation = incarnation
+        this.core = new LockCore(this.init.config, { incarnation, persisted: { ceiling, cleanExit: false }, recovered: true })
+        this.feed({ type: 'start' })
+        this.init.onRecovered?.(incarnation)
+      })
+      .catch((err: unknown) => { this.init.onFatal(err instanceof Error ? err : new Error(String(err))) })
   }
 
   /** Arm one timer for the earlier of the two wake-ups (an earlier armed one is kept). */
@@ -168,7 +218,7 @@ export class CoreDriver {
 
   /** Stop the core (it releases its own locks), wait for every persist, cancel timers. */
   async stop (): Promise<void> {
-    if (this.core === null || this.stopped) return
+    if ((this.core === null && this.recovery === null) || this.stopped) return
     this.feed({ type: 'stop' })
     this.stopped = true
     if (this.timer !== null) this.timers.clearTimeout(this.timer)

@@ -25,15 +25,24 @@ export interface MeshTransport {
   stop: () => Promise<void>
   /** Best effort: may drop, duplicate, reorder, delay. Never throws. */
   send: (to: NodeId, frame: Frame) => void
+  /**
+   * Our incarnation changed (disk-loss recovery finished): handshake again
+   * on every connection, so peers learn the new incarnation.
+   */
+  renew?: () => void
   /** Counters (frames by type, handshake refusals, malformed input, …), when the transport keeps them. */
   stats?: () => import('../transport/stats.js').TransportStats
 }
 
-/** Our handshake figures, read when a connection opens. */
-export interface LocalHandshake { configHash: string, incarnation: number, clock: bigint, quietRemainingMs: number }
+/**
+ * Our handshake figures, read when a connection opens. `bootId`: random per
+ * process start (an equal incarnation with another boot id is refused);
+ * `recovering`: we lost our fence store and have no incarnation yet (0).
+ */
+export interface LocalHandshake { configHash: string, incarnation: number, clock: bigint, quietRemainingMs: number, bootId?: string, recovering?: boolean }
 
 /** A peer's handshake figures. */
-export interface PeerHandshake { incarnation: number, clock: bigint, quietRemainingMs: number }
+export interface PeerHandshake { incarnation: number, clock: bigint, quietRemainingMs: number, bootId?: string, recovering?: boolean }
 
 /** What the node offers the transport. */
 export interface MeshTransportHooks {

@@ -38,6 +38,13 @@ export interface FenceStore {
   save (state: StoredState): Promise<void>
   /** Wait for pending saves and release resources; later calls fail. */
   close? (): Promise<void>
+  /**
+   * False when the store is missing: nothing was ever saved here (disk loss,
+   * or a brand-new member before its first start). A node whose store is
+   * missing recovers (docs/design.md, "Disk loss") unless it is started as a
+   * new member. A store without this method always exists.
+   */
+  exists? (): Promise<boolean>
 }
 
 /** The state of a node that never ran: incarnation 0, ceiling 0, no clean exit. */
@@ -50,6 +57,20 @@ export class FenceStoreCorruptError extends Error {
   override readonly name = 'FenceStoreCorruptError'
   constructor (readonly location: string, readonly reason: string, options?: { cause?: unknown }) {
     super(`Fence store ${location} is corrupt: ${reason}. Refusing to start from a fresh state, because fences must never go backwards; restore the file from a backup or investigate.`, options)
+  }
+}
+
+/**
+ * The store is missing (disk loss) and this roster can never recover it from
+ * peers: some read or write quorum containing this node has no other member
+ * (a one-node mesh, a grid of one column). Restore the store from a backup;
+ * only if every fence this node ever issued is known to be gone, create a new
+ * one with `lockmesh init` (or `newMember: true`).
+ */
+export class FenceStoreMissingError extends Error {
+  override readonly name = 'FenceStoreMissingError'
+  constructor (readonly self: string, readonly quorum: string) {
+    super(`The fence store of ${self} is missing and cannot be recovered: in this roster (${quorum}) a quorum containing ${self} has no other member, so no peer holds a copy of its fences. Restore the store from a backup; only if every fence it issued is known to be gone, run \`lockmesh init\` (or start it once with newMember: true).`)
   }
 }
 

@@ -17,7 +17,7 @@
  *
  * One file belongs to one node process; two processes must not share it.
  */
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
+import { access, mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import {
   assertNoRegression,
@@ -30,6 +30,9 @@ import {
   type FenceStore,
   type StoredState
 } from './fence-store.js'
+
+/** The store's file name inside a node's data directory. */
+export const FENCE_STORE_FILE = 'fence-store.json'
 
 const FORMAT = 'lockmesh-fence-store'
 const VERSION = 1
@@ -118,6 +121,19 @@ export class FileFenceStore implements FenceStore {
     const run = this.tail.catch(() => {}).then(async () => await this.write(snapshot))
     this.tail = run
     await run
+  }
+
+  /** Whether the state file is there (a missing file is a lost store, or a member never initialised). */
+  async exists (): Promise<boolean> {
+    if (this.closed) throw new FenceStoreClosedError()
+    await this.tail.catch(() => {})
+    try {
+      await access(this.path)
+      return true
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+      throw err
+    }
   }
 
   /** Load, increment the incarnation, save durably; returns the new incarnation. Call once per start. */

@@ -20,13 +20,25 @@ import {
 export class MemoryFenceStore implements FenceStore {
   private state: StoredState | null
   private closed = false
+  private missing = false
   /** Completed saves (tests assert on it). */
   saves = 0
 
-  /** `initial` stands for what a previous run left "on disk"; omitted = a node that never ran. */
+  /** `initial` stands for what a previous run left "on disk"; omitted = a brand-new member's new store. */
   constructor (initial?: StoredState) {
     if (initial !== undefined) assertValidState(initial)
     this.state = initial === undefined ? null : copyState(initial)
+  }
+
+  /** A store that was lost (disk loss): `exists()` is false until the first save. */
+  static lost (): MemoryFenceStore {
+    const store = new MemoryFenceStore()
+    store.missing = true
+    return store
+  }
+
+  async exists (): Promise<boolean> {
+    return !this.missing || this.state !== null
   }
 
   async load (): Promise<StoredState> {

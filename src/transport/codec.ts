@@ -169,6 +169,12 @@ export function validateFrame (frame: Frame, limits: CodecLimits = DEFAULT_CODEC
   if (b === null || typeof b !== 'object') fail('body missing')
   if (!FRAME_TYPE_SET.has(b.t)) fail(`unknown frame type ${String((b as { t?: unknown }).t)}`)
   if (b.t === 'PING' || b.t === 'PONG') return
+  if (b.t === 'RECOVER') { checkUint('round', b.round, UINT32_MAX); return }
+  if (b.t === 'CEILING') {
+    checkUint('round', b.round, UINT32_MAX); checkU63('ceiling', b.ceiling); checkUint('seenIncarnation', b.seenIncarnation)
+    if (typeof b.recovering !== 'boolean') fail('recovering must be a boolean')
+    return
+  }
   checkString('key', (b as { key?: unknown }).key, limits.keyLengthMax)
   switch (b.t) {
     case 'REQUEST':
@@ -270,6 +276,8 @@ function bodyToPb (b: FrameBody): Omit<pb.Frame, 'h'> {
     case 'RELEASED': return { released: { key: b.key, id: idToPb(b.id) } }
     case 'PING': return { ping: {} }
     case 'PONG': return { pong: {} }
+    case 'RECOVER': return { recover: { round: b.round } }
+    case 'CEILING': return { ceiling: { round: b.round, ceiling: b.ceiling, seenIncarnation: b.seenIncarnation, recovering: b.recovering } }
   }
 }
 
@@ -291,7 +299,7 @@ function grantNoFromPb (name: string, g: pb.GrantNo | undefined): GrantNo {
   return { inc: g.inc, n: g.n }
 }
 
-const BODY_FIELDS = ['request', 'queued', 'grant', 'failed', 'inquire', 'yield', 'contended', 'commit', 'committed', 'refused', 'extend', 'extended', 'release', 'released', 'ping', 'pong'] as const
+const BODY_FIELDS = ['request', 'queued', 'grant', 'failed', 'inquire', 'yield', 'contended', 'commit', 'committed', 'refused', 'extend', 'extended', 'release', 'released', 'ping', 'pong', 'recover', 'ceiling'] as const
 
 function bodyFromPb (f: pb.Frame): FrameBody {
   let present = 0
@@ -333,6 +341,11 @@ function bodyFromPb (f: pb.Frame): FrameBody {
   if (f.release !== undefined) return { t: 'RELEASE', key: f.release.key, id: idFromPb(f.release.id) }
   if (f.released !== undefined) return { t: 'RELEASED', key: f.released.key, id: idFromPb(f.released.id) }
   if (f.ping !== undefined) return { t: 'PING' }
+  if (f.recover !== undefined) return { t: 'RECOVER', round: f.recover.round }
+  if (f.ceiling !== undefined) {
+    const c = f.ceiling
+    return { t: 'CEILING', round: c.round, ceiling: c.ceiling, seenIncarnation: c.seenIncarnation, recovering: c.recovering }
+  }
   return { t: 'PONG' }
 }
 

@@ -15,7 +15,7 @@ export class MalformedFrameError extends Error {
   }
 }
 
-export type HandshakeRefusal = 'config-hash' | 'version' | 'stale-incarnation' | 'not-on-roster' | 'malformed' | 'timeout'
+export type HandshakeRefusal = 'config-hash' | 'version' | 'stale-incarnation' | 'boot-id' | 'not-on-roster' | 'malformed' | 'timeout'
 
 /** A stream was closed during its handshake: the reason says which check failed. */
 export class HandshakeRefusedError extends Error {

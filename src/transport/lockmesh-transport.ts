@@ -61,6 +61,9 @@ export interface PeerHandshake {
   incarnation: number
   clock: bigint
   quietRemainingMs: number
+  bootId: string
+  /** The peer lost its fence store and recovers (incarnation 0). */
+  recovering: boolean
 }
 
 /** Test-only fault injection on outbound frames (the chaos harness). */
@@ -264,6 +267,25 @@ export class LockmeshTransport implements Startable {
   }
 
   /**
+   * Our incarnation changed (disk-loss recovery finished): every stream
+   * carries the old one in its handshake, and frames of another incarnation
+   * are dropped on it. Close them all and open new ones at once (either side
+   * may open: a newer incarnation wins the tie-break).
+   */
+  renew (): void {
+    if (!this.started) return
+    const replaced = new StreamReplacedError('our incarnation changed (recovery finished): handshaking again')
+    for (const link of this.links.values()) {
+      for (const s of [...link.pending]) s.abort(replaced)
+      link.session?.abort(replaced)
+      // connect() lets the higher peer open a stream too once its attempt count passes 1.
+      link.redialAttempt = Math.max(link.redialAttempt, 2)
+      this.scheduleConnect(link, 0, true)
+    }
+    this.log('renewing every stream: our incarnation changed')
+  }
+
+  /**
    * Queues `frame` for `to`; it leaves with the other frames of this event-loop
    * turn. Dropped (counted) while no stream to `to` is up.
    */
@@ -404,7 +426,7 @@ export class LockmeshTransport implements Startable {
       return false
     }
     link.pending.delete(s)
-    const verdict = judgeHandshake(s.local, remote, link.newestIncarnation)
+    const verdict = judgeHandshake(s.local, remote, link.newestIncarnation, link.newestBootId)
     if (!verdict.ok) {
       this.refused(verdict.reason, s.peer, verdict.detail)
       s.abort(new HandshakeRefusedError(verdict.reason, verdict.detail))
@@ -412,7 +434,8 @@ export class LockmeshTransport implements Startable {
     }
     const current = link.session
     if (current !== null && current.state === 'up') {
-      const newer = remote.incarnation > (current.remote?.incarnation ?? -1)
+      // A recovering peer (incarnation 0) is a new process too: its stream replaces the old one.
+      const newer = remote.recovering === true || remote.incarnation > (current.remote?.incarnation ?? -1)
       if (!newer && !this.prefers(s, current)) {
         this.counters.streamsReplaced++
         s.abort(new StreamReplacedError(`keeping the stream opened by ${current.opener}`))
@@ -423,16 +446,19 @@ export class LockmeshTransport implements Startable {
       this.counters.streamsUp--
       current.abort(new StreamReplacedError(newer ? `incarnation ${remote.incarnation} replaces ${current.remote?.incarnation}` : `newer stream opened by ${s.opener}`))
     }
-    if (link.newestIncarnation === undefined || remote.incarnation > link.newestIncarnation) link.newestIncarnation = remote.incarnation
+    if (remote.recovering !== true && (link.newestIncarnation === undefined || remote.incarnation > link.newestIncarnation)) {
+      link.newestIncarnation = remote.incarnation
+      link.newestBootId = remote.bootId ?? ''
+    }
     s.markUp(remote)
     link.session = s
     link.redialAttempt = 0
     if (link.redialTimer !== null) { clearTimeout(link.redialTimer); link.redialTimer = null }
     this.counters.streamsUp++
     this.counters.handshakes++
-    this.log('stream to %s up (incarnation %d, opened by %s)', s.peer, remote.incarnation, s.opener === this.self ? 'us' : 'them')
+    this.log('stream to %s up (incarnation %d%s, opened by %s)', s.peer, remote.incarnation, remote.recovering === true ? ', recovering a lost store' : '', s.opener === this.self ? 'us' : 'them')
     try {
-      this.init.onHandshake(s.peer, { incarnation: remote.incarnation, clock: remote.clock, quietRemainingMs: remote.quietRemainingMs })
+      this.init.onHandshake(s.peer, { incarnation: remote.incarnation, clock: remote.clock, quietRemainingMs: remote.quietRemainingMs, bootId: remote.bootId ?? '', recovering: remote.recovering === true })
     } catch (err) {
       this.counters.callbackErrors++
       this.log.error('onHandshake threw: %e', err)

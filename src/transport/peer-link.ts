@@ -45,6 +45,8 @@ export class PeerLink {
   readonly pending = new Set<Session>()
   /** Newest incarnation that completed a handshake; older ones are refused. */
   newestIncarnation: number | undefined
+  /** The boot id that came with `newestIncarnation` (an equal incarnation with another boot id is refused). */
+  newestBootId: string | undefined
   /** Redial state. */
   redialTimer: ReturnType<typeof setTimeout> | null = null
   redialAttempt = 0

@@ -8,7 +8,7 @@ import type { HandshakeRefusal } from './errors.js'
 import { FRAME_TYPES } from '../core/frame-types.js'
 
 export { FRAME_TYPES }
-const REFUSALS: readonly HandshakeRefusal[] = ['config-hash', 'version', 'stale-incarnation', 'not-on-roster', 'malformed', 'timeout']
+const REFUSALS: readonly HandshakeRefusal[] = ['config-hash', 'version', 'stale-incarnation', 'boot-id', 'not-on-roster', 'malformed', 'timeout']
 
 export interface TransportStats {
   /** Frames delivered to `onFrame`, by type. */

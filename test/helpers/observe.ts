@@ -3,6 +3,7 @@
  * `--metrics`, a real HTTP scrape parsed by a Prometheus text-format parser
  * (a library), bounded polling.
  */
+import { createNewMemberStore } from '../../src/cli/init.js'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -64,6 +65,8 @@ export async function startNodeProcess (dir: string, name: string, key: PrivateK
   const keyFile = await writeKeyFile(dir, name, key)
   const cfgFile = join(dir, `${name}.json`)
   await writeFile(cfgFile, JSON.stringify({ keyFile, dataDir: join(dir, `${name}-data`), timing: 'fast', ...config }))
+  // What `lockmesh init` does once for a new member (a missing store would mean disk loss: recovery).
+  await createNewMemberStore(join(dir, `${name}-data`))
   const child = spawn(process.execPath, [CLI, 'node', '--config', cfgFile, '--metrics', '127.0.0.1:0', ...extraArgs], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let err = ''
   child.stderr!.on('data', (d: Buffer) => { if (err.length < 4_000_000) err += d.toString() })

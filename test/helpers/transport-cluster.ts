@@ -38,6 +38,10 @@ export interface TestNode {
 
 export interface StartOptions {
   incarnation?: number
+  /** Boot id sent in the handshake (none by default). */
+  bootId?: string
+  /** Announce a recovering node (incarnation 0). */
+  recovering?: boolean
   configHash?: string
   /** Build the transport as a libp2p service instead of from the running node. */
   asService?: boolean
@@ -119,7 +123,11 @@ export class TransportCluster {
     const node = { id, spec, incarnation, received: [], handshakes: [], downs: [], sent: 0, stopped: false } as unknown as TestNode
     const init: LockmeshTransportInit = {
       roster,
-      localHandshake: () => ({ configHash: options.configHash ?? CONFIG_HASH, incarnation, clock: 1000n + BigInt(node.sent), quietRemainingMs: 0 }),
+      localHandshake: () => ({
+        configHash: options.configHash ?? CONFIG_HASH, incarnation, clock: 1000n + BigInt(node.sent), quietRemainingMs: 0,
+        ...(options.bootId !== undefined ? { bootId: options.bootId } : {}),
+        ...(options.recovering === true ? { recovering: true } : {})
+      }),
       onFrame: (from, frame) => {
         node.received.push({ from, frame })
         options.onFrame?.(node, from, frame)

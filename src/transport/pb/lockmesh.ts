@@ -10,6 +10,8 @@ export interface Handshake {
   clock: bigint
   quietRemainingMs: number
   version: number
+  bootId: string
+  recovering: boolean
 }
 
 export namespace Handshake {
@@ -47,6 +49,16 @@ export namespace Handshake {
           w.uint32(obj.version)
         }
 
+        if ((obj.bootId != null && obj.bootId !== '')) {
+          w.uint32(50)
+          w.string(obj.bootId)
+        }
+
+        if ((obj.recovering != null && obj.recovering !== false)) {
+          w.uint32(56)
+          w.bool(obj.recovering)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -56,7 +68,9 @@ export namespace Handshake {
           incarnation: 0,
           clock: 0n,
           quietRemainingMs: 0,
-          version: 0
+          version: 0,
+          bootId: '',
+          recovering: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -83,6 +97,14 @@ export namespace Handshake {
             }
             case 5: {
               obj.version = reader.uint32()
+              break
+            }
+            case 6: {
+              obj.bootId = reader.string()
+              break
+            }
+            case 7: {
+              obj.recovering = reader.bool()
               break
             }
             default: {
@@ -135,6 +157,20 @@ export namespace Handshake {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.bootId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.recovering`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -172,6 +208,16 @@ export namespace Handshake {
     value: number
   }
 
+  export interface HandshakeBootIdFieldEvent {
+    field: '$.bootId'
+    value: string
+  }
+
+  export interface HandshakeRecoveringFieldEvent {
+    field: '$.recovering'
+    value: boolean
+  }
+
   export function encode (obj: Partial<Handshake>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Handshake.codec())
   }
@@ -180,7 +226,7 @@ export namespace Handshake {
     return decodeMessage(buf, Handshake.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Handshake>): Generator<HandshakeConfigHashFieldEvent | HandshakeIncarnationFieldEvent | HandshakeClockFieldEvent | HandshakeQuietRemainingMsFieldEvent | HandshakeVersionFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Handshake>): Generator<HandshakeConfigHashFieldEvent | HandshakeIncarnationFieldEvent | HandshakeClockFieldEvent | HandshakeQuietRemainingMsFieldEvent | HandshakeVersionFieldEvent | HandshakeBootIdFieldEvent | HandshakeRecoveringFieldEvent> {
     return streamMessage(buf, Handshake.codec(), opts)
   }
 }
@@ -3024,6 +3070,253 @@ export namespace Ping {
   }
 }
 
+export interface Recover {
+  round: number
+}
+
+export namespace Recover {
+  let _codec: Codec<Recover>
+
+  export const codec = (): Codec<Recover> => {
+    if (_codec == null) {
+      _codec = message<Recover>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.round != null && obj.round !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.round)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          round: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.round = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.round`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RecoverRoundFieldEvent {
+    field: '$.round'
+    value: number
+  }
+
+  export function encode (obj: Partial<Recover>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Recover.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Recover>): Recover {
+    return decodeMessage(buf, Recover.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Recover>): Generator<RecoverRoundFieldEvent> {
+    return streamMessage(buf, Recover.codec(), opts)
+  }
+}
+
+export interface Ceiling {
+  round: number
+  ceiling: bigint
+  seenIncarnation: number
+  recovering: boolean
+}
+
+export namespace Ceiling {
+  let _codec: Codec<Ceiling>
+
+  export const codec = (): Codec<Ceiling> => {
+    if (_codec == null) {
+      _codec = message<Ceiling>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.round != null && obj.round !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.round)
+        }
+
+        if ((obj.ceiling != null && obj.ceiling !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.ceiling)
+        }
+
+        if ((obj.seenIncarnation != null && obj.seenIncarnation !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.seenIncarnation)
+        }
+
+        if ((obj.recovering != null && obj.recovering !== false)) {
+          w.uint32(32)
+          w.bool(obj.recovering)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          round: 0,
+          ceiling: 0n,
+          seenIncarnation: 0,
+          recovering: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.round = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.ceiling = reader.uint64()
+              break
+            }
+            case 3: {
+              obj.seenIncarnation = reader.uint64Number()
+              break
+            }
+            case 4: {
+              obj.recovering = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.round`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.ceiling`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.seenIncarnation`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.recovering`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface CeilingRoundFieldEvent {
+    field: '$.round'
+    value: number
+  }
+
+  export interface CeilingCeilingFieldEvent {
+    field: '$.ceiling'
+    value: bigint
+  }
+
+  export interface CeilingSeenIncarnationFieldEvent {
+    field: '$.seenIncarnation'
+    value: number
+  }
+
+  export interface CeilingRecoveringFieldEvent {
+    field: '$.recovering'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<Ceiling>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Ceiling.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Ceiling>): Ceiling {
+    return decodeMessage(buf, Ceiling.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Ceiling>): Generator<CeilingRoundFieldEvent | CeilingCeilingFieldEvent | CeilingSeenIncarnationFieldEvent | CeilingRecoveringFieldEvent> {
+    return streamMessage(buf, Ceiling.codec(), opts)
+  }
+}
+
 export interface Pong {}
 
 export namespace Pong {
@@ -3106,6 +3399,8 @@ export interface Frame {
   released?: Released
   ping?: Ping
   pong?: Pong
+  recover?: Recover
+  ceiling?: Ceiling
 }
 
 export namespace Frame {
@@ -3201,6 +3496,16 @@ export namespace Frame {
         if (obj.pong != null) {
           w.uint32(138)
           Pong.codec().encode(obj.pong, w)
+        }
+
+        if (obj.recover != null) {
+          w.uint32(146)
+          Recover.codec().encode(obj.recover, w)
+        }
+
+        if (obj.ceiling != null) {
+          w.uint32(154)
+          Ceiling.codec().encode(obj.ceiling, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -3314,6 +3619,18 @@ export namespace Frame {
             case 17: {
               obj.pong = Pong.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.pong
+              })
+              break
+            }
+            case 18: {
+              obj.recover = Recover.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.recover
+              })
+              break
+            }
+            case 19: {
+              obj.ceiling = Ceiling.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.ceiling
               })
               break
             }
@@ -3447,6 +3764,20 @@ export namespace Frame {
             case 17: {
               yield * Pong.codec().stream(reader, reader.uint32(), `${prefix}.pong`, {
                 limits: opts.limits?.pong
+              })
+
+              break
+            }
+            case 18: {
+              yield * Recover.codec().stream(reader, reader.uint32(), `${prefix}.recover`, {
+                limits: opts.limits?.recover
+              })
+
+              break
+            }
+            case 19: {
+              yield * Ceiling.codec().stream(reader, reader.uint32(), `${prefix}.ceiling`, {
+                limits: opts.limits?.ceiling
               })
 
               break
@@ -3908,6 +4239,31 @@ export namespace Frame {
     value: number
   }
 
+  export interface FrameRecoverRoundFieldEvent {
+    field: '$.recover.round'
+    value: number
+  }
+
+  export interface FrameCeilingRoundFieldEvent {
+    field: '$.ceiling.round'
+    value: number
+  }
+
+  export interface FrameCeilingCeilingFieldEvent {
+    field: '$.ceiling.ceiling'
+    value: bigint
+  }
+
+  export interface FrameCeilingSeenIncarnationFieldEvent {
+    field: '$.ceiling.seenIncarnation'
+    value: number
+  }
+
+  export interface FrameCeilingRecoveringFieldEvent {
+    field: '$.ceiling.recovering'
+    value: boolean
+  }
+
   export function encode (obj: Partial<Frame>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Frame.codec())
   }
@@ -3916,7 +4272,7 @@ export namespace Frame {
     return decodeMessage(buf, Frame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Frame>): Generator<FrameHClockFieldEvent | FrameHIncFieldEvent | FrameHFnFieldEvent | FrameHAckFieldEvent | FrameHAckIncFieldEvent | FrameRequestKeyFieldEvent | FrameRequestIdPeerFieldEvent | FrameRequestIdIncFieldEvent | FrameRequestIdSeqFieldEvent | FrameRequestTsFieldEvent | FrameRequestModeFieldEvent | FrameRequestTtlMsFieldEvent | FrameRequestNoWaitFieldEvent | FrameQueuedKeyFieldEvent | FrameQueuedIdPeerFieldEvent | FrameQueuedIdIncFieldEvent | FrameQueuedIdSeqFieldEvent | FrameGrantKeyFieldEvent | FrameGrantIdPeerFieldEvent | FrameGrantIdIncFieldEvent | FrameGrantIdSeqFieldEvent | FrameGrantGrantNoIncFieldEvent | FrameGrantGrantNoNFieldEvent | FrameGrantFenceFieldEvent | FrameFailedKeyFieldEvent | FrameFailedIdPeerFieldEvent | FrameFailedIdIncFieldEvent | FrameFailedIdSeqFieldEvent | FrameFailedReasonFieldEvent | FrameFailedSupersedesIncFieldEvent | FrameFailedSupersedesNFieldEvent | FrameFailedQuietRemainingMsFieldEvent | FrameInquireKeyFieldEvent | FrameInquireIdPeerFieldEvent | FrameInquireIdIncFieldEvent | FrameInquireIdSeqFieldEvent | FrameInquireGrantNoIncFieldEvent | FrameInquireGrantNoNFieldEvent | FrameYieldKeyFieldEvent | FrameYieldIdPeerFieldEvent | FrameYieldIdIncFieldEvent | FrameYieldIdSeqFieldEvent | FrameYieldGrantNoIncFieldEvent | FrameYieldGrantNoNFieldEvent | FrameContendedKeyFieldEvent | FrameContendedIdPeerFieldEvent | FrameContendedIdIncFieldEvent | FrameContendedIdSeqFieldEvent | FrameCommitKeyFieldEvent | FrameCommitIdPeerFieldEvent | FrameCommitIdIncFieldEvent | FrameCommitIdSeqFieldEvent | FrameCommitGrantNoIncFieldEvent | FrameCommitGrantNoNFieldEvent | FrameCommitAttemptFieldEvent | FrameCommitTokenFieldEvent | FrameCommittedKeyFieldEvent | FrameCommittedIdPeerFieldEvent | FrameCommittedIdIncFieldEvent | FrameCommittedIdSeqFieldEvent | FrameCommittedAttemptFieldEvent | FrameRefusedKeyFieldEvent | FrameRefusedIdPeerFieldEvent | FrameRefusedIdIncFieldEvent | FrameRefusedIdSeqFieldEvent | FrameRefusedPhaseFieldEvent | FrameRefusedAttemptFieldEvent | FrameRefusedReasonFieldEvent | FrameExtendKeyFieldEvent | FrameExtendIdPeerFieldEvent | FrameExtendIdIncFieldEvent | FrameExtendIdSeqFieldEvent | FrameExtendGrantNoIncFieldEvent | FrameExtendGrantNoNFieldEvent | FrameExtendAttemptFieldEvent | FrameExtendTtlMsFieldEvent | FrameExtendedKeyFieldEvent | FrameExtendedIdPeerFieldEvent | FrameExtendedIdIncFieldEvent | FrameExtendedIdSeqFieldEvent | FrameExtendedAttemptFieldEvent | FrameReleaseKeyFieldEvent | FrameReleaseIdPeerFieldEvent | FrameReleaseIdIncFieldEvent | FrameReleaseIdSeqFieldEvent | FrameReleasedKeyFieldEvent | FrameReleasedIdPeerFieldEvent | FrameReleasedIdIncFieldEvent | FrameReleasedIdSeqFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Frame>): Generator<FrameHClockFieldEvent | FrameHIncFieldEvent | FrameHFnFieldEvent | FrameHAckFieldEvent | FrameHAckIncFieldEvent | FrameRequestKeyFieldEvent | FrameRequestIdPeerFieldEvent | FrameRequestIdIncFieldEvent | FrameRequestIdSeqFieldEvent | FrameRequestTsFieldEvent | FrameRequestModeFieldEvent | FrameRequestTtlMsFieldEvent | FrameRequestNoWaitFieldEvent | FrameQueuedKeyFieldEvent | FrameQueuedIdPeerFieldEvent | FrameQueuedIdIncFieldEvent | FrameQueuedIdSeqFieldEvent | FrameGrantKeyFieldEvent | FrameGrantIdPeerFieldEvent | FrameGrantIdIncFieldEvent | FrameGrantIdSeqFieldEvent | FrameGrantGrantNoIncFieldEvent | FrameGrantGrantNoNFieldEvent | FrameGrantFenceFieldEvent | FrameFailedKeyFieldEvent | FrameFailedIdPeerFieldEvent | FrameFailedIdIncFieldEvent | FrameFailedIdSeqFieldEvent | FrameFailedReasonFieldEvent | FrameFailedSupersedesIncFieldEvent | FrameFailedSupersedesNFieldEvent | FrameFailedQuietRemainingMsFieldEvent | FrameInquireKeyFieldEvent | FrameInquireIdPeerFieldEvent | FrameInquireIdIncFieldEvent | FrameInquireIdSeqFieldEvent | FrameInquireGrantNoIncFieldEvent | FrameInquireGrantNoNFieldEvent | FrameYieldKeyFieldEvent | FrameYieldIdPeerFieldEvent | FrameYieldIdIncFieldEvent | FrameYieldIdSeqFieldEvent | FrameYieldGrantNoIncFieldEvent | FrameYieldGrantNoNFieldEvent | FrameContendedKeyFieldEvent | FrameContendedIdPeerFieldEvent | FrameContendedIdIncFieldEvent | FrameContendedIdSeqFieldEvent | FrameCommitKeyFieldEvent | FrameCommitIdPeerFieldEvent | FrameCommitIdIncFieldEvent | FrameCommitIdSeqFieldEvent | FrameCommitGrantNoIncFieldEvent | FrameCommitGrantNoNFieldEvent | FrameCommitAttemptFieldEvent | FrameCommitTokenFieldEvent | FrameCommittedKeyFieldEvent | FrameCommittedIdPeerFieldEvent | FrameCommittedIdIncFieldEvent | FrameCommittedIdSeqFieldEvent | FrameCommittedAttemptFieldEvent | FrameRefusedKeyFieldEvent | FrameRefusedIdPeerFieldEvent | FrameRefusedIdIncFieldEvent | FrameRefusedIdSeqFieldEvent | FrameRefusedPhaseFieldEvent | FrameRefusedAttemptFieldEvent | FrameRefusedReasonFieldEvent | FrameExtendKeyFieldEvent | FrameExtendIdPeerFieldEvent | FrameExtendIdIncFieldEvent | FrameExtendIdSeqFieldEvent | FrameExtendGrantNoIncFieldEvent | FrameExtendGrantNoNFieldEvent | FrameExtendAttemptFieldEvent | FrameExtendTtlMsFieldEvent | FrameExtendedKeyFieldEvent | FrameExtendedIdPeerFieldEvent | FrameExtendedIdIncFieldEvent | FrameExtendedIdSeqFieldEvent | FrameExtendedAttemptFieldEvent | FrameReleaseKeyFieldEvent | FrameReleaseIdPeerFieldEvent | FrameReleaseIdIncFieldEvent | FrameReleaseIdSeqFieldEvent | FrameReleasedKeyFieldEvent | FrameReleasedIdPeerFieldEvent | FrameReleasedIdIncFieldEvent | FrameReleasedIdSeqFieldEvent | FrameRecoverRoundFieldEvent | FrameCeilingRoundFieldEvent | FrameCeilingCeilingFieldEvent | FrameCeilingSeenIncarnationFieldEvent | FrameCeilingRecoveringFieldEvent> {
     return streamMessage(buf, Frame.codec(), opts)
   }
 }
@@ -4549,6 +4905,36 @@ export namespace Batch {
     index: number
   }
 
+  export interface BatchFramesRecoverRoundFieldEvent {
+    field: '$.frames[].recover.round'
+    value: number
+    index: number
+  }
+
+  export interface BatchFramesCeilingRoundFieldEvent {
+    field: '$.frames[].ceiling.round'
+    value: number
+    index: number
+  }
+
+  export interface BatchFramesCeilingCeilingFieldEvent {
+    field: '$.frames[].ceiling.ceiling'
+    value: bigint
+    index: number
+  }
+
+  export interface BatchFramesCeilingSeenIncarnationFieldEvent {
+    field: '$.frames[].ceiling.seenIncarnation'
+    value: number
+    index: number
+  }
+
+  export interface BatchFramesCeilingRecoveringFieldEvent {
+    field: '$.frames[].ceiling.recovering'
+    value: boolean
+    index: number
+  }
+
   export function encode (obj: Partial<Batch>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Batch.codec())
   }
@@ -4557,7 +4943,7 @@ export namespace Batch {
     return decodeMessage(buf, Batch.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Batch>): Generator<BatchFramesHClockFieldEvent | BatchFramesHIncFieldEvent | BatchFramesHFnFieldEvent | BatchFramesHAckFieldEvent | BatchFramesHAckIncFieldEvent | BatchFramesRequestKeyFieldEvent | BatchFramesRequestIdPeerFieldEvent | BatchFramesRequestIdIncFieldEvent | BatchFramesRequestIdSeqFieldEvent | BatchFramesRequestTsFieldEvent | BatchFramesRequestModeFieldEvent | BatchFramesRequestTtlMsFieldEvent | BatchFramesRequestNoWaitFieldEvent | BatchFramesQueuedKeyFieldEvent | BatchFramesQueuedIdPeerFieldEvent | BatchFramesQueuedIdIncFieldEvent | BatchFramesQueuedIdSeqFieldEvent | BatchFramesGrantKeyFieldEvent | BatchFramesGrantIdPeerFieldEvent | BatchFramesGrantIdIncFieldEvent | BatchFramesGrantIdSeqFieldEvent | BatchFramesGrantGrantNoIncFieldEvent | BatchFramesGrantGrantNoNFieldEvent | BatchFramesGrantFenceFieldEvent | BatchFramesFailedKeyFieldEvent | BatchFramesFailedIdPeerFieldEvent | BatchFramesFailedIdIncFieldEvent | BatchFramesFailedIdSeqFieldEvent | BatchFramesFailedReasonFieldEvent | BatchFramesFailedSupersedesIncFieldEvent | BatchFramesFailedSupersedesNFieldEvent | BatchFramesFailedQuietRemainingMsFieldEvent | BatchFramesInquireKeyFieldEvent | BatchFramesInquireIdPeerFieldEvent | BatchFramesInquireIdIncFieldEvent | BatchFramesInquireIdSeqFieldEvent | BatchFramesInquireGrantNoIncFieldEvent | BatchFramesInquireGrantNoNFieldEvent | BatchFramesYieldKeyFieldEvent | BatchFramesYieldIdPeerFieldEvent | BatchFramesYieldIdIncFieldEvent | BatchFramesYieldIdSeqFieldEvent | BatchFramesYieldGrantNoIncFieldEvent | BatchFramesYieldGrantNoNFieldEvent | BatchFramesContendedKeyFieldEvent | BatchFramesContendedIdPeerFieldEvent | BatchFramesContendedIdIncFieldEvent | BatchFramesContendedIdSeqFieldEvent | BatchFramesCommitKeyFieldEvent | BatchFramesCommitIdPeerFieldEvent | BatchFramesCommitIdIncFieldEvent | BatchFramesCommitIdSeqFieldEvent | BatchFramesCommitGrantNoIncFieldEvent | BatchFramesCommitGrantNoNFieldEvent | BatchFramesCommitAttemptFieldEvent | BatchFramesCommitTokenFieldEvent | BatchFramesCommittedKeyFieldEvent | BatchFramesCommittedIdPeerFieldEvent | BatchFramesCommittedIdIncFieldEvent | BatchFramesCommittedIdSeqFieldEvent | BatchFramesCommittedAttemptFieldEvent | BatchFramesRefusedKeyFieldEvent | BatchFramesRefusedIdPeerFieldEvent | BatchFramesRefusedIdIncFieldEvent | BatchFramesRefusedIdSeqFieldEvent | BatchFramesRefusedPhaseFieldEvent | BatchFramesRefusedAttemptFieldEvent | BatchFramesRefusedReasonFieldEvent | BatchFramesExtendKeyFieldEvent | BatchFramesExtendIdPeerFieldEvent | BatchFramesExtendIdIncFieldEvent | BatchFramesExtendIdSeqFieldEvent | BatchFramesExtendGrantNoIncFieldEvent | BatchFramesExtendGrantNoNFieldEvent | BatchFramesExtendAttemptFieldEvent | BatchFramesExtendTtlMsFieldEvent | BatchFramesExtendedKeyFieldEvent | BatchFramesExtendedIdPeerFieldEvent | BatchFramesExtendedIdIncFieldEvent | BatchFramesExtendedIdSeqFieldEvent | BatchFramesExtendedAttemptFieldEvent | BatchFramesReleaseKeyFieldEvent | BatchFramesReleaseIdPeerFieldEvent | BatchFramesReleaseIdIncFieldEvent | BatchFramesReleaseIdSeqFieldEvent | BatchFramesReleasedKeyFieldEvent | BatchFramesReleasedIdPeerFieldEvent | BatchFramesReleasedIdIncFieldEvent | BatchFramesReleasedIdSeqFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Batch>): Generator<BatchFramesHClockFieldEvent | BatchFramesHIncFieldEvent | BatchFramesHFnFieldEvent | BatchFramesHAckFieldEvent | BatchFramesHAckIncFieldEvent | BatchFramesRequestKeyFieldEvent | BatchFramesRequestIdPeerFieldEvent | BatchFramesRequestIdIncFieldEvent | BatchFramesRequestIdSeqFieldEvent | BatchFramesRequestTsFieldEvent | BatchFramesRequestModeFieldEvent | BatchFramesRequestTtlMsFieldEvent | BatchFramesRequestNoWaitFieldEvent | BatchFramesQueuedKeyFieldEvent | BatchFramesQueuedIdPeerFieldEvent | BatchFramesQueuedIdIncFieldEvent | BatchFramesQueuedIdSeqFieldEvent | BatchFramesGrantKeyFieldEvent | BatchFramesGrantIdPeerFieldEvent | BatchFramesGrantIdIncFieldEvent | BatchFramesGrantIdSeqFieldEvent | BatchFramesGrantGrantNoIncFieldEvent | BatchFramesGrantGrantNoNFieldEvent | BatchFramesGrantFenceFieldEvent | BatchFramesFailedKeyFieldEvent | BatchFramesFailedIdPeerFieldEvent | BatchFramesFailedIdIncFieldEvent | BatchFramesFailedIdSeqFieldEvent | BatchFramesFailedReasonFieldEvent | BatchFramesFailedSupersedesIncFieldEvent | BatchFramesFailedSupersedesNFieldEvent | BatchFramesFailedQuietRemainingMsFieldEvent | BatchFramesInquireKeyFieldEvent | BatchFramesInquireIdPeerFieldEvent | BatchFramesInquireIdIncFieldEvent | BatchFramesInquireIdSeqFieldEvent | BatchFramesInquireGrantNoIncFieldEvent | BatchFramesInquireGrantNoNFieldEvent | BatchFramesYieldKeyFieldEvent | BatchFramesYieldIdPeerFieldEvent | BatchFramesYieldIdIncFieldEvent | BatchFramesYieldIdSeqFieldEvent | BatchFramesYieldGrantNoIncFieldEvent | BatchFramesYieldGrantNoNFieldEvent | BatchFramesContendedKeyFieldEvent | BatchFramesContendedIdPeerFieldEvent | BatchFramesContendedIdIncFieldEvent | BatchFramesContendedIdSeqFieldEvent | BatchFramesCommitKeyFieldEvent | BatchFramesCommitIdPeerFieldEvent | BatchFramesCommitIdIncFieldEvent | BatchFramesCommitIdSeqFieldEvent | BatchFramesCommitGrantNoIncFieldEvent | BatchFramesCommitGrantNoNFieldEvent | BatchFramesCommitAttemptFieldEvent | BatchFramesCommitTokenFieldEvent | BatchFramesCommittedKeyFieldEvent | BatchFramesCommittedIdPeerFieldEvent | BatchFramesCommittedIdIncFieldEvent | BatchFramesCommittedIdSeqFieldEvent | BatchFramesCommittedAttemptFieldEvent | BatchFramesRefusedKeyFieldEvent | BatchFramesRefusedIdPeerFieldEvent | BatchFramesRefusedIdIncFieldEvent | BatchFramesRefusedIdSeqFieldEvent | BatchFramesRefusedPhaseFieldEvent | BatchFramesRefusedAttemptFieldEvent | BatchFramesRefusedReasonFieldEvent | BatchFramesExtendKeyFieldEvent | BatchFramesExtendIdPeerFieldEvent | BatchFramesExtendIdIncFieldEvent | BatchFramesExtendIdSeqFieldEvent | BatchFramesExtendGrantNoIncFieldEvent | BatchFramesExtendGrantNoNFieldEvent | BatchFramesExtendAttemptFieldEvent | BatchFramesExtendTtlMsFieldEvent | BatchFramesExtendedKeyFieldEvent | BatchFramesExtendedIdPeerFieldEvent | BatchFramesExtendedIdIncFieldEvent | BatchFramesExtendedIdSeqFieldEvent | BatchFramesExtendedAttemptFieldEvent | BatchFramesReleaseKeyFieldEvent | BatchFramesReleaseIdPeerFieldEvent | BatchFramesReleaseIdIncFieldEvent | BatchFramesReleaseIdSeqFieldEvent | BatchFramesReleasedKeyFieldEvent | BatchFramesReleasedIdPeerFieldEvent | BatchFramesReleasedIdIncFieldEvent | BatchFramesReleasedIdSeqFieldEvent | BatchFramesRecoverRoundFieldEvent | BatchFramesCeilingRoundFieldEvent | BatchFramesCeilingCeilingFieldEvent | BatchFramesCeilingSeenIncarnationFieldEvent | BatchFramesCeilingRecoveringFieldEvent> {
     return streamMessage(buf, Batch.codec(), opts)
   }
 }
