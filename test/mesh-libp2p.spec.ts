@@ -130,7 +130,8 @@ describe('LockMesh over real libp2p (loopback TCP, createLockMesh)', function ()
   const cleanups: Array<() => Promise<void>> = []
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && c !== undefined) console.log(`      (${c.lag.summary()})`)
+    // LOCKMESH_TEST_DETECTOR_LOG=1 prints the detector log after every test, not only failed ones.
+    if (c !== undefined && (this.currentTest?.state === 'failed' || process.env.LOCKMESH_TEST_DETECTOR_LOG === '1')) console.log(`      (${c.lag.summary()})\n      ${c.detector.summary()}`)
     await c?.stopAll()
     c = undefined
     for (const f of cleanups.splice(0).reverse()) await f().catch(() => {})
