@@ -24,6 +24,7 @@ function observer (meta: Partial<RunMeta> = {}): Observer {
     ttlMsMax: 2000,
     rho: 0.01,
     detectMs: 500,
+    detectionCap: 1,
     stableMs: 100,
     liveBoundMs: 3000,
     healAt: 10_000,

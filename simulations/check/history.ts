@@ -36,8 +36,14 @@ export interface ConfigRecord extends RecordBase {
   quorum: QuorumSystemName
   ttlMs: number
   ttlMsMax: number
-  /** Time the failure detector needs to notice a change (ms). */
+  /** Time the failure detector needs to notice a change (ms), at the configured suspicion timeout. */
   detectionMs: number
+  /**
+   * The nodes' local health multiplier cap (`localHealthMax`, Lifeguard): a
+   * node slowed by its own host may take detectionMs × this to suspect a
+   * peer. Absent = 8, the shipped default; 1 = the multiplier was off.
+   */
+  detectionCap?: number
   /** Time a better mode must hold before a node upgrades (ms). */
   stableMs: number
   /** ρ, the clock rate error bound. */
@@ -354,6 +360,8 @@ function parseConfig (o: Json, line: number): ConfigRecord {
   if (faultFree !== undefined) rec.faultFree = faultFree
   const liveFrom = optNum(o, 'livenessFromMs')
   if (liveFrom !== undefined) rec.livenessFromMs = liveFrom
+  const cap = optNum(o, 'detectionCap')
+  if (cap !== undefined) rec.detectionCap = cap
   const unsafe = optBool(o, 'unsafeNoIntersection')
   if (unsafe !== undefined) rec.unsafeNoIntersection = unsafe
   return rec

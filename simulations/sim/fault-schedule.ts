@@ -13,9 +13,16 @@ import type { Rng } from './rng.js'
 
 export const FAULT_KINDS = [
   'loss', 'duplicate', 'reorder', 'partition', 'one-way', 'bridge', 'isolate',
-  'crash-restart', 'clean-restart', 'pause', 'suspend', 'drift'
+  'crash-restart', 'clean-restart', 'pause', 'suspend', 'drift', 'burst'
 ] as const
 export type FaultKind = typeof FAULT_KINDS[number]
+
+/**
+ * The kinds drawn from the profile's own stream, in their original order.
+ * `burst` (a process frozen in short bursts, issue 11) is drawn from a stream
+ * of its own, so adding it left every other draw of every seed as it was.
+ */
+const DRAWN_KINDS = FAULT_KINDS.filter(k => k !== 'burst')
 
 /** Faults that strike at an instant and last a while (network rates are set per seed). */
 export type TimedFaultKind = Exclude<FaultKind, 'loss' | 'duplicate' | 'reorder'>
@@ -62,8 +69,9 @@ export function chooseProfile (rng: Rng, opts: ProfileOptions): FaultProfile {
   if (!faultFree) {
     if (opts.kinds !== undefined) for (const k of opts.kinds) enabled.add(k)
     else {
-      for (const k of FAULT_KINDS) if (r.chance(0.5)) enabled.add(k)
-      if (enabled.size === 0) enabled.add(r.pick(FAULT_KINDS))
+      for (const k of DRAWN_KINDS) if (r.chance(0.5)) enabled.add(k)
+      if (enabled.size === 0) enabled.add(r.pick(DRAWN_KINDS))
+      if (rng.fork('profile-burst').chance(0.5)) enabled.add('burst')
     }
     if (fullBudget) enabled.add('drift')
   }
@@ -100,8 +108,15 @@ const DURATIONS: Record<TimedFaultKind, [number, number]> = {
   // Pauses and suspends longer than a lease (1–2 s) happen often.
   pause: [100, 3500],
   suspend: [300, 4000],
-  drift: [500, 5000]
+  drift: [500, 5000],
+  // A stretch of repeated short freezes (each 50–800 ms, see BURST_FREEZE_MS).
+  burst: [1000, 4000]
 }
+
+/** One freeze of a `burst` fault (ms): shorter and longer than the suspicion timeout (400–1000 ms). */
+export const BURST_FREEZE_MS: [number, number] = [50, 800]
+/** The node runs this long between two freezes of a burst (ms): often less than a round trip. */
+export const BURST_RUN_MS: [number, number] = [0, 150]
 
 /** Timed faults for the safety phase [from, until). Every list is bounded. */
 export function planFaults (rng: Rng, profile: FaultProfile, from: number, until: number): FaultAction[] {

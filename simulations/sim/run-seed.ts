@@ -11,13 +11,14 @@
  * `light` / `heavy` seeds are fault-free message-count runs (no phases).
  */
 import { defaultCoreConfig } from '../../src/core/config.js'
+import { LOCAL_HEALTH_MAX_DEFAULT } from '../../src/core/local-health.js'
 import { resolveQuorumName } from '../../src/core/quorum.js'
 import type { CoreConfig, QuorumSystemName, SafetyRule } from '../../src/core/types.js'
 import { runCheckers } from '../check/check-history.js'
 import { msToNs, type HistoryRecord } from '../check/history.js'
 import { violation, type Violation } from '../check/violation.js'
 import { SimClock } from './clock.js'
-import { chooseProfile, FAULT_KINDS, planFaults, type FaultAction, type FaultKind, type FaultProfile } from './fault-schedule.js'
+import { BURST_FREEZE_MS, BURST_RUN_MS, chooseProfile, FAULT_KINDS, planFaults, type FaultAction, type FaultKind, type FaultProfile } from './fault-schedule.js'
 import { Network } from './network.js'
 import { Observer, type RunMeta } from './observer.js'
 import { Rng } from './rng.js'
@@ -68,6 +69,9 @@ export interface SeedStats {
   enabled: FaultKind[]
   faults: Record<FaultKind, FaultStat>
   restarts: { attempt: number, drop: number }
+  /** Core `suspect` events and mode changes after each process's first mode (all nodes). */
+  suspicions: number
+  modeChanges: number
   steps: number
   framesSent: number
   protocolFrames: number
@@ -188,6 +192,7 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
     ttlMsMax: TTL_MS_MAX,
     rho: profile.rho,
     detectMs,
+    detectionCap: options.coreOverrides?.localHealthMax ?? LOCAL_HEALTH_MAX_DEFAULT,
     // Room for clock rate: the stable period runs on the node's clock.
     stableMs: timings.stableMs * 1.5,
     liveBoundMs: LIVE_BOUND_MS,
@@ -306,6 +311,8 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
     enabled: FAULT_KINDS.filter(k => profile.enabled.has(k)),
     faults: sim.stats.faults,
     restarts: { attempt: sim.stats.attemptRestarts, drop: sim.stats.suspicionDrops },
+    suspicions: sim.stats.suspicions,
+    modeChanges: sim.stats.modeChanges,
     steps: sim.stats.steps,
     framesSent: sim.stats.framesSent,
     protocolFrames: sim.stats.protocolFrames,
@@ -330,9 +337,14 @@ class FaultInjector {
 
   /** Draws each clean stop's drain bound (its own stream: the other draws stay as they were). */
   private readonly drainRng: Rng
+  /** Draws burst targets and freeze lengths (its own stream, for the same reason). */
+  private readonly burstRng: Rng
+  /** healAll() ran: bursts stop freezing. */
+  private healed = false
 
   constructor (private readonly sim: Simulation, private readonly profile: FaultProfile, private readonly r: Rng) {
     this.drainRng = r.fork('drain')
+    this.burstRng = r.fork('burst')
   }
 
   /**
@@ -345,14 +357,36 @@ class FaultInjector {
   }
 
   /** A running node, preferably one holding a lock or a vote. */
-  private target (): { node: number, hit: boolean } | null {
+  private target (r: Rng = this.r): { node: number, hit: boolean } | null {
     const sim = this.sim
     const normal = sim.nodes.filter(x => x.running && !x.stopping).map(x => x.index)
     if (normal.length === 0) return null
     const { holders, voters } = sim.involved()
     const aimed = normal.filter(x => holders.has(x) || voters.has(x))
-    const node = aimed.length > 0 && this.r.chance(0.6) ? this.r.pick(aimed) : this.r.pick(normal)
+    const node = aimed.length > 0 && r.chance(0.6) ? r.pick(aimed) : r.pick(normal)
     return { node, hit: holders.has(node) || voters.has(node) }
+  }
+
+  /**
+   * A process whose steps arrive late in bursts (issue 11): until `end`, it
+   * is frozen for 50–800 ms, runs for 0–150 ms (often less than a round
+   * trip), is frozen again…; each thaw runs its due timers first, then
+   * everything queued at once. Its own process, so its clock runs on.
+   */
+  private burst (node: number, end: number): void {
+    const sim = this.sim
+    const n = sim.nodes[node]!
+    const inc = n.inc
+    const r = this.burstRng
+    const freeze = (): void => {
+      if (this.healed || sim.t >= end || !n.up || n.inc !== inc) return
+      sim.burstFreeze(node)
+      sim.at(sim.t + r.range(BURST_FREEZE_MS[0], BURST_FREEZE_MS[1]), () => {
+        sim.burstThaw(node)
+        sim.at(sim.t + r.range(BURST_RUN_MS[0], BURST_RUN_MS[1]), freeze)
+      })
+    }
+    freeze()
   }
 
   inject (a: FaultAction): void {
@@ -360,6 +394,14 @@ class FaultInjector {
     const end = sim.t + a.durationMs
     const line = (what: string): void => sim.trace.add(`${fmtTime(sim.t)} ## ${a.kind} ${what} for ${a.durationMs.toFixed(1)} ms`)
     switch (a.kind) {
+      case 'burst': {
+        const t = this.target(this.burstRng)
+        if (t === null) return
+        sim.countFault('burst', t.hit)
+        line(`n${t.node}`)
+        this.burst(t.node, end)
+        return
+      }
       case 'crash-restart': case 'clean-restart': case 'pause': case 'suspend': {
         const t = this.target()
         if (t === null) return
@@ -447,9 +489,11 @@ class FaultInjector {
 
   healAll (): void {
     const sim = this.sim
+    this.healed = true
     sim.network.healAll()
     sim.recordTruth()
     for (const node of sim.nodes) {
+      if (node.burstFrozen) sim.burstThaw(node.index)
       if (node.frozen) sim.thaw(node.index)
       if (node.clock.rate !== node.baseRate) sim.setRate(node.index, node.baseRate)
     }
