@@ -177,7 +177,7 @@ async function main (): Promise<number> {
   let fullBudget = 0
   let virtualMs = 0
   let steps = 0
-  const detector = { suspicions: 0, modeChanges: 0 }
+  const detector = { suspicions: 0, modeChanges: 0, burstSuspicions: 0 }
   for (const r of results.sort((a, b) => a.id - b.id)) {
     const seed = jobs[r.id]!.seed
     if (r.result === null) {
@@ -203,6 +203,7 @@ async function main (): Promise<number> {
     steps += s.steps
     detector.suspicions += s.suspicions
     detector.modeChanges += s.modeChanges
+    detector.burstSuspicions += s.burstSuspicions
   }
   const summary = {
     seeds: seeds.length,
@@ -227,7 +228,7 @@ async function main (): Promise<number> {
     process.stdout.write(`${seeds.length} seeds (${o.nodes} nodes, quorum ${o.quorum}) in ${seconds.toFixed(1)} s = ${summary.seedsPerSecond} seeds/s on ${workers} workers\n`)
     process.stdout.write(`violations: ${violations.length}; exclusive acquires: ${acquired}; messages per acquire: light ${summary.messagesPerAcquire.light}, heavy ${summary.messagesPerAcquire.heavy}\n`)
     process.stdout.write(`restarts: attempt ${restarts.attempt}, drop ${restarts.drop} (fault-free seeds ${restarts.faultFree.seeds}: ${restarts.faultFree.attempt} / ${restarts.faultFree.drop}); full-budget seeds ${fullBudget}\n`)
-    process.stdout.write(`detector: ${detector.suspicions} suspicions, ${detector.modeChanges} mode changes (all nodes)\n`)
+    process.stdout.write(`detector: ${detector.suspicions} suspicions (${detector.burstSuspicions} by nodes during their own burst fault), ${detector.modeChanges} mode changes (all nodes)\n`)
     for (const k of FAULT_KINDS) process.stdout.write(`  ${k.padEnd(14)} injected ${String(faults[k].injected).padStart(8)}  hit holder ${String(faults[k].hitHolder).padStart(8)}\n`)
   }
   return violations.length > 0 ? 1 : 0

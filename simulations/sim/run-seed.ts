@@ -72,6 +72,8 @@ export interface SeedStats {
   /** Core `suspect` events and mode changes after each process's first mode (all nodes). */
   suspicions: number
   modeChanges: number
+  /** Suspicions by nodes during their own `burst` fault. */
+  burstSuspicions: number
   steps: number
   framesSent: number
   protocolFrames: number
@@ -313,6 +315,7 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
     restarts: { attempt: sim.stats.attemptRestarts, drop: sim.stats.suspicionDrops },
     suspicions: sim.stats.suspicions,
     modeChanges: sim.stats.modeChanges,
+    burstSuspicions: sim.stats.burstSuspicions,
     steps: sim.stats.steps,
     framesSent: sim.stats.framesSent,
     protocolFrames: sim.stats.protocolFrames,
@@ -378,6 +381,7 @@ class FaultInjector {
     const n = sim.nodes[node]!
     const inc = n.inc
     const r = this.burstRng
+    n.burstUntil = Math.max(n.burstUntil, end)
     const freeze = (): void => {
       if (this.healed || sim.t >= end || !n.up || n.inc !== inc) return
       sim.burstFreeze(node)

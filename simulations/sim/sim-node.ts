@@ -26,6 +26,8 @@ export class SimNode {
   suspended = false
   /** Frozen by a `burst` fault (a blocked event loop), apart from any pause or suspend. */
   burstFrozen = false
+  /** A `burst` fault runs on this node until then (true ms). */
+  burstUntil = -Infinity
   /** A clean stop is in progress: `mesh.stop()` runs, the process exits when it resolves. */
   stopping = false
   /** Tasks that arrived while the process was frozen (paused, host suspended or in a burst), in order. */

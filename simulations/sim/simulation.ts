@@ -51,6 +51,8 @@ export interface SimStats {
   suspicions: number
   /** Mode events after each node's first one (flaps, downgrades and upgrades). */
   modeChanges: number
+  /** Suspicions by a node while a `burst` fault froze it again and again (its peers were fine). */
+  burstSuspicions: number
   faults: Record<FaultKind, FaultStat>
 }
 
@@ -120,7 +122,7 @@ export class Simulation implements SimWorld {
     this.store = new FencedStore(storeTwoMarks)
     const faults = {} as Record<FaultKind, FaultStat>
     for (const k of FAULT_KINDS) faults[k] = { injected: 0, hitHolder: 0 }
-    this.stats = { steps: 0, framesSent: 0, protocolFrames: 0, pingFrames: 0, attemptRestarts: 0, suspicionDrops: 0, suspicions: 0, modeChanges: 0, faults }
+    this.stats = { steps: 0, framesSent: 0, protocolFrames: 0, pingFrames: 0, attemptRestarts: 0, suspicionDrops: 0, suspicions: 0, modeChanges: 0, burstSuspicions: 0, faults }
   }
 
   // -- main loop --------------------------------------------------------------
@@ -411,7 +413,10 @@ export class Simulation implements SimWorld {
         n.modeSeen = true
         o.mode(t, n.index, e.mode, e.sharedLocks)
         break
-      case 'suspect': this.stats.suspicions++; break
+      case 'suspect':
+        this.stats.suspicions++
+        if (t <= n.burstUntil) this.stats.burstSuspicions++
+        break
       case 'attempt-restart':
         this.stats.attemptRestarts++
         o.attemptRestart(t, n.index, e.key, e.why)
