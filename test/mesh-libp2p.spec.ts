@@ -22,6 +22,7 @@ import { PROTOCOL_VERSION } from '../src/core/config.js'
 import type { FrameBody, QuorumSystemName } from '../src/core/types.js'
 import { createLockMesh, lockMesh } from '../src/create.js'
 import type { LockMesh } from '../src/mesh.js'
+import { LOCAL_HEALTH_MAX_DEFAULT } from '../src/core/local-health.js'
 import { TIMING_PRESETS } from '../src/runtime/presets.js'
 import { MemoryFenceStore } from '../src/store/memory-fence-store.js'
 import { encodeFrames } from '../src/transport/codec.js'
@@ -33,8 +34,15 @@ import { lengthPrefixed } from '../src/transport/varint.js'
 import { Libp2pMesh, rejection, sleep, type Libp2pMeshOptions } from './helpers/libp2p-mesh.js'
 import { addrOf, freePort, idOf, sortedSpecs, waitFor } from './helpers/transport-cluster.js'
 
-/** Detection (suspicion 600 ms + a ping interval + the gater's hang-up) on a loaded host, loosely. */
-const DETECT_MS = 8_000
+/**
+ * Detection on a loaded host, loosely: the suspicion timeout × the local
+ * health multiplier's cap (8: a node whose own event loop runs late waits up
+ * to 8 timeouts before accusing), + a ping interval, + the gater's hang-up.
+ */
+function detectMs (options: Libp2pMeshOptions): number {
+  const timing = typeof options.timing === 'object' ? options.timing : TIMING_PRESETS[options.timing ?? 'fast']
+  return Math.max(8_000, timing.suspicionTimeoutMs! * LOCAL_HEALTH_MAX_DEFAULT + timing.pingIntervalMs! + 2_000)
+}
 /** Detection + stable period (500 ms) + redial after a heal, loosely. */
 const HEAL_MS = 15_000
 
@@ -288,7 +296,7 @@ describe('LockMesh over real libp2p (loopback TCP, createLockMesh)', function ()
           const majorityLock = await cluster.mesh(b[0]!).acquire('busy', { ttlMs: 4_000 })
           const { done: inFlight } = await acquireAndWaitArrival(cluster, a[0]!, 'busy', async () => await rejection(cluster.mesh(a[0]!).acquire('busy', { waitMs: 20_000 })))
           await cluster.partition(a, b)
-          const detectMs = await cluster.waitModes([a, b], DETECT_MS)
+          const detected = await cluster.waitModes([a, b], detectMs(options))
           for (const side of [a, b]) {
             const want = cluster.expectedMode(side.map(i => cluster.node(i).id))
             for (const i of side) {
@@ -318,7 +326,7 @@ describe('LockMesh over real libp2p (loopback TCP, createLockMesh)', function ()
           expect(held.signal.reason.name).to.equal('LockLostError')
           await cluster.heal()
           const healMs = await cluster.waitReadWrite(HEAL_MS)
-          console.log(`      ${label}: [${a.join(',')}] | [${b.join(',')}] modes in ${detectMs} ms; read-write ${healMs} ms after heal`)
+          console.log(`      ${label}: [${a.join(',')}] | [${b.join(',')}] modes in ${detected} ms; read-write ${healMs} ms after heal`)
           // Its ttl may have run out meanwhile on a slow host; then it is already gone.
           if (!majorityLock.signal.aborted) await majorityLock.release()
           const after = await cluster.mesh(a[0]!).acquire('busy', { waitMs: 10_000 })
@@ -364,7 +372,7 @@ describe('LockMesh over real libp2p (loopback TCP, createLockMesh)', function ()
       const rest = [3, 4, 5, 6, 7, 8]
       for (const side of [row, rest]) expect(cluster.expectedMode(side.map(i => cluster.node(i).id))).to.deep.equal({ mode: 'read-only', sharedLocks: true })
       await cluster.partition(row, rest)
-      const detectMs = await cluster.waitModes([row, rest], DETECT_MS)
+      const detected = await cluster.waitModes([row, rest], detectMs(NINE))
       // Shared locks on both sides at once.
       const readers = await Promise.all([0, 5].map(async i => await cluster.mesh(i).acquire('story6a', { mode: 'shared', waitMs: 10_000 })))
       expect(readers.every(r => r.remainingMs() > 0)).to.equal(true)
@@ -382,7 +390,7 @@ describe('LockMesh over real libp2p (loopback TCP, createLockMesh)', function ()
       const lock = await cluster.mesh(4).acquire('story6a-x', { waitMs: 10_000 })
       expect(lock.token > readers[0]!.token && lock.token > readers[1]!.token).to.equal(true)
       await lock.release()
-      console.log(`      modes in ${detectMs} ms; ReadOnlyError max ${Math.max(...latencies).toFixed(1)} ms; read-write ${healMs} ms after heal`)
+      console.log(`      modes in ${detected} ms; ReadOnlyError max ${Math.max(...latencies).toFixed(1)} ms; read-write ${healMs} ms after heal`)
     })
 
     it('grid 9 (b): a full column + one node of each other column (5) vs 4 — write side grants, the 4 are read-only without shared locks; heal → read-write', async () => {
@@ -393,7 +401,7 @@ describe('LockMesh over real libp2p (loopback TCP, createLockMesh)', function ()
       expect(cluster.expectedMode(write.map(i => cluster.node(i).id))).to.deep.equal({ mode: 'read-write', sharedLocks: true })
       expect(cluster.expectedMode(read.map(i => cluster.node(i).id))).to.deep.equal({ mode: 'read-only', sharedLocks: false })
       await cluster.partition(write, read)
-      const detectMs = await cluster.waitModes([write, read], DETECT_MS)
+      const detected = await cluster.waitModes([write, read], detectMs(NINE))
       const tokens: bigint[] = []
       for (const i of write) {
         const lock = await cluster.mesh(i).acquire('story6b', { waitMs: 10_000 })
@@ -412,7 +420,7 @@ describe('LockMesh over real libp2p (loopback TCP, createLockMesh)', function ()
       const lock = await cluster.mesh(8).acquire('story6b', { waitMs: 10_000 })
       expect(lock.token > tokens[tokens.length - 1]!).to.equal(true)
       await lock.release()
-      console.log(`      modes in ${detectMs} ms; read-write ${healMs} ms after heal`)
+      console.log(`      modes in ${detected} ms; read-write ${healMs} ms after heal`)
     })
   })
 
@@ -428,7 +436,7 @@ describe('LockMesh over real libp2p (loopback TCP, createLockMesh)', function ()
         cluster.meshes.every(m => (m.status().transport?.refusals['config-hash'] ?? 0) >= 1), 15_000)
       expect(cluster.mesh(0).status().handshakeRefusals).to.be.at.least(1)
       await odd.mesh.ready({ signal: AbortSignal.timeout(10_000) })
-      await cluster.waitModes([[0, 1], [2]], DETECT_MS)
+      await cluster.waitModes([[0, 1], [2]], detectMs({}))
       expect(odd.mesh.status().reachable).to.deep.equal([odd.id])
       expect(odd.mesh.status().transport?.streamsUp).to.equal(0)
       expect((await rejection(odd.mesh.acquire('k'))).name).to.equal('ReadOnlyError')
@@ -510,7 +518,7 @@ describe('LockMesh over real libp2p (loopback TCP, createLockMesh)', function ()
       let reconnectFailures = 0
       for (const m of cluster.meshes) m.libp2p.addEventListener('peer:reconnect-failure', () => { reconnectFailures++ })
       await cluster.partition([2], [0, 1])
-      await cluster.waitModes([[2], [0, 1]], DETECT_MS)
+      await cluster.waitModes([[2], [0, 1]], detectMs({}))
       // libp2p's reconnect queue (fast settings: 5 retries from 200 ms, doubling) is done after ~6.2 s.
       await sleep(8_000)
       expect(cluster.mesh(2).mode).to.equal('read-only')
@@ -619,7 +627,7 @@ describe('LockMesh over real libp2p (loopback TCP, createLockMesh)', function ()
       c = await Libp2pMesh.start(3, { quorum: 'majority' })
       const cluster = c
       await cluster.partition([0], [1, 2])
-      await cluster.waitModes([[0], [1, 2]], DETECT_MS)
+      await cluster.waitModes([[0], [1, 2]], detectMs({}))
       setTimeout(() => { void cluster.heal() }, 200)
       const t0 = Date.now()
       let failures = 0

@@ -87,7 +87,7 @@ export class DetectorLog {
 
   constructor (private readonly lag: LagMonitor) {}
 
-  record (node: number, e: CoreEvent, stalls: number, health: number | undefined): void {
+  record (node: number, e: CoreEvent, stalls: number, health: string | undefined): void {
     if (e.type !== 'suspect' && e.type !== 'trust' && e.type !== 'mode') return
     const what = e.type === 'mode' ? `mode ${e.mode}/${String(e.sharedLocks)} reach=${e.reachable.length}` : `${e.type} ${e.peer.slice(-6)}`
     const lastLag = this.lag.lags.at(-1)
@@ -176,7 +176,13 @@ export class Libp2pMesh {
     for (let attempt = 0; attempt < 3 && mesh === undefined; attempt++) {
       try {
         const log = this.detector
-        const observer = { coreEvent: (e: CoreEvent) => { const core = mesh?.status().core; log.record(i, e, core?.counters.stalls ?? 0, undefined) } }
+        const observer = {
+          coreEvent: (e: CoreEvent) => {
+            const core = mesh?.status().core
+            const h = core?.localHealth
+            log.record(i, e, core?.counters.stalls ?? 0, h === undefined ? undefined : `×${h.multiplier} late-wake ${h.evidence['late-wake']} late-frames ${h.evidence['late-frames']} slow-acks ${h.evidence['slow-acks']}`)
+          }
+        }
         mesh = await createLockMesh(this.optionsFor(i, { ...(store !== null ? { store } : {}), observer, ...overrides }))
       } catch (err) {
         // The port was free when drawn; if something took it since, draw another.
