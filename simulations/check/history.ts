@@ -44,6 +44,13 @@ export interface ConfigRecord extends RecordBase {
    * peer. Absent = 8, the shipped default; 1 = the multiplier was off.
    */
   detectionCap?: number
+  /**
+   * Simulator: a node's steps run late only while some process is frozen
+   * (paused, suspended, in a burst) — a fact of the simulated world, so a
+   * node's local health multiplier can exceed 1 only near a freeze, and the
+   * modes checker uses detection × cap only there (detection otherwise).
+   */
+  healthyUnlessFrozen?: boolean
   /** Time a better mode must hold before a node upgrades (ms). */
   stableMs: number
   /** ρ, the clock rate error bound. */
@@ -362,6 +369,8 @@ function parseConfig (o: Json, line: number): ConfigRecord {
   if (liveFrom !== undefined) rec.livenessFromMs = liveFrom
   const cap = optNum(o, 'detectionCap')
   if (cap !== undefined) rec.detectionCap = cap
+  const healthy = optBool(o, 'healthyUnlessFrozen')
+  if (healthy !== undefined) rec.healthyUnlessFrozen = healthy
   const unsafe = optBool(o, 'unsafeNoIntersection')
   if (unsafe !== undefined) rec.unsafeNoIntersection = unsafe
   return rec

@@ -8,7 +8,12 @@
  * period of every stretch is the allowed transition window: the cap is the
  * local health multiplier's (a node slowed by its own host waits up to that
  * many suspicion timeouts before accusing a peer; 8 unless the history says
- * otherwise). A node is checked
+ * otherwise). Histories that say `healthyUnlessFrozen` (the simulator's:
+ * a simulated process runs late only while some process is frozen) use the
+ * cap only for stretches that begin within detection × cap of a freeze of
+ * any node — a multiplier rises only on such lateness (its own late steps,
+ * or most peers answering late) and is back to 1 within cap − 1 suspicion
+ * timeouts of the last — and detection + stable period elsewhere. A node is checked
  * only while it runs unpaused and the truth is certain; a restarted node's
  * logged mode starts over at `starting`.
  */
@@ -93,7 +98,8 @@ export function checkModes (records: readonly HistoryRecord[], opts: CheckOption
   }
   const roster = oracle.roster
   const boundMs = modesBoundMs(config)
-  const settle = msToNs(boundMs + (opts.slackMs ?? 0))
+  const tightMs = config.detectionMs + config.stableMs
+  const slackNs = msToNs(opts.slackMs ?? 0)
   const modesOf = new Map<NodeName, Array<Of<'mode'>>>()
   for (const m of eventsOf(records, 'mode')) {
     let l = modesOf.get(m.node)
@@ -101,12 +107,18 @@ export function checkModes (records: readonly HistoryRecord[], opts: CheckOption
     l.push(m)
   }
   const segments = truthTimeline(records, roster)
+  // Where some process was frozen: a multiplier may be above 1 from there until detection × cap later.
+  const freezes = segments.filter(seg => seg.paused.size > 0)
+  const horizon = msToNs(config.detectionMs * detectionCapOf(config))
+  const capApplies = (start: number): boolean => config.healthyUnlessFrozen !== true ||
+    freezes.some(f => f.start <= start + msToNs(boundMs) && f.end >= start - horizon)
   const out: Violation[] = []
   for (const x of roster) {
     const logged = modesOf.get(x) ?? []
     for (const s of stretchesOf(segments, roster, x)) {
       if (!s.checkable) continue
-      const from = s.start + settle
+      const windowMs = capApplies(s.start) ? boundMs : tightMs
+      const from = s.start + msToNs(windowMs) + slackNs
       if (from >= s.end) continue
       const want = oracle.expectedMode(new Set(s.reach))
       const at = (t: number): { mode: string, sharedLocks: boolean, line?: number } => {
@@ -123,7 +135,7 @@ export function checkModes (records: readonly HistoryRecord[], opts: CheckOption
         if (got.mode === want.mode && (want.mode === 'read-write' || got.sharedLocks === want.sharedLocks)) continue
         out.push(violation('modes', t,
           `Node ${x} reported ${fmtMode(got)} at ${fmtMs(t)}, but it truly reached {${s.reach.join(', ')}} since ${fmtMs(s.start)}, ` +
-          `which allows ${fmtMode(want)}, and detection × cap + stable period (${config.detectionMs} × ${detectionCapOf(config)} + ${config.stableMs} = ${boundMs} ms) had passed.`, got.line))
+          `which allows ${fmtMode(want)}, and ${windowMs === boundMs ? `detection × cap + stable period (${config.detectionMs} × ${detectionCapOf(config)} + ${config.stableMs} = ${boundMs} ms)` : `detection + stable period (${tightMs} ms; no process was frozen near it)`} had passed.`, got.line))
         break
       }
     }

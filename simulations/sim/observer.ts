@@ -296,6 +296,8 @@ export class Observer {
       ttlMsMax: m.ttlMsMax,
       detectionMs: m.detectMs,
       detectionCap: m.detectionCap,
+      // Simulated processes run late only while frozen (the truth records say when).
+      healthyUnlessFrozen: true,
       stableMs: m.stableMs,
       drift: m.rho,
       livenessBoundMs: m.liveBoundMs,
