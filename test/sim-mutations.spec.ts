@@ -11,16 +11,12 @@
  * exclusive-granted key's fence between GRANT and COMMIT, so no seed can get
  * a low token past the grant-number check; the core's guard specs forge one.
  *
- * Not here either (issue 9's persist-gate ordering flags, pinned by
- * test/core-persist-gate.spec.ts at the core's output):
- * - `lostOvertakesGranted`: every `lost` of a not-yet-handed-out grant is an
- *   expiry (by either clock) or a stop, so when the overtaken `granted`
- *   finally arrives LockMesh's hand-out check finds it expired and refuses it,
- *   and the app's belief window is empty — no checker can see it (0 in 200
- *   seeds); defence in depth, argued in docs/design.md.
- * - `downgradeOvertakesUpgrade`: needs an upgrade held behind a fence-store
- *   write and a downgrade inside that write: 0 in 200 seeds with hung writes
- *   on; a targeted fault is open work.
+ * The persist-gate ordering flags (issue 9) need their own faults: a
+ * `disk-hang` longer than a lease for `lostOvertakesGranted` (its effect on
+ * the app is masked by LockMesh's hand-out check, so the simulator's Ready-tap
+ * check `result-order` reports it), and a `mode-flap` for
+ * `downgradeOvertakesUpgrade` (the modes checker sees the app left on the
+ * wrong mode). test/core-persist-gate.spec.ts pins both at the core's output.
  */
 import { expect } from 'chai'
 import { runSeed, type RunOptions } from '../simulations/sim/run-seed.js'
@@ -52,6 +48,12 @@ const CASES: Case[] = [
   { rule: 'freshSeqPerAttempt', options: {}, expect: 'id-reuse', within: 5, flags: '' },
   { rule: 'cleanExitMarker', options: { nodes: 3, quorum: 'majority', faults: ['clean-restart'], ...HOLD }, expect: 'mutual-exclusion', within: 25, flags: '--nodes 3 --quorum majority --faults clean-restart --hold-to-expiry' },
   { rule: 'wallClockCheck', options: { faults: ['suspend'] }, expect: 'late-loss', within: 10, flags: '--faults suspend' },
+  // The persist gate's ordering rules (issue 9, item 5), each with the fault that makes it matter:
+  // a disk hung past a lease (the `lost` then overtakes its own held `granted`, seen at the Ready tap —
+  // LockMesh's hand-out check masks it for the app, docs/design.md), and links flapping during a hung
+  // write (a downgrade overtakes the held upgrade; the app is left believing read-write).
+  { rule: 'lostOvertakesGranted', options: { faults: ['disk-hang'] }, expect: 'result-order', within: 40, flags: '--faults disk-hang' },
+  { rule: 'downgradeOvertakesUpgrade', options: { faults: ['mode-flap'] }, expect: 'modes', within: 20, flags: '--faults mode-flap' },
   // LockMesh's own (issue 9, item 1): an aborted acquire resolved when its held-back grant arrives.
   { rule: 'resolveCancelled', options: {}, expect: 'mutual-exclusion', within: 60, flags: '' }
 ]
@@ -99,7 +101,9 @@ describe('sim: mutation suite (each safety rule off is caught)', () => {
       ['full drift budget, hold to expiry', { faults: ['drift'], fullBudget: true, ...HOLD }],
       ['pause with slow suspicion, hold to expiry', { faults: ['pause'], timings: { suspicionTimeoutMs: 4000, pingIntervalMs: 300 }, ...HOLD }],
       ['grid, single-key live contention, slow retransmission', { quorum: 'grid', faultFree: true, timings: { retransmitMs: 5000 }, liveContention: true }],
-      ['suspend', { faults: ['suspend'] }]
+      ['suspend', { faults: ['suspend'] }],
+      ['disk hung past a lease', { faults: ['disk-hang'] }],
+      ['links flapping during a hung write', { faults: ['mode-flap'] }]
     ]
     for (const [name, options] of PROFILES) {
       it(name, async () => {

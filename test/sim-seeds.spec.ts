@@ -15,7 +15,9 @@ interface Sweep { name: string, seeds: number, options: Omit<RunOptions, 'seed'>
 const SWEEPS: Sweep[] = [
   { name: '9 nodes, majority (auto)', seeds: QUICK ? 40 : 200, options: { nodes: 9 }, flags: '--nodes 9' },
   { name: '9 nodes, grid', seeds: QUICK ? 20 : 80, options: { nodes: 9, quorum: 'grid' }, flags: '--nodes 9 --quorum grid' },
-  { name: '5 nodes, majority', seeds: QUICK ? 10 : 40, options: { nodes: 5 }, flags: '--nodes 5' }
+  { name: '5 nodes, majority', seeds: QUICK ? 10 : 40, options: { nodes: 5 }, flags: '--nodes 5' },
+  // Full-length safety phases: a mode flap needs ~6 s of it and never fits a short seed.
+  { name: '9 nodes, every fault kind at once, full-length phases', seeds: QUICK ? 3 : 8, options: { nodes: 9, faults: [...FAULT_KINDS], short: false }, flags: `--nodes 9 --faults ${FAULT_KINDS.join(',')}` }
 ]
 
 describe('sim: seeds across the fault mix', () => {

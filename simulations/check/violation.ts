@@ -14,6 +14,7 @@ export type ViolationKind =
   | 'fault-free-restart'
   | 'id-reuse'
   | 'core-exception'
+  | 'result-order'
   | 'runaway'
 
 export interface Violation {
@@ -42,6 +43,7 @@ export const VIOLATION_MEANING: Record<ViolationKind, string> = {
   'fault-free-restart': 'a run with no fault saw an attempt restart or a suspicion drop after every node reached its first mode (simulator)',
   'id-reuse': 'a requester sent REQUEST for an attempt id it had already RELEASEd at that voter (simulator)',
   'core-exception': 'the lock core threw (simulator)',
+  'result-order': "the core handed a handle's `granted` to the driver after that handle's `lost`, `released` or `failed` (simulator, at the Ready tap)",
   runaway: 'a seed exceeded its event budget (simulator)'
 }
 

@@ -11,21 +11,31 @@
 import type { NetworkParams, NetworkRates } from './network.js'
 import type { Rng } from './rng.js'
 
-export const FAULT_KINDS = [
+/** The first twelve kinds; their swarm draws come first, so adding a kind leaves old seeds' draws alone. */
+const BASE_KINDS = [
   'loss', 'duplicate', 'reorder', 'partition', 'one-way', 'bridge', 'isolate',
-  'crash-restart', 'clean-restart', 'pause', 'suspend', 'drift', 'burst'
+  'crash-restart', 'clean-restart', 'pause', 'suspend', 'drift'
 ] as const
-export type FaultKind = typeof FAULT_KINDS[number]
 
 /**
- * The kinds drawn from the profile's own stream, in their original order.
- * `burst` (a process frozen in short bursts, issue 11) is drawn from a stream
- * of its own, so adding it left every other draw of every seed as it was.
+ * Kinds added later, each drawn from its own stream (see chooseProfile):
+ * - `disk-hang`: one node's fence-store writes hang for longer than a lease,
+ *   so a grant waits behind the write until its lease has ended (the persist
+ *   gate's result-order rule, issue 9 item 5);
+ * - `mode-flap`: one node's disk hangs while its links go down, up and down
+ *   again, so a mode upgrade and a later downgrade both wait behind the same
+ *   fence-store write (the persist gate's mode-order rule, issue 9 item 5).
+ * And `burst` (issue 11): a node whose steps arrive late in bursts — its
+ * process frozen 50–800 ms again and again (drawn from a stream of its own,
+ * in half the faulty seeds).
  */
-const DRAWN_KINDS = FAULT_KINDS.filter(k => k !== 'burst')
+const LATER_KINDS = ['disk-hang', 'mode-flap'] as const
+
+export const FAULT_KINDS = [...BASE_KINDS, ...LATER_KINDS, 'burst'] as const
+export type FaultKind = typeof FAULT_KINDS[number]
 
 /** Faults that strike at an instant and last a while (network rates are set per seed). */
-export type TimedFaultKind = Exclude<FaultKind, 'loss' | 'duplicate' | 'reorder'>
+export type TimedFaultKind = Exclude<FaultKind, 'loss' | 'duplicate' | 'reorder' | 'mode-flap'>
 
 export interface FaultProfile {
   faultFree: boolean
@@ -69,8 +79,10 @@ export function chooseProfile (rng: Rng, opts: ProfileOptions): FaultProfile {
   if (!faultFree) {
     if (opts.kinds !== undefined) for (const k of opts.kinds) enabled.add(k)
     else {
-      for (const k of DRAWN_KINDS) if (r.chance(0.5)) enabled.add(k)
-      if (enabled.size === 0) enabled.add(r.pick(DRAWN_KINDS))
+      for (const k of BASE_KINDS) if (r.chance(0.5)) enabled.add(k)
+      if (enabled.size === 0) enabled.add(r.pick(BASE_KINDS))
+      const later = rng.fork('profile-later')
+      for (const k of LATER_KINDS) if (later.chance(0.25)) enabled.add(k)
       if (rng.fork('profile-burst').chance(0.5)) enabled.add('burst')
     }
     if (fullBudget) enabled.add('drift')
@@ -109,6 +121,8 @@ const DURATIONS: Record<TimedFaultKind, [number, number]> = {
   pause: [100, 3500],
   suspend: [300, 4000],
   drift: [500, 5000],
+  // Longer than a lease (1–2 s): a held grant's lease ends inside the hang.
+  'disk-hang': [2000, 4000],
   // A stretch of repeated short freezes (each 50–800 ms, see BURST_FREEZE_MS).
   burst: [1000, 4000]
 }
@@ -124,15 +138,48 @@ export function planFaults (rng: Rng, profile: FaultProfile, from: number, until
   const actions: FaultAction[] = []
   const ACTIONS_PER_KIND_MAX = 64
   for (const kind of FAULT_KINDS) {
-    if (kind === 'loss' || kind === 'duplicate' || kind === 'reorder') continue
+    // Network rates are per seed; a mode flap is planned by planModeFlap.
+    if (kind === 'loss' || kind === 'duplicate' || kind === 'reorder' || kind === 'mode-flap') continue
     if (!profile.enabled.has(kind)) continue
     let t = from + r.exp(profile.meanGapMs / 2)
     for (let i = 0; i < ACTIONS_PER_KIND_MAX && t < until; i++) {
       const [lo, hi] = DURATIONS[kind]
-      actions.push({ t, kind, durationMs: r.range(lo, hi) })
+      let durationMs = r.range(lo, hi)
+      // Heal does not mend a disk: a hang ends inside the safety phase (the liveness phase needs a healthy disk).
+      if (kind === 'disk-hang') durationMs = Math.min(durationMs, until - t)
+      actions.push({ t, kind, durationMs })
       t += r.exp(profile.meanGapMs)
     }
   }
   actions.sort((a, b) => a.t - b.t)
   return actions
+}
+
+/** The steps of one mode flap, as offsets (ms) from its start. */
+export interface ModeFlapPlan {
+  /** The target's disk hangs: every write it issues from now lands at `hangEnd` at the earliest. */
+  hangEnd: number
+  /** The target is isolated at 0, reconnected at `healAt`, isolated again at `cutAgainAt`... */
+  healAt: number
+  cutAgainAt: number
+  /** ...and reconnected at `end`: long enough after the hang for the modes checker to judge it. */
+  end: number
+}
+
+/**
+ * One mode flap per seed: isolated long enough to downgrade, reconnected long
+ * enough to upgrade (detection + stable period), isolated again and downgraded,
+ * all inside one hung fence-store write; then still isolated for a detection +
+ * stable period after the write lands, so a wrong final mode is visible.
+ * Returns null when the safety phase is too short to hold it.
+ */
+export function planModeFlap (rng: Rng, from: number, until: number, detectMs: number, stableMs: number): { t: number, plan: ModeFlapPlan } | null {
+  const r = rng.fork('mode-flap')
+  const healAt = detectMs + 300
+  const cutAgainAt = healAt + detectMs + stableMs + 300
+  const hangEnd = cutAgainAt + detectMs + 400
+  const end = hangEnd + detectMs + stableMs + 800
+  const latest = until - end
+  if (latest < from) return null
+  return { t: r.range(from, latest), plan: { hangEnd, healAt, cutAgainAt, end } }
 }

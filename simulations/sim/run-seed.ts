@@ -18,7 +18,7 @@ import { runCheckers } from '../check/check-history.js'
 import { msToNs, type HistoryRecord } from '../check/history.js'
 import { violation, type Violation } from '../check/violation.js'
 import { SimClock } from './clock.js'
-import { BURST_FREEZE_MS, BURST_RUN_MS, chooseProfile, FAULT_KINDS, planFaults, type FaultAction, type FaultKind, type FaultProfile } from './fault-schedule.js'
+import { BURST_FREEZE_MS, BURST_RUN_MS, chooseProfile, FAULT_KINDS, planFaults, planModeFlap, type FaultAction, type ModeFlapPlan, type FaultKind, type FaultProfile } from './fault-schedule.js'
 import { Network } from './network.js'
 import { Observer, type RunMeta } from './observer.js'
 import { Rng } from './rng.js'
@@ -282,6 +282,11 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
     sim.recordTruth()
     const injector = new FaultInjector(sim, profile, rng.fork('inject'))
     for (const action of planFaults(rng, profile, 300, healAt - 200)) sim.at(action.t, () => injector.inject(action))
+    if (profile.enabled.has('mode-flap')) {
+      // After every node's first mode: the flap's first downgrade is a downgrade.
+      const flap = planModeFlap(rng, settleMs, healAt - 200, detectMs, meta.stableMs)
+      if (flap !== null) sim.at(flap.t, () => injector.modeFlap(flap.plan))
+    }
     sim.at(healAt, () => {
       trace.add(`${fmtTime(sim.t)} == heal`)
       injector.healAll()
@@ -303,6 +308,7 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
   const violations: Violation[] = []
   if (sim.aborted !== null) violations.push(violation(sim.aborted.kind, msToNs(sim.t), sim.aborted.details))
   else if (swarm) violations.push(...runCheckers(observer.history(), { maxPerKind: VIOLATIONS_PER_KIND_MAX }).violations)
+  for (const details of sim.resultOrder) violations.push(violation('result-order', 0, details))
   trace.add(`end at ${fmtTime(sim.t)}: ${violations.length} violations`)
 
   const stats: SeedStats = {
@@ -426,6 +432,14 @@ class FaultInjector {
         }
         return
       }
+      case 'disk-hang': {
+        const t = this.target()
+        if (t === null) return
+        sim.countFault('disk-hang', t.hit)
+        line(`n${t.node}`)
+        sim.hangDisk(t.node, end)
+        return
+      }
       case 'drift': {
         const t = this.target()
         if (t === null) return
@@ -440,6 +454,26 @@ class FaultInjector {
       case 'partition': case 'one-way': case 'isolate': case 'bridge':
         this.cut(a, end, line)
     }
+  }
+
+  /** One node: disk hung, links down, up, down again (see planModeFlap); aimed at a voter when there is one. */
+  modeFlap (plan: ModeFlapPlan): void {
+    const sim = this.sim
+    const t = this.target()
+    if (t === null) return
+    sim.countFault('mode-flap', t.hit)
+    const start = sim.t
+    const node = t.node
+    sim.trace.add(`${fmtTime(start)} ## mode-flap n${node}: disk hung ${plan.hangEnd.toFixed(0)} ms; isolated, back at +${plan.healAt.toFixed(0)}, isolated again at +${plan.cutAgainAt.toFixed(0)} until +${plan.end.toFixed(0)}`)
+    sim.hangDisk(node, start + plan.hangEnd)
+    const isolate = (until: number): void => {
+      const cut = sim.network.isolate(node)
+      this.cuts.push(cut)
+      sim.recordTruth()
+      sim.at(until, () => { sim.network.restore(cut); sim.recordTruth() })
+    }
+    isolate(start + plan.healAt)
+    sim.at(start + plan.cutAgainAt, () => { isolate(start + plan.end) })
   }
 
   private cut (a: FaultAction, end: number, line: (what: string) => void): void {

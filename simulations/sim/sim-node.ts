@@ -39,6 +39,8 @@ export class SimNode {
   diskBusyUntil = 0
   /** A hung fence-store write is pending until then (true ms). */
   diskStalledUntil = 0
+  /** A mode-flap fault: writes issued before then land then at the earliest (true ms). */
+  diskHangUntil = 0
   persistsInFlight = 0
   /** Bumped on heal and on every process death: stale fault ends do nothing. */
   faultToken = 0

@@ -56,6 +56,9 @@ export interface SimStats {
   faults: Record<FaultKind, FaultStat>
 }
 
+/** Result-order breaches listed per seed at most. */
+const RESULT_ORDER_MAX = 5
+
 /** Events in one seed at most (a runaway node is a violation, not a hang). */
 export const EVENTS_MAX = 20_000_000
 /** Microtask rounds let through after an event that ran node or app code. */
@@ -75,6 +78,15 @@ export class Simulation implements SimWorld {
   readonly store: FencedStore
   workload!: Workload
   aborted: { kind: 'core-exception' | 'runaway', details: string } | null = null
+  /**
+   * Breaches of the Ready contract seen at the instrument tap, whose effect on
+   * the app is masked further up (LockMesh's hand-out check): a handle's
+   * `granted` after that handle's `lost`/`released`/`failed` (docs/design.md,
+   * "One handle's results keep their order"). At most RESULT_ORDER_MAX kept.
+   */
+  readonly resultOrder: string[] = []
+  /** Handles (node:process:handle) whose attempt ended: `granted` may not follow. */
+  private readonly endedHandles = new Set<string>()
   readonly stats: SimStats
   /** Frames counted for messages-per-acquire only inside this window. */
   countFrom = Infinity
@@ -248,8 +260,9 @@ export class Simulation implements SimWorld {
     // fault of the running node, and the mode checker counts from the start.
     const slow = n.started
     const stall = slow && this.diskStallP > 0 && this.t < this.diskStallUntil && this.diskRng.chance(this.diskStallP) ? this.diskRng.range(500, 3000) : 0
-    const at = Math.max(n.diskBusyUntil, this.t) + this.diskRng.range(0, slow ? this.diskWriteMsMax : 3) + stall
-    if (stall > 0) {
+    const hung = slow && n.diskHangUntil > this.t
+    const at = Math.max(n.diskBusyUntil, this.t, hung ? n.diskHangUntil : 0) + this.diskRng.range(0, slow ? this.diskWriteMsMax : 3) + stall
+    if (stall > 0 || hung) {
       // A hung write holds the node's mode events too (upgrades wait for the
       // persist gate): while it lasts the mode checker cannot judge the mesh.
       n.diskStalledUntil = Math.max(n.diskStalledUntil, at)
@@ -265,6 +278,19 @@ export class Simulation implements SimWorld {
       const when = Math.max(this.t, at - this.diskRng.range(0, 0.2))
       this.at(when, () => { if (this.live(n, inc) && n.running) this.workload.cancelWaiting(n.index) })
     }
+  }
+
+  /**
+   * The node's disk hangs until `until` (true ms): every write it issues
+   * before then lands then at the earliest, and the mode checker cannot judge
+   * the mesh meanwhile (the node's mode events wait behind the write).
+   */
+  hangDisk (node: number, until: number): void {
+    const n = this.nodes[node]!
+    n.diskHangUntil = Math.max(n.diskHangUntil, until)
+    n.diskStalledUntil = Math.max(n.diskStalledUntil, until)
+    this.recordTruth()
+    this.at(until, () => { this.recordTruth() })
   }
 
   private onDiskWriteLands (e: Extract<Ev, { k: 'disk' }>): void {
@@ -387,12 +413,16 @@ export class Simulation implements SimWorld {
     const hk = `${n.index}:${n.inc}:${r.handle}`
     switch (r.type) {
       case 'granted': {
+        if (this.endedHandles.has(hk) && this.resultOrder.length < RESULT_ORDER_MAX) {
+          this.resultOrder.push(`at ${this.t.toFixed(3)} ms ${n.id} handle ${r.handle} (${r.key}): 'granted' reached the driver after the handle's attempt had ended`)
+        }
         const id = idStr(r.id)
         this.grantIds.set(hk, id)
         this.holds.set(hk, { node: n.index, id })
         break
       }
-      case 'lost': case 'released': this.holds.delete(hk); break
+      case 'lost': case 'released': this.holds.delete(hk); this.endedHandles.add(hk); break
+      case 'failed': this.endedHandles.add(hk); break
       case 'extended': {
         // LockMesh sets the app's Lock.validUntil right now: the app's belief moves here.
         const app = this.appHandles.get(hk)
