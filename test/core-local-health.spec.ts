@@ -93,6 +93,7 @@ describe('local health multiplier (Lifeguard)', () => {
       const on = bursts({})
       expect(on.suspects, 'suspicions by the bursting node').to.equal(0)
       expect(on.maxMultiplier).to.be.within(2, 8)
+      expect(on.c.core('n0').status().localHealth.pingIntervalMs, 'the ping interval in force').to.be.within(100, 250)
       expect(on.c.core('n0').status().localHealth.evidence['late-wake']).to.be.at.least(8)
       // The same bursts with the multiplier off: the one-shot re-probe is spent by the second burst.
       const off = bursts({ localHealthMax: 1 })
@@ -149,7 +150,8 @@ describe('local health multiplier (Lifeguard)', () => {
       c.input('n0', { type: 'frame', now: c.now('n0'), from: 'n1', frame: { h, b: { t: 'PONG' } }, ageMs: 50 })
       expect(c.core('n0').status().localHealth.score).to.equal(0)
       c.input('n0', { type: 'frame', now: c.now('n0'), from: 'n1', frame: { h, b: { t: 'PONG' } }, ageMs: 150 })
-      expect(c.core('n0').status().localHealth).to.deep.include({ score: 1, multiplier: 2, suspicionTimeoutMs: 1_000 })
+      // Timeout × 2; ping interval × 2 too, at most half the configured timeout (250 ms).
+      expect(c.core('n0').status().localHealth).to.deep.include({ score: 1, multiplier: 2, suspicionTimeoutMs: 1_000, pingIntervalMs: 200 })
       expect(c.core('n0').status().localHealth.evidence['late-frames']).to.equal(1)
     })
   })

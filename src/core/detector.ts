@@ -145,6 +145,18 @@ export class FailureDetector {
   get timeoutMs (): number { return this.opts.suspicionTimeoutMs * this.health.multiplier }
 
   /**
+   * The ping interval in force, scaled like the timeout (memberlist scales its
+   * probe interval too): a node too slow to keep up with its own PING/PONG
+   * traffic sends less of it, instead of feeding the backlog that makes it
+   * slow. At most half the configured timeout: a healthy peer (multiplier 1)
+   * still hears from it twice per suspicion timeout when nothing else flows.
+   */
+  get pingEveryMs (): number {
+    const p = this.opts.pingIntervalMs
+    return Math.min(p * this.health.multiplier, Math.max(p, this.opts.suspicionTimeoutMs / 2))
+  }
+
+  /**
    * Every step, before anything else: `lateByMs` = how far `now` is past the
    * wake-up the last step asked for (negative when early). Late = evidence;
    * then the score decays for the healthy time up to `now`.
@@ -316,7 +328,8 @@ export class FailureDetector {
   /** Peers that need a PING now (nothing sent to them for a ping interval); runs every step. */
   pingsDue (now: number): readonly NodeId[] {
     let due: NodeId[] | null = null
-    for (const [peer, link] of this.links) if (now - link.lastSentAt >= this.opts.pingIntervalMs) (due ??= []).push(peer)
+    const every = this.pingEveryMs
+    for (const [peer, link] of this.links) if (now - link.lastSentAt >= every) (due ??= []).push(peer)
     return due ?? NONE
   }
 
@@ -352,7 +365,7 @@ export class FailureDetector {
     next = Math.min(next, this.health.nextDecayAt())
     const t = this.timeoutMs
     for (const link of this.links.values()) {
-      next = Math.min(next, link.lastSentAt + this.opts.pingIntervalMs)
+      next = Math.min(next, link.lastSentAt + this.pingEveryMs)
       if (link.trusted) {
         const lapse = Math.min(link.lastHeard, link.ackedSentAt) + t
         next = Math.min(next, link.reprobeUntil !== null && link.reprobeUntil > lapse ? link.reprobeUntil : lapse)
@@ -365,9 +378,9 @@ export class FailureDetector {
   }
 
   /** The local health multiplier and the evidence behind it (status pages, metrics). */
-  healthStatus (): { score: number, multiplier: number, multiplierMax: number, suspicionTimeoutMs: number, evidence: Record<HealthEvidence, number> } {
+  healthStatus (): { score: number, multiplier: number, multiplierMax: number, suspicionTimeoutMs: number, pingIntervalMs: number, evidence: Record<HealthEvidence, number> } {
     const h = this.health
-    return { score: h.score, multiplier: h.multiplier, multiplierMax: h.multiplierMax, suspicionTimeoutMs: this.timeoutMs, evidence: { ...h.evidence } }
+    return { score: h.score, multiplier: h.multiplier, multiplierMax: h.multiplierMax, suspicionTimeoutMs: this.timeoutMs, pingIntervalMs: this.pingEveryMs, evidence: { ...h.evidence } }
   }
 
   status (now: number): Array<{ peer: NodeId, incarnation: number, reachable: boolean, trusted: boolean, quiet: boolean, lastHeardMsAgo: number | null }> {
