@@ -27,20 +27,22 @@ describe('local health multiplier (Lifeguard)', () => {
       expect(h.evidence).to.deep.equal({ 'late-wake': 21, 'late-frames': 1, 'slow-acks': 0 })
     })
 
-    it('one point is forgiven per decayMs without evidence; new evidence restarts the count', () => {
+    it('a point is forgiven only at a timely answer, at most one per decayMs since the last evidence; silence forgives nothing', () => {
       const h = new LocalHealth(opts)
       for (let t = 0; t <= 300; t += 100) h.raise(t, 'late-wake')
       expect(h.score).to.equal(4)
-      expect(h.nextDecayAt()).to.equal(800)
-      expect(h.decay(799)).to.equal(false)
-      expect(h.decay(800)).to.equal(true)
+      expect(h.healthy(799)).to.equal(false) // too soon after the last evidence (300)
+      expect(h.healthy(800)).to.equal(true)
       expect(h.score).to.equal(3)
-      h.raise(900, 'slow-acks')
+      expect(h.healthy(900)).to.equal(false) // one point per decayMs
+      h.raise(1_000, 'slow-acks')
       expect(h.score).to.equal(4)
-      expect(h.decay(1_399)).to.equal(false)
-      expect(h.decay(2_900)).to.equal(true) // four periods at once
+      expect(h.healthy(1_499)).to.equal(false)
+      // Ten seconds of silence forgive nothing; then timely answers, one point per 500 ms.
+      expect(h.score).to.equal(4)
+      for (let t = 11_000; t <= 13_000; t += 100) h.healthy(t)
       expect(h.score).to.equal(0)
-      expect(h.nextDecayAt()).to.equal(Infinity)
+      expect(h.healthy(20_000)).to.equal(false)
     })
 
     it('the config takes localHealthMax as an integer in 1..8 and refuses anything else with a typed error', () => {

@@ -295,7 +295,7 @@ describe('sim checkers: modes', () => {
     expect(kinds(o)).to.deep.equal([])
   })
 
-  it('with the local health cap (8): detection + stable where no process was frozen nearby, detection × 8 + stable near a freeze', () => {
+  it('with the local health cap (8): detection + stable before any process was frozen, detection × 8 + stable once one was', () => {
     const isolateN2 = (o: Observer, at: number): void => truth(o, at, [true, true, true], [[2, 0], [0, 2], [2, 1], [1, 2]])
     // No freeze anywhere: n2 must be read-only by 2000 + 500 + 100 ms even with the cap at 8.
     const healthy = observer({ endAt: 8000, detectionCap: 8 })

@@ -10,10 +10,10 @@
  * many suspicion timeouts before accusing a peer; 8 unless the history says
  * otherwise). Histories that say `healthyUnlessFrozen` (the simulator's:
  * a simulated process runs late only while some process is frozen) use the
- * cap only for stretches that begin within detection × cap of a freeze of
- * any node — a multiplier rises only on such lateness (its own late steps,
- * or most peers answering late) and is back to 1 within cap − 1 suspicion
- * timeouts of the last — and detection + stable period elsewhere. A node is checked
+ * cap only once some process has been frozen — a multiplier rises only on
+ * such lateness (its own late steps, or most peers answering late), and once
+ * up it falls only at timely answers, which an isolated node never gets — and
+ * detection + stable period before any freeze. A node is checked
  * only while it runs unpaused and the truth is certain; a restarted node's
  * logged mode starts over at `starting`.
  */
@@ -107,11 +107,9 @@ export function checkModes (records: readonly HistoryRecord[], opts: CheckOption
     l.push(m)
   }
   const segments = truthTimeline(records, roster)
-  // Where some process was frozen: a multiplier may be above 1 from there until detection × cap later.
-  const freezes = segments.filter(seg => seg.paused.size > 0)
-  const horizon = msToNs(config.detectionMs * detectionCapOf(config))
-  const capApplies = (start: number): boolean => config.healthyUnlessFrozen !== true ||
-    freezes.some(f => f.start <= start + msToNs(boundMs) && f.end >= start - horizon)
+  // From the first freeze of any process on, a multiplier may be above 1 (and stays up while no answer comes).
+  const firstFreeze = segments.find(seg => seg.paused.size > 0)?.start ?? Infinity
+  const capApplies = (start: number): boolean => config.healthyUnlessFrozen !== true || firstFreeze <= start + msToNs(boundMs)
   const out: Violation[] = []
   for (const x of roster) {
     const logged = modesOf.get(x) ?? []
@@ -135,7 +133,7 @@ export function checkModes (records: readonly HistoryRecord[], opts: CheckOption
         if (got.mode === want.mode && (want.mode === 'read-write' || got.sharedLocks === want.sharedLocks)) continue
         out.push(violation('modes', t,
           `Node ${x} reported ${fmtMode(got)} at ${fmtMs(t)}, but it truly reached {${s.reach.join(', ')}} since ${fmtMs(s.start)}, ` +
-          `which allows ${fmtMode(want)}, and ${windowMs === boundMs ? `detection × cap + stable period (${config.detectionMs} × ${detectionCapOf(config)} + ${config.stableMs} = ${boundMs} ms)` : `detection + stable period (${tightMs} ms; no process was frozen near it)`} had passed.`, got.line))
+          `which allows ${fmtMode(want)}, and ${windowMs === boundMs ? `detection × cap + stable period (${config.detectionMs} × ${detectionCapOf(config)} + ${config.stableMs} = ${boundMs} ms)` : `detection + stable period (${tightMs} ms; no process had been frozen)`} had passed.`, got.line))
         break
       }
     }

@@ -158,12 +158,10 @@ export class FailureDetector {
 
   /**
    * Every step, before anything else: `lateByMs` = how far `now` is past the
-   * wake-up the last step asked for (negative when early). Late = evidence;
-   * then the score decays for the healthy time up to `now`.
+   * wake-up the last step asked for (negative when early). Late = evidence.
    */
   noteStep (now: number, lateByMs: number): void {
     if (lateByMs > this.opts.lateMs) this.raise(now, 'late-wake')
-    if (this.health.decay(now)) this.trustDirty = true
   }
 
   /** A frame waited `ageMs` in our own inbound queue before its turn. */
@@ -182,7 +180,11 @@ export class FailureDetector {
    * own); no answer at all (a partition) is not evidence.
    */
   private noteAck (link: PeerLink, rttMs: number, now: number): void {
-    if (rttMs <= this.slowAckMs) return
+    if (rttMs <= this.slowAckMs) {
+      // A timely answer: the one evidence that forgives (shorter timeouts: lapses move earlier).
+      if (this.health.healthy(now)) this.trustDirty = true
+      return
+    }
     link.slowAckAt = now
     let trusted = 0
     let slow = 0
@@ -361,8 +363,6 @@ export class FailureDetector {
     let next = Infinity
     if (this.modeState.mode === 'starting') next = Math.min(next, this.firstModeAt)
     if (this.candidate !== null) next = Math.min(next, this.candidate.since + this.opts.stableMs)
-    // A point forgiven shortens every lapse: wake then to look again.
-    next = Math.min(next, this.health.nextDecayAt())
     const t = this.timeoutMs
     for (const link of this.links.values()) {
       next = Math.min(next, link.lastSentAt + this.pingEveryMs)

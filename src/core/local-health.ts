@@ -6,7 +6,11 @@
  * Why: a node whose own host is slow (event loop blocked in bursts, CPU
  * starved, paused) hears its peers late and answers late, so by its own clock
  * healthy peers "go silent" — and it would accuse them. The score rises on
- * evidence that THIS node is the slow one and decays while it runs on time;
+ * evidence that THIS node is the slow one and decays on evidence that it is
+ * healthy again — a timely answer (memberlist: −1 per successful probe),
+ * never on mere silence: a node whose reads are starved hears nothing at
+ * all, and forgiving it then would shrink its timeouts exactly when every
+ * peer looks silent;
  * the detector waits `suspicionTimeoutMs × multiplier` before accusing, with
  * `multiplier = 1 + score ≤ multiplierMax` (8 by default).
  *
@@ -26,7 +30,7 @@ export interface LocalHealthOptions {
   multiplierMax: number
   /** Evidence raises the score at most once per this long (ms): one slow moment is one point, not one per frame. */
   raiseEveryMs: number
-  /** One point is forgiven per this long without evidence (ms). */
+  /** One point is forgiven per this long without evidence, at a timely answer (ms). */
   decayMs: number
 }
 
@@ -57,19 +61,15 @@ export class LocalHealth {
     return true
   }
 
-  /** Forgive one point per `decayMs` without evidence, up to `now`; true when the score changed. */
-  decay (now: number): boolean {
-    if (this.points === 0) return false
-    const due = Math.floor((now - this.decayFrom) / this.opts.decayMs)
-    if (due <= 0) return false
-    const forgiven = Math.min(due, this.points)
-    this.points -= forgiven
-    this.decayFrom += forgiven * this.opts.decayMs
+  /**
+   * A timely answer at `now` (evidence of health): forgive one point if
+   * `decayMs` passed since the last evidence or the last point forgiven.
+   * True when the score changed.
+   */
+  healthy (now: number): boolean {
+    if (this.points === 0 || now - this.decayFrom < this.opts.decayMs) return false
+    this.points--
+    this.decayFrom = now
     return true
-  }
-
-  /** When the next point is forgiven if no evidence comes (Infinity when healthy). */
-  nextDecayAt (): number {
-    return this.points === 0 ? Infinity : this.decayFrom + this.opts.decayMs
   }
 }
