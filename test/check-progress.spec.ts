@@ -115,6 +115,21 @@ describe('check: progress and modes', () => {
       expect(result.violations[0]!.t).to.equal(ns(3800))
     })
 
+    it('the window is detection × the local health cap + stable period: 8 when the history states none', () => {
+      // n0 never reports the 2 s partition (3 s to 5 s). With the cap stated 1 the window is
+      // 300 + 500 ms: a violation at 3.8 s. With no cap stated (8): 300 × 8 + 500 = 2900 ms,
+      // longer than the partition: nothing to judge.
+      const silent = (cap: number | undefined): HistoryRecord[] => recordsOf(cleanHistory().lines()
+        .filter(l => !l.includes(`"t":${ns(3300)},"type":"mode","node":"n0"`))
+        .map(l => cap === undefined ? l.replace(',"detectionCap":1', '') : l.replace('"detectionCap":1', `"detectionCap":${cap}`)))
+      const tight = checkModes(silent(1))
+      expect(tight.map(v => v.t)).to.deep.equal([ns(3800)])
+      expect(tight[0]!.details).to.include('300 × 1 + 500 = 800 ms')
+      expect(checkModes(silent(undefined))).to.deep.equal([])
+      expect(checkModes(silent(8))).to.deep.equal([])
+      expect(checkModes(silent(4)).map(v => v.t)).to.deep.equal([ns(4700)])
+    })
+
     it('expects read-only with shared locks on both sides of a 3×3 grid split into one row and two rows', () => {
       const roster = ['n0', 'n1', 'n2', 'n3', 'n4', 'n5', 'n6', 'n7', 'n8']
       const row = ['n0', 'n1', 'n2']

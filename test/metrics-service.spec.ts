@@ -30,6 +30,8 @@ describe('metrics: lockMesh() as a service uses the app\'s libp2p metrics', func
       const before = await read()
       expect(before.some(f => f.name.startsWith('libp2p_')), 'libp2p\'s own series').to.equal(true)
       expect(value(before, 'lockmesh_mode', { mode: 'read-write' })).to.equal(1)
+      // The local health multiplier (status().core.localHealth): 1 when healthy, never past its cap of 8.
+      expect(value(before, 'lockmesh_local_health_multiplier')).to.be.within(1, 8)
       const lock = await mesh.acquire('svc-key', { waitMs: 5000 })
       const held = await read()
       expect(value(held, 'lockmesh_locks_held', { mode: 'exclusive' })).to.equal(1)

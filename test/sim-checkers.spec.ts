@@ -24,6 +24,7 @@ function observer (meta: Partial<RunMeta> = {}): Observer {
     ttlMsMax: 2000,
     rho: 0.01,
     detectMs: 500,
+    detectionCap: 1,
     stableMs: 100,
     liveBoundMs: 3000,
     healAt: 10_000,
@@ -292,6 +293,26 @@ describe('sim checkers: modes', () => {
     truth(o, 2000, [true, true, true], [[2, 0], [0, 2], [2, 1], [1, 2]])
     o.mode(2400, 2, 'read-only', false)
     expect(kinds(o)).to.deep.equal([])
+  })
+
+  it('with the local health cap (8): detection + stable before any process was frozen, detection × 8 + stable once one was', () => {
+    const isolateN2 = (o: Observer, at: number): void => truth(o, at, [true, true, true], [[2, 0], [0, 2], [2, 1], [1, 2]])
+    // No freeze anywhere: n2 must be read-only by 2000 + 500 + 100 ms even with the cap at 8.
+    const healthy = observer({ endAt: 8000, detectionCap: 8 })
+    truth(healthy, 0, [true, true, true])
+    for (const node of [0, 1, 2]) healthy.mode(300, node, 'read-write', true)
+    isolateN2(healthy, 2000)
+    healthy.mode(3000, 2, 'read-only', false)
+    expect(kinds(healthy)).to.deep.equal(['modes'])
+    // n1 was frozen for 100 ms just before: n2's multiplier may be up, 500 × 8 + 100 ms allowed.
+    const nearFreeze = observer({ endAt: 8000, detectionCap: 8 })
+    truth(nearFreeze, 0, [true, true, true])
+    for (const node of [0, 1, 2]) nearFreeze.mode(300, node, 'read-write', true)
+    truth(nearFreeze, 1800, [true, false, true])
+    truth(nearFreeze, 1900, [true, true, true])
+    isolateN2(nearFreeze, 2000)
+    nearFreeze.mode(3000, 2, 'read-only', false)
+    expect(kinds(nearFreeze)).to.deep.equal([])
   })
 
   it('a frozen peer is unreachable, and a lossy interval is not judged', () => {

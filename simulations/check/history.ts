@@ -36,8 +36,21 @@ export interface ConfigRecord extends RecordBase {
   quorum: QuorumSystemName
   ttlMs: number
   ttlMsMax: number
-  /** Time the failure detector needs to notice a change (ms). */
+  /** Time the failure detector needs to notice a change (ms), at the configured suspicion timeout. */
   detectionMs: number
+  /**
+   * The nodes' local health multiplier cap (`localHealthMax`, Lifeguard): a
+   * node slowed by its own host may take detectionMs × this to suspect a
+   * peer. Absent = 8, the shipped default; 1 = the multiplier was off.
+   */
+  detectionCap?: number
+  /**
+   * Simulator: a node's steps run late only while some process is frozen
+   * (paused, suspended, in a burst) — a fact of the simulated world, so a
+   * node's local health multiplier can exceed 1 only near a freeze, and the
+   * modes checker uses detection × cap only there (detection otherwise).
+   */
+  healthyUnlessFrozen?: boolean
   /** Time a better mode must hold before a node upgrades (ms). */
   stableMs: number
   /** ρ, the clock rate error bound. */
@@ -354,6 +367,10 @@ function parseConfig (o: Json, line: number): ConfigRecord {
   if (faultFree !== undefined) rec.faultFree = faultFree
   const liveFrom = optNum(o, 'livenessFromMs')
   if (liveFrom !== undefined) rec.livenessFromMs = liveFrom
+  const cap = optNum(o, 'detectionCap')
+  if (cap !== undefined) rec.detectionCap = cap
+  const healthy = optBool(o, 'healthyUnlessFrozen')
+  if (healthy !== undefined) rec.healthyUnlessFrozen = healthy
   const unsafe = optBool(o, 'unsafeNoIntersection')
   if (unsafe !== undefined) rec.unsafeNoIntersection = unsafe
   return rec

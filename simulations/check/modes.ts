@@ -1,11 +1,19 @@
 /**
  * Modes (DESIGN.md §3, §5.6): once a node's true reachable set (see truth.ts)
- * has held for detectionMs + stableMs, the mode it logs must equal
+ * has held for detectionMs × detectionCap + stableMs, the mode it logs must equal
  * what the quorum system allows for that set — the mode, and `sharedLocks`
  * when read-only — until the set changes again. The expectation comes from
  * quorum-oracle.ts (the quorum sets enumerated from their definition), never
- * from the detector's own `classify`. The first detection + stable
- * period of every stretch is the allowed transition window. A node is checked
+ * from the detector's own `classify`. The first detection × cap + stable
+ * period of every stretch is the allowed transition window: the cap is the
+ * local health multiplier's (a node slowed by its own host waits up to that
+ * many suspicion timeouts before accusing a peer; 8 unless the history says
+ * otherwise). Histories that say `healthyUnlessFrozen` (the simulator's:
+ * a simulated process runs late only while some process is frozen) use the
+ * cap only once some process has been frozen — a multiplier rises only on
+ * such lateness (its own late steps, or most peers answering late), and once
+ * up it falls only at timely answers, which an isolated node never gets — and
+ * detection + stable period before any freeze. A node is checked
  * only while it runs unpaused and the truth is certain; a restarted node's
  * logged mode starts over at `starting`.
  */
@@ -45,6 +53,18 @@ function stretchesOf (segments: readonly TruthSegment[], roster: readonly NodeNa
   return out
 }
 
+/** The shipped local health multiplier cap (src/core/local-health.ts), restated: the bound a history states by default. */
+export const DETECTION_CAP_DEFAULT = 8
+
+export function detectionCapOf (config: { detectionCap?: number }): number {
+  return config.detectionCap ?? DETECTION_CAP_DEFAULT
+}
+
+/** How long after its true reachable set changed a node's mode may still be the old one. */
+export function modesBoundMs (config: { detectionMs: number, stableMs: number, detectionCap?: number }): number {
+  return config.detectionMs * detectionCapOf(config) + config.stableMs
+}
+
 function fmtMode (m: { mode: string, sharedLocks: boolean }): string {
   return m.mode === 'read-only' ? `read-only (sharedLocks ${String(m.sharedLocks)})` : m.mode
 }
@@ -77,7 +97,9 @@ export function checkModes (records: readonly HistoryRecord[], opts: CheckOption
     return []
   }
   const roster = oracle.roster
-  const settle = msToNs(config.detectionMs + config.stableMs + (opts.slackMs ?? 0))
+  const boundMs = modesBoundMs(config)
+  const tightMs = config.detectionMs + config.stableMs
+  const slackNs = msToNs(opts.slackMs ?? 0)
   const modesOf = new Map<NodeName, Array<Of<'mode'>>>()
   for (const m of eventsOf(records, 'mode')) {
     let l = modesOf.get(m.node)
@@ -85,12 +107,16 @@ export function checkModes (records: readonly HistoryRecord[], opts: CheckOption
     l.push(m)
   }
   const segments = truthTimeline(records, roster)
+  // From the first freeze of any process on, a multiplier may be above 1 (and stays up while no answer comes).
+  const firstFreeze = segments.find(seg => seg.paused.size > 0)?.start ?? Infinity
+  const capApplies = (start: number): boolean => config.healthyUnlessFrozen !== true || firstFreeze <= start + msToNs(boundMs)
   const out: Violation[] = []
   for (const x of roster) {
     const logged = modesOf.get(x) ?? []
     for (const s of stretchesOf(segments, roster, x)) {
       if (!s.checkable) continue
-      const from = s.start + settle
+      const windowMs = capApplies(s.start) ? boundMs : tightMs
+      const from = s.start + msToNs(windowMs) + slackNs
       if (from >= s.end) continue
       const want = oracle.expectedMode(new Set(s.reach))
       const at = (t: number): { mode: string, sharedLocks: boolean, line?: number } => {
@@ -107,7 +133,7 @@ export function checkModes (records: readonly HistoryRecord[], opts: CheckOption
         if (got.mode === want.mode && (want.mode === 'read-write' || got.sharedLocks === want.sharedLocks)) continue
         out.push(violation('modes', t,
           `Node ${x} reported ${fmtMode(got)} at ${fmtMs(t)}, but it truly reached {${s.reach.join(', ')}} since ${fmtMs(s.start)}, ` +
-          `which allows ${fmtMode(want)}, and detection + stable period (${config.detectionMs + config.stableMs} ms) had passed.`, got.line))
+          `which allows ${fmtMode(want)}, and ${windowMs === boundMs ? `detection × cap + stable period (${config.detectionMs} × ${detectionCapOf(config)} + ${config.stableMs} = ${boundMs} ms)` : `detection + stable period (${tightMs} ms; no process had been frozen)`} had passed.`, got.line))
         break
       }
     }

@@ -22,6 +22,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { LOCAL_HEALTH_MAX_DEFAULT } from '../../src/core/local-health.js'
 import { resolveQuorumName } from '../../src/core/quorum.js'
 import { InvalidOptionsError } from '../../src/errors.js'
 import { planChaos } from './chaos-plan.js'
@@ -173,6 +174,8 @@ export async function runSimulate (argv: string[], io: SimulateIo = defaultIo): 
       ttlMs: opts.ttlMs,
       ttlMsMax: timings.ttlMsMax,
       detectionMs: timings.detectionMs,
+      // The nodes run the shipped local health multiplier: detection may take × its cap.
+      detectionCap: LOCAL_HEALTH_MAX_DEFAULT,
       stableMs: timings.stableMs,
       drift: timings.drift,
       livenessBoundMs: timings.livenessBoundMs,

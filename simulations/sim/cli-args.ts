@@ -6,7 +6,9 @@
  * `--faults a,b` forces fault kinds; `--fault-free`; `--full-budget`;
  * `--clock-scale x`; `--workers k`; `--no-measure` skips the message-count runs;
  * `--hold-to-expiry`, `--live-contention`, `--ping-ms`, `--suspicion-ms`,
- * `--retransmit-ms` shape the workload and timings for the mutation suite.
+ * `--retransmit-ms` shape the workload and timings for the mutation suite;
+ * `--local-health-max k` caps the cores' local health multiplier (1 = off:
+ * the comparison runs of the `burst` fault).
  *
  * `--history <file>` (with `--seeds 1`) writes the seed's history in the
  * format of `lockmesh simulate`'s history.jsonl, for `lockmesh check` / `report`.
@@ -48,6 +50,8 @@ export interface CliOptions {
   suspicionMs: number | undefined
   pingMs: number | undefined
   retransmitMs: number | undefined
+  /** Cap on the local health multiplier (1 = off); undefined = the core's default (8). */
+  localHealthMax: number | undefined
   /** Write the (single) seed's history.jsonl here. */
   history: string | undefined
 }
@@ -70,7 +74,7 @@ export function parseArgs (argv: readonly string[]): CliOptions {
   const o: CliOptions = {
     seeds: 1, seed: 1, nodes: 9, quorum: 'auto', json: false, trace: false, unsafe: [], meshUnsafe: [], storeTwoMarks: true,
     faults: undefined, faultFree: false, fullBudget: undefined, clockScale: undefined, workers: undefined, measure: true, worker: false,
-    holdToExpiry: false, liveContention: false, suspicionMs: undefined, pingMs: undefined, retransmitMs: undefined, history: undefined
+    holdToExpiry: false, liveContention: false, suspicionMs: undefined, pingMs: undefined, retransmitMs: undefined, localHealthMax: undefined, history: undefined
   }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
@@ -117,6 +121,7 @@ export function parseArgs (argv: readonly string[]): CliOptions {
       case '--suspicion-ms': o.suspicionMs = int(a, next(), 1); break
       case '--ping-ms': o.pingMs = int(a, next(), 1); break
       case '--retransmit-ms': o.retransmitMs = int(a, next(), 1); break
+      case '--local-health-max': o.localHealthMax = int(a, next(), 1); break
       case '--history': {
         const f = next()
         if (f === undefined || f === '' || f.startsWith('--')) throw new UsageError('--history expects a file name')
@@ -145,6 +150,7 @@ export function replayCommand (o: CliOptions, seed: number): string {
   if (o.pingMs !== undefined) parts.push(`--ping-ms ${o.pingMs}`)
   if (o.suspicionMs !== undefined) parts.push(`--suspicion-ms ${o.suspicionMs}`)
   if (o.retransmitMs !== undefined) parts.push(`--retransmit-ms ${o.retransmitMs}`)
+  if (o.localHealthMax !== undefined) parts.push(`--local-health-max ${o.localHealthMax}`)
   parts.push('--trace')
   return parts.join(' ')
 }

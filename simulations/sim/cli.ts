@@ -34,6 +34,7 @@ function runOptions (o: CliOptions, seed: number, workload: WorkloadKind, trace 
     ...(o.clockScale !== undefined ? { clockScale: o.clockScale } : {}),
     holdToExpiry: o.holdToExpiry,
     liveContention: o.liveContention,
+    ...(o.localHealthMax !== undefined ? { coreOverrides: { localHealthMax: o.localHealthMax } } : {}),
     timings: {
       ...(o.pingMs !== undefined ? { pingIntervalMs: o.pingMs } : {}),
       ...(o.suspicionMs !== undefined ? { suspicionTimeoutMs: o.suspicionMs } : {}),
@@ -176,6 +177,7 @@ async function main (): Promise<number> {
   let fullBudget = 0
   let virtualMs = 0
   let steps = 0
+  const detector = { suspicions: 0, modeChanges: 0, burstSuspicions: 0 }
   for (const r of results.sort((a, b) => a.id - b.id)) {
     const seed = jobs[r.id]!.seed
     if (r.result === null) {
@@ -199,6 +201,9 @@ async function main (): Promise<number> {
     if (s.fullBudget) fullBudget++
     virtualMs += s.virtualMs
     steps += s.steps
+    detector.suspicions += s.suspicions
+    detector.modeChanges += s.modeChanges
+    detector.burstSuspicions += s.burstSuspicions
   }
   const summary = {
     seeds: seeds.length,
@@ -209,6 +214,7 @@ async function main (): Promise<number> {
     messagesPerAcquire: { light: round(light), heavy: round(heavy) },
     faults,
     restarts,
+    detector,
     seedsPerSecond: round(seeds.length / Math.max(seconds, 1e-9)),
     fullBudgetSeeds: fullBudget,
     virtualSeconds: round(virtualMs / 1000),
@@ -222,6 +228,7 @@ async function main (): Promise<number> {
     process.stdout.write(`${seeds.length} seeds (${o.nodes} nodes, quorum ${o.quorum}) in ${seconds.toFixed(1)} s = ${summary.seedsPerSecond} seeds/s on ${workers} workers\n`)
     process.stdout.write(`violations: ${violations.length}; exclusive acquires: ${acquired}; messages per acquire: light ${summary.messagesPerAcquire.light}, heavy ${summary.messagesPerAcquire.heavy}\n`)
     process.stdout.write(`restarts: attempt ${restarts.attempt}, drop ${restarts.drop} (fault-free seeds ${restarts.faultFree.seeds}: ${restarts.faultFree.attempt} / ${restarts.faultFree.drop}); full-budget seeds ${fullBudget}\n`)
+    process.stdout.write(`detector: ${detector.suspicions} suspicions (${detector.burstSuspicions} by nodes during their own burst fault), ${detector.modeChanges} mode changes (all nodes)\n`)
     for (const k of FAULT_KINDS) process.stdout.write(`  ${k.padEnd(14)} injected ${String(faults[k].injected).padStart(8)}  hit holder ${String(faults[k].hitHolder).padStart(8)}\n`)
   }
   return violations.length > 0 ? 1 : 0

@@ -28,10 +28,13 @@ const BASE_KINDS = [
  * - `wiped-restart`: a node crashes and restarts with its store wiped (an SD
  *   card replaced): it recovers from its peers (issue 12, disk loss). Planned
  *   and aimed from its own streams too.
+ * And `burst` (issue 11): a node whose steps arrive late in bursts — its
+ * process frozen 50–800 ms again and again (drawn from a stream of its own,
+ * in half the faulty seeds).
  */
 const LATER_KINDS = ['disk-hang', 'mode-flap', 'wiped-restart'] as const
 
-export const FAULT_KINDS = [...BASE_KINDS, ...LATER_KINDS] as const
+export const FAULT_KINDS = [...BASE_KINDS, ...LATER_KINDS, 'burst'] as const
 export type FaultKind = typeof FAULT_KINDS[number]
 
 /** Faults that strike at an instant and last a while (network rates are set per seed). */
@@ -83,6 +86,7 @@ export function chooseProfile (rng: Rng, opts: ProfileOptions): FaultProfile {
       if (enabled.size === 0) enabled.add(r.pick(BASE_KINDS))
       const later = rng.fork('profile-later')
       for (const k of LATER_KINDS) if (later.chance(0.25)) enabled.add(k)
+      if (rng.fork('profile-burst').chance(0.5)) enabled.add('burst')
     }
     if (fullBudget) enabled.add('drift')
   }
@@ -123,8 +127,15 @@ const DURATIONS: Record<TimedFaultKind, [number, number]> = {
   // Longer than a lease (1–2 s): a held grant's lease ends inside the hang.
   'disk-hang': [2000, 4000],
   // Down, then back with an empty disk (an SD card replaced): it recovers from its peers.
-  'wiped-restart': [20, 2500]
+  'wiped-restart': [20, 2500],
+  // A stretch of repeated short freezes (each 50–800 ms, see BURST_FREEZE_MS).
+  burst: [1000, 4000]
 }
+
+/** One freeze of a `burst` fault (ms): shorter and longer than the suspicion timeout (400–1000 ms). */
+export const BURST_FREEZE_MS: [number, number] = [50, 800]
+/** The node runs this long between two freezes of a burst (ms): often less than a round trip. */
+export const BURST_RUN_MS: [number, number] = [0, 150]
 
 /** Timed faults for the safety phase [from, until). Every list is bounded. */
 export function planFaults (rng: Rng, profile: FaultProfile, from: number, until: number): FaultAction[] {

@@ -41,6 +41,8 @@ export interface RunMeta {
   rho: number
   /** Failure detection bound in true time (suspicion + probe + delays + slack). */
   detectMs: number
+  /** The cores' local health multiplier cap (detection may take detectMs × this). */
+  detectionCap: number
   /** Stable period allowance in true time (the configured period with room for clock rate). */
   stableMs: number
   /** The wait bound every liveness-phase acquire carries (ms). */
@@ -293,6 +295,9 @@ export class Observer {
       ttlMs: m.ttlMsMax,
       ttlMsMax: m.ttlMsMax,
       detectionMs: m.detectMs,
+      detectionCap: m.detectionCap,
+      // Simulated processes run late only while frozen (the truth records say when).
+      healthyUnlessFrozen: true,
       stableMs: m.stableMs,
       drift: m.rho,
       livenessBoundMs: m.liveBoundMs,

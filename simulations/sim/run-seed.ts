@@ -11,13 +11,14 @@
  * `light` / `heavy` seeds are fault-free message-count runs (no phases).
  */
 import { defaultCoreConfig } from '../../src/core/config.js'
+import { LOCAL_HEALTH_MAX_DEFAULT } from '../../src/core/local-health.js'
 import { resolveQuorumName } from '../../src/core/quorum.js'
 import type { CoreConfig, QuorumSystemName, SafetyRule } from '../../src/core/types.js'
 import { runCheckers } from '../check/check-history.js'
 import { msToNs, type HistoryRecord } from '../check/history.js'
 import { violation, type Violation } from '../check/violation.js'
 import { SimClock } from './clock.js'
-import { chooseProfile, FAULT_KINDS, planFaults, planModeFlap, type FaultAction, type ModeFlapPlan, type FaultKind, type FaultProfile } from './fault-schedule.js'
+import { BURST_FREEZE_MS, BURST_RUN_MS, chooseProfile, FAULT_KINDS, planFaults, planModeFlap, type FaultAction, type ModeFlapPlan, type FaultKind, type FaultProfile } from './fault-schedule.js'
 import { Network } from './network.js'
 import { Observer, type RunMeta } from './observer.js'
 import { Rng } from './rng.js'
@@ -68,6 +69,11 @@ export interface SeedStats {
   enabled: FaultKind[]
   faults: Record<FaultKind, FaultStat>
   restarts: { attempt: number, drop: number }
+  /** Core `suspect` events and mode changes after each process's first mode (all nodes). */
+  suspicions: number
+  modeChanges: number
+  /** Suspicions by nodes during their own `burst` fault. */
+  burstSuspicions: number
   steps: number
   framesSent: number
   protocolFrames: number
@@ -188,6 +194,7 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
     ttlMsMax: TTL_MS_MAX,
     rho: profile.rho,
     detectMs,
+    detectionCap: options.coreOverrides?.localHealthMax ?? LOCAL_HEALTH_MAX_DEFAULT,
     // Room for clock rate: the stable period runs on the node's clock.
     stableMs: timings.stableMs * 1.5,
     liveBoundMs: LIVE_BOUND_MS,
@@ -313,6 +320,9 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
     enabled: FAULT_KINDS.filter(k => profile.enabled.has(k)),
     faults: sim.stats.faults,
     restarts: { attempt: sim.stats.attemptRestarts, drop: sim.stats.suspicionDrops },
+    suspicions: sim.stats.suspicions,
+    modeChanges: sim.stats.modeChanges,
+    burstSuspicions: sim.stats.burstSuspicions,
     steps: sim.stats.steps,
     framesSent: sim.stats.framesSent,
     protocolFrames: sim.stats.protocolFrames,
@@ -339,10 +349,15 @@ class FaultInjector {
   private readonly drainRng: Rng
   /** Draws where a wiped node restarts into (its own stream). */
   private readonly wipeRng: Rng
+  /** Draws burst targets and freeze lengths (its own stream, for the same reason). */
+  private readonly burstRng: Rng
+  /** healAll() ran: bursts stop freezing. */
+  private healed = false
 
   constructor (private readonly sim: Simulation, private readonly profile: FaultProfile, private readonly r: Rng, private readonly quorum: 'grid' | 'majority' | 'all') {
     this.drainRng = r.fork('drain')
     this.wipeRng = r.fork('wipe')
+    this.burstRng = r.fork('burst')
   }
 
   /**
@@ -402,11 +417,42 @@ class FaultInjector {
     return { node, hit: holders.has(node) || voters.has(node) }
   }
 
+  /**
+   * A process whose steps arrive late in bursts (issue 11): until `end`, it
+   * is frozen for 50–800 ms, runs for 0–150 ms (often less than a round
+   * trip), is frozen again…; each thaw runs its due timers first, then
+   * everything queued at once. Its own process, so its clock runs on.
+   */
+  private burst (node: number, end: number): void {
+    const sim = this.sim
+    const n = sim.nodes[node]!
+    const inc = n.inc
+    const r = this.burstRng
+    n.burstUntil = Math.max(n.burstUntil, end)
+    const freeze = (): void => {
+      if (this.healed || sim.t >= end || !n.up || n.inc !== inc) return
+      sim.burstFreeze(node)
+      sim.at(sim.t + r.range(BURST_FREEZE_MS[0], BURST_FREEZE_MS[1]), () => {
+        sim.burstThaw(node)
+        sim.at(sim.t + r.range(BURST_RUN_MS[0], BURST_RUN_MS[1]), freeze)
+      })
+    }
+    freeze()
+  }
+
   inject (a: FaultAction): void {
     const sim = this.sim
     const end = sim.t + a.durationMs
     const line = (what: string): void => sim.trace.add(`${fmtTime(sim.t)} ## ${a.kind} ${what} for ${a.durationMs.toFixed(1)} ms`)
     switch (a.kind) {
+      case 'burst': {
+        const t = this.target(this.burstRng)
+        if (t === null) return
+        sim.countFault('burst', t.hit)
+        line(`n${t.node}`)
+        this.burst(t.node, end)
+        return
+      }
       case 'crash-restart': case 'clean-restart': case 'pause': case 'suspend': case 'wiped-restart': {
         // One lost disk at a time: while a node recovers, the others must still
         // hold every fence (more lost disks than a quorum tolerates is data loss,
@@ -535,9 +581,11 @@ class FaultInjector {
 
   healAll (): void {
     const sim = this.sim
+    this.healed = true
     sim.network.healAll()
     sim.recordTruth()
     for (const node of sim.nodes) {
+      if (node.burstFrozen) sim.burstThaw(node.index)
       if (node.frozen) sim.thaw(node.index)
       if (node.clock.rate !== node.baseRate) sim.setRate(node.index, node.baseRate)
     }

@@ -24,9 +24,13 @@ export class SimNode {
   started = false
   paused = false
   suspended = false
+  /** Frozen by a `burst` fault (a blocked event loop), apart from any pause or suspend. */
+  burstFrozen = false
+  /** A `burst` fault runs on this node until then (true ms). */
+  burstUntil = -Infinity
   /** A clean stop is in progress: `mesh.stop()` runs, the process exits when it resolves. */
   stopping = false
-  /** Tasks that arrived while the process was frozen (paused or host suspended), in order. */
+  /** Tasks that arrived while the process was frozen (paused, host suspended or in a burst), in order. */
   pending: ProcessTask[] = []
   /** Armed timers of this process: id → monotonic instant due and callback. */
   readonly timers = new Map<number, { monoDue: number, fn: () => void, gen: number }>()
@@ -44,11 +48,13 @@ export class SimNode {
   persistsInFlight = 0
   /** Bumped on heal and on every process death: stale fault ends do nothing. */
   faultToken = 0
+  /** This process logged its first mode (later ones count as mode changes). */
+  modeSeen = false
   /** Base clock rate (1 + e); `drift` changes it for a while. */
   baseRate = 1
 
   constructor (readonly index: number, readonly id: string, readonly clock: SimClock) {}
 
-  get running (): boolean { return this.up && !this.paused && !this.suspended }
-  get frozen (): boolean { return this.paused || this.suspended }
+  get running (): boolean { return this.up && !this.frozen }
+  get frozen (): boolean { return this.paused || this.suspended || this.burstFrozen }
 }

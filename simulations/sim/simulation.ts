@@ -47,6 +47,12 @@ export interface SimStats {
   pingFrames: number
   attemptRestarts: number
   suspicionDrops: number
+  /** Times a node came to suspect a peer (core `suspect` events). */
+  suspicions: number
+  /** Mode events after each node's first one (flaps, downgrades and upgrades). */
+  modeChanges: number
+  /** Suspicions by a node while a `burst` fault froze it again and again (its peers were fine). */
+  burstSuspicions: number
   faults: Record<FaultKind, FaultStat>
 }
 
@@ -112,6 +118,8 @@ export class Simulation implements SimWorld {
   readonly findings: Array<{ kind: 'fence-regression', t: number, details: string }> = []
   private readonly requestVoters = new Map<string, Set<number>>()
   private readonly votesHeld = new Map<string, { requester: number, voters: Set<number> }>()
+  /** Tasks that are timer callbacks: a burst's thaw runs them before the rest (Node's timers phase). */
+  private readonly timerTasks = new WeakSet<ProcessTask>()
 
   constructor (
     readonly ids: readonly string[],
@@ -130,7 +138,7 @@ export class Simulation implements SimWorld {
     this.store = new FencedStore(storeTwoMarks)
     const faults = {} as Record<FaultKind, FaultStat>
     for (const k of FAULT_KINDS) faults[k] = { injected: 0, hitHolder: 0 }
-    this.stats = { steps: 0, framesSent: 0, protocolFrames: 0, pingFrames: 0, attemptRestarts: 0, suspicionDrops: 0, faults }
+    this.stats = { steps: 0, framesSent: 0, protocolFrames: 0, pingFrames: 0, attemptRestarts: 0, suspicionDrops: 0, suspicions: 0, modeChanges: 0, burstSuspicions: 0, faults }
   }
 
   // -- main loop --------------------------------------------------------------
@@ -229,11 +237,13 @@ export class Simulation implements SimWorld {
     const entry = n.timers.get(e.id) as TimerEntry | undefined
     if (entry === undefined || entry.gen !== e.gen) return
     this.dirty = true
-    this.deliver(n, () => {
+    const task: ProcessTask = () => {
       if (n.timers.get(e.id) !== entry) return
       n.timers.delete(e.id)
       entry.fn()
-    })
+    }
+    this.timerTasks.add(task)
+    this.deliver(n, task)
   }
 
   soon (n: SimNode, inc: number, fn: () => void): void {
@@ -439,12 +449,20 @@ export class Simulation implements SimWorld {
     const t = this.t
     const o = this.observer
     switch (e.type) {
-      case 'mode': o.mode(t, n.index, e.mode, e.sharedLocks); break
+      case 'mode':
+        if (n.modeSeen) this.stats.modeChanges++
+        n.modeSeen = true
+        o.mode(t, n.index, e.mode, e.sharedLocks)
+        break
       case 'recovered':
         // From now on it votes: the truth counts it as up again.
         n.recovering = false
         this.recordTruth()
         this.checkRecoveredCeiling(n, e.ceiling)
+        break
+      case 'suspect':
+        this.stats.suspicions++
+        if (t <= n.burstUntil) this.stats.burstSuspicions++
         break
       case 'attempt-restart':
         this.stats.attemptRestarts++
@@ -509,6 +527,8 @@ export class Simulation implements SimWorld {
     n.up = true
     n.started = false
     n.paused = false
+    n.burstFrozen = false
+    n.modeSeen = false
     n.stopping = false
     n.pending = []
     n.timers.clear()
@@ -563,6 +583,7 @@ export class Simulation implements SimWorld {
     n.pending = []
     n.timers.clear()
     n.paused = false
+    n.burstFrozen = false
     n.stopping = false
     n.faultToken++
     for (const [h, hold] of this.holds) if (hold.node === i) this.holds.delete(h)
@@ -617,6 +638,38 @@ export class Simulation implements SimWorld {
     this.trace.add(`${fmtTime(this.t)} ${n.id} ** resume (${n.pending.length} queued)`)
     this.recordTruth()
     const tasks = n.pending
+    n.pending = []
+    this.dirty = true
+    for (const task of tasks) {
+      if (!n.up || n.frozen) { n.pending.push(task); continue }
+      this.run(task)
+    }
+  }
+
+  /**
+   * One freeze of a `burst` fault: the process runs nothing (a blocked event
+   * loop); what reaches it queues. Its clock runs on (not a host suspend).
+   */
+  burstFreeze (i: number): void {
+    const n = this.nodes[i]!
+    if (!n.up || n.burstFrozen) return
+    n.burstFrozen = true
+    this.trace.add(`${fmtTime(this.t)} ${n.id} ** burst freeze`)
+    this.recordTruth()
+  }
+
+  /**
+   * End a burst's freeze the way a Node process resumes after a blocked turn:
+   * the due timers run first, then everything else that queued, at once.
+   */
+  burstThaw (i: number): void {
+    const n = this.nodes[i]!
+    if (!n.burstFrozen) return
+    n.burstFrozen = false
+    this.trace.add(`${fmtTime(this.t)} ${n.id} ** burst thaw (${n.pending.length} queued)`)
+    this.recordTruth()
+    if (n.frozen) return // a pause or suspend holds it still: its own thaw runs the queue
+    const tasks = [...n.pending.filter(t => this.timerTasks.has(t)), ...n.pending.filter(t => !this.timerTasks.has(t))]
     n.pending = []
     this.dirty = true
     for (const task of tasks) {

@@ -5,10 +5,14 @@
  */
 import { CoreConfigError } from './config-error.js'
 import { createQuorumSystem } from './quorum.js'
+import { LOCAL_HEALTH_MAX_DEFAULT } from './local-health.js'
 import type { CoreConfig, NodeId } from './types.js'
 
 /** 2: disk-loss recovery (RECOVER / CEILING frames; boot id and recovering flag in the handshake). */
 export const PROTOCOL_VERSION = 2
+
+/** The largest local health multiplier a config may ask for (the mode checker's bound assumes it). */
+export const LOCAL_HEALTH_MAX_CAP = LOCAL_HEALTH_MAX_DEFAULT
 
 /** LAN defaults; tests and the simulator override the timings. */
 export function defaultCoreConfig (self: NodeId, roster: readonly NodeId[], overrides: Partial<CoreConfig> = {}): CoreConfig {
@@ -71,6 +75,9 @@ export function validateCoreConfig (config: CoreConfig): void {
   positive('suspicionTimeoutMs', config.suspicionTimeoutMs)
   if (config.suspicionTimeoutMs <= config.pingIntervalMs) throw new CoreConfigError('suspicionTimeoutMs', `more than pingIntervalMs (${config.pingIntervalMs})`, config.suspicionTimeoutMs)
   positive('stallThresholdMs', config.stallThresholdMs)
+  if (config.localHealthMax !== undefined && !(Number.isInteger(config.localHealthMax) && config.localHealthMax >= 1 && config.localHealthMax <= LOCAL_HEALTH_MAX_CAP)) {
+    throw new CoreConfigError('localHealthMax', `an integer in 1..${LOCAL_HEALTH_MAX_CAP} (1 = off)`, config.localHealthMax)
+  }
   positive('stableMs', config.stableMs)
   positive('retransmitMs', config.retransmitMs)
   positive('tombstoneMs', config.tombstoneMs)

@@ -5,11 +5,18 @@
  * suspicion timeout AND p acknowledged (piggybacked `ack`) a frame we sent
  * within the suspicion timeout. A one-way link therefore never looks reachable.
  *
- * Local awareness (Lifeguard): when `now` jumped past our own requested
- * wake-up by more than the stall threshold, WE were blocked; peers that would
- * lapse get a re-probe (a PING and one more timeout) before being accused. A
- * re-probe's deadline is never deferred again.
+ * Local awareness (Lifeguard), two parts:
+ * - the local health multiplier (local-health.ts): evidence that THIS node is
+ *   slow (it woke late, frames waited in its own queue, most peers' answers
+ *   came back slow) raises a score; every timeout here is the configured one
+ *   × (1 + score), at most × `localHealthMax` (8). A node stalled by its own
+ *   host waits longer before accusing peers instead of accusing them all.
+ * - the stall re-probe: when `now` jumped past our own requested wake-up by
+ *   more than the stall threshold, WE were blocked; peers that would lapse get
+ *   a re-probe (a PING and one more, multiplied, timeout) before being
+ *   accused. A re-probe's deadline is never deferred again.
  */
+import { LocalHealth, type HealthEvidence } from './local-health.js'
 import type { QuorumSystem } from './quorum.js'
 import type { FrameHeader, Mode, NodeId } from './types.js'
 
@@ -69,6 +76,8 @@ interface PeerLink {
   trusted: boolean
   /** The peer's quiet period ends here (our monotonic ms). */
   quietUntil: number
+  /** Last time one of its acknowledgements came back slower than `slowAckMs` (local-health evidence). */
+  slowAckAt: number
 }
 
 export interface ModeState {
@@ -84,6 +93,10 @@ export interface DetectorOptions {
   suspicionTimeoutMs: number
   stableMs: number
   sentLogMax: number
+  /** Cap on the local health multiplier (1 = off). */
+  localHealthMax: number
+  /** A wake-up or a queued frame later than this is evidence that this node is slow (ms). */
+  lateMs: number
 }
 
 export type FrameVerdict = 'ok' | 'new-incarnation' | 'stale-incarnation'
@@ -117,15 +130,78 @@ export class FailureDetector {
    */
   private trustDirty = true
   private lapseAt = -Infinity
+  /** Lifeguard's local health: scales every timeout below. */
+  readonly health: LocalHealth
+  /** An acknowledgement slower than this counts toward "most peers answer slowly" (ms). */
+  private readonly slowAckMs: number
 
   constructor (private readonly opts: DetectorOptions, private readonly quorum: QuorumSystem) {
     for (const peer of opts.roster) {
       if (peer === opts.self) continue
       this.links.set(peer, {
         inc: 0, recvFn: 0, lastHeard: NEVER, sentFn: 0, sentLog: new SentLog(opts.sentLogMax), ackedSentAt: NEVER,
-        lastSentAt: NEVER, reprobeUntil: null, trusted: false, quietUntil: NEVER
+        lastSentAt: NEVER, reprobeUntil: null, trusted: false, quietUntil: NEVER, slowAckAt: NEVER
       })
     }
+    this.health = new LocalHealth({ multiplierMax: opts.localHealthMax, raiseEveryMs: opts.pingIntervalMs, decayMs: opts.suspicionTimeoutMs })
+    // Halfway to a suspicion, plus the ping interval an unprompted ack may wait for.
+    this.slowAckMs = (opts.suspicionTimeoutMs + opts.pingIntervalMs) / 2
+  }
+
+  /** The suspicion timeout in force: the configured one × the local health multiplier. */
+  get timeoutMs (): number { return this.opts.suspicionTimeoutMs * this.health.multiplier }
+
+  /**
+   * The ping interval in force, scaled like the timeout (memberlist scales its
+   * probe interval too): a node too slow to keep up with its own PING/PONG
+   * traffic sends less of it, instead of feeding the backlog that makes it
+   * slow. At most half the configured timeout: a healthy peer (multiplier 1)
+   * still hears from it twice per suspicion timeout when nothing else flows.
+   */
+  get pingEveryMs (): number {
+    const p = this.opts.pingIntervalMs
+    return Math.min(p * this.health.multiplier, Math.max(p, this.opts.suspicionTimeoutMs / 2))
+  }
+
+  /**
+   * Every step, before anything else: `lateByMs` = how far `now` is past the
+   * wake-up the last step asked for (negative when early). Late = evidence.
+   */
+  noteStep (now: number, lateByMs: number): void {
+    if (lateByMs > this.opts.lateMs) this.raise(now, 'late-wake')
+  }
+
+  /** A frame waited `ageMs` in our own inbound queue before its turn. */
+  noteFrameAge (now: number, ageMs: number): void {
+    if (ageMs > this.opts.lateMs) this.raise(now, 'late-frames')
+  }
+
+  private raise (now: number, kind: HealthEvidence): void {
+    // A longer timeout can only move lapses later, but evaluate() must recompute them.
+    if (this.health.raise(now, kind)) this.trustDirty = true
+  }
+
+  /**
+   * An acknowledgement from `link` took `rttMs`. Slow answers from most of the
+   * peers we trust at once point at us (a slow peer or link slows only its
+   * own); no answer at all (a partition) is not evidence.
+   */
+  private noteAck (link: PeerLink, rttMs: number, now: number): void {
+    if (rttMs <= this.slowAckMs) {
+      // A timely answer: the one evidence that forgives (shorter timeouts: lapses move earlier).
+      if (this.health.healthy(now)) this.trustDirty = true
+      return
+    }
+    link.slowAckAt = now
+    let trusted = 0
+    let slow = 0
+    const since = now - this.opts.suspicionTimeoutMs
+    for (const l of this.links.values()) {
+      if (!l.trusted) continue
+      trusted++
+      if (l.slowAckAt >= since) slow++
+    }
+    if (slow >= 2 && slow * 2 > trusted) this.raise(now, 'slow-acks')
   }
 
   start (now: number): void {
@@ -167,6 +243,7 @@ export class FailureDetector {
     if (h.ackInc === this.opts.selfInc && h.ack > 0) {
       const ackedAt = link.sentLog.ackUpTo(h.ack)
       if (ackedAt !== undefined && ackedAt > link.ackedSentAt) link.ackedSentAt = ackedAt
+      if (ackedAt !== undefined) this.noteAck(link, now - ackedAt, now)
     }
     if (this.reachableByFrames(link, now)) link.reprobeUntil = null
     return verdict
@@ -199,7 +276,7 @@ export class FailureDetector {
   }
 
   private reachableByFrames (link: PeerLink, now: number): boolean {
-    const t = this.opts.suspicionTimeoutMs
+    const t = this.timeoutMs
     return now - link.lastHeard < t && now - link.ackedSentAt < t
   }
 
@@ -226,7 +303,7 @@ export class FailureDetector {
     const probe: NodeId[] = []
     for (const [peer, link] of this.links) {
       if (!link.trusted || this.reachableByFrames(link, now)) continue
-      if (link.reprobeUntil === null) link.reprobeUntil = now + this.opts.suspicionTimeoutMs
+      if (link.reprobeUntil === null) link.reprobeUntil = now + this.timeoutMs
       probe.push(peer)
     }
     return probe
@@ -241,7 +318,7 @@ export class FailureDetector {
     let suspected: NodeId[] | null = null
     let trusted: NodeId[] | null = null
     let lapseAt = Infinity
-    const t = this.opts.suspicionTimeoutMs
+    const t = this.timeoutMs
     for (const [peer, link] of this.links) {
       const ok = this.reachable(link, now)
       if (ok && !link.trusted) { link.trusted = true; (trusted ??= []).push(peer); this.trustChanged = true }
@@ -260,7 +337,8 @@ export class FailureDetector {
   /** Peers that need a PING now (nothing sent to them for a ping interval); runs every step. */
   pingsDue (now: number): readonly NodeId[] {
     let due: NodeId[] | null = null
-    for (const [peer, link] of this.links) if (now - link.lastSentAt >= this.opts.pingIntervalMs) (due ??= []).push(peer)
+    const every = this.pingEveryMs
+    for (const [peer, link] of this.links) if (now - link.lastSentAt >= every) (due ??= []).push(peer)
     return due ?? NONE
   }
 
@@ -294,9 +372,9 @@ export class FailureDetector {
     let next = Infinity
     if (this.modeState.mode === 'starting') next = Math.min(next, this.firstModeAt)
     if (this.candidate !== null) next = Math.min(next, this.candidate.since + this.opts.stableMs)
-    const t = this.opts.suspicionTimeoutMs
+    const t = this.timeoutMs
     for (const link of this.links.values()) {
-      next = Math.min(next, link.lastSentAt + this.opts.pingIntervalMs)
+      next = Math.min(next, link.lastSentAt + this.pingEveryMs)
       if (link.trusted) {
         const lapse = Math.min(link.lastHeard, link.ackedSentAt) + t
         next = Math.min(next, link.reprobeUntil !== null && link.reprobeUntil > lapse ? link.reprobeUntil : lapse)
@@ -306,6 +384,12 @@ export class FailureDetector {
       if (link.quietUntil > now) next = Math.min(next, link.quietUntil)
     }
     return next
+  }
+
+  /** The local health multiplier and the evidence behind it (status pages, metrics). */
+  healthStatus (): { score: number, multiplier: number, multiplierMax: number, suspicionTimeoutMs: number, pingIntervalMs: number, evidence: Record<HealthEvidence, number> } {
+    const h = this.health
+    return { score: h.score, multiplier: h.multiplier, multiplierMax: h.multiplierMax, suspicionTimeoutMs: this.timeoutMs, pingIntervalMs: this.pingEveryMs, evidence: { ...h.evidence } }
   }
 
   status (now: number): Array<{ peer: NodeId, incarnation: number, reachable: boolean, trusted: boolean, quiet: boolean, lastHeardMsAgo: number | null }> {

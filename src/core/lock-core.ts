@@ -6,7 +6,8 @@
  *   ready = core.step({ type: 'frame', now, from, frame })   // and so on
  *
  * Each step first fires every due deadline (lease ends, validity ends,
- * suspicions — re-probes when the node itself was stalled), then handles the
+ * suspicions — re-probes when the node itself was stalled; every suspicion
+ * timeout × the local health multiplier, see local-health.ts), then handles the
  * input, then returns one Ready batch. The core holds back every frame
  * (except PING/PONG), result and event of a batch until that batch and every
  * earlier one is persisted — except results that grant nothing and mode
@@ -17,6 +18,7 @@ import { validateCoreConfig } from './config.js'
 import { FRAME_TYPES, PROTOCOL_FRAME_TYPES } from './frame-types.js'
 import { FailureDetector } from './detector.js'
 import { INT63_MAX } from './ids.js'
+import { LOCAL_HEALTH_MAX_DEFAULT } from './local-health.js'
 import { LamportClock } from './lamport.js'
 import { createQuorumSystem, type QuorumSystem } from './quorum.js'
 import { Requester } from './requester.js'
@@ -95,7 +97,10 @@ export class LockCore {
       pingIntervalMs: config.pingIntervalMs,
       suspicionTimeoutMs: config.suspicionTimeoutMs,
       stableMs: config.stableMs,
-      sentLogMax: 4096
+      sentLogMax: 4096,
+      localHealthMax: config.localHealthMax ?? LOCAL_HEALTH_MAX_DEFAULT,
+      // Late by a whole ping interval (or a stall) = this node is not keeping its probing duties.
+      lateMs: Math.min(config.pingIntervalMs, config.stallThresholdMs)
     }, this.quorum)
     const ctx = (): StepContext => this.context
     this.voter = new Voter(ctx, { isSuspected: peer => !this.detector.isReachable(peer, this.now.mono) }, boot.persisted.ceiling, Infinity)
@@ -143,6 +148,8 @@ export class LockCore {
 
   private fireDeadlines (): void {
     const now = this.now.mono
+    // Local health first: how late this step is decides how patient the detector is now.
+    this.detector.noteStep(now, this.requestedWake === null ? 0 : now - this.requestedWake)
     if (this.requestedWake !== null && now > this.requestedWake + this.config.stallThresholdMs) {
       // We were stalled (paused, suspended, event loop blocked): re-probe before accusing anyone.
       this.count('stalls')
@@ -258,6 +265,8 @@ export class LockCore {
     if (from !== this.config.self) {
       // Heard when its bytes were read, not when its turn came (never in the future, never older than a suspicion timeout).
       const age = typeof ageMs === 'number' && ageMs > 0 ? Math.min(ageMs, this.config.suspicionTimeoutMs) : 0
+      // A frame that waited in our own queue is evidence that WE are slow (local health).
+      if (age > 0) this.detector.noteFrameAge(this.now.mono, age)
       const verdict = this.detector.received(from, frame.h, this.now.mono, this.now.mono - age)
       if (verdict === 'stale-incarnation') { this.count('staleFrames'); return }
       if (verdict === 'new-incarnation') this.peerRestarted(from, frame.h.inc)
@@ -452,6 +461,7 @@ export class LockCore {
       draining: this.draining,
       clock: this.clock.now.toString(),
       peers: this.detector.status(now),
+      localHealth: this.detector.healthStatus(),
       voter: this.voter.status(),
       acquires: this.requester.status(),
       pendingReleases: this.requester.pendingReleases(),
@@ -486,6 +496,8 @@ declare function statusShape (): {
   draining: boolean
   clock: string
   peers: ReturnType<FailureDetector['status']>
+  /** Lifeguard's local health multiplier: score, multiplier (≤ cap), the suspicion timeout in force, evidence counts. */
+  localHealth: ReturnType<FailureDetector['healthStatus']>
   voter: ReturnType<Voter['status']>
   acquires: ReturnType<Requester['status']>
   pendingReleases: number

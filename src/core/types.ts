@@ -92,6 +92,12 @@ export interface CoreConfig {
   suspicionTimeoutMs: number
   /** `now` beyond the last requested wake-up by more than this = the node itself was stalled. */
   stallThresholdMs: number
+  /**
+   * Cap on the local health multiplier (Lifeguard): evidence that this node
+   * itself is slow multiplies the suspicion timeout by up to this. An integer
+   * in 1..8; 1 switches it off. Default 8.
+   */
+  localHealthMax?: number
   /** An upgrade of the mode waits until the better mode held this long. */
   stableMs: number
   /** Interval for retransmitting REQUEST / COMMIT / EXTEND / RELEASE. */

@@ -93,6 +93,7 @@ export class MeshMetrics {
     metrics.registerMetric(METRIC.votesHeld, { help: HELP.votesHeld, calculate: () => status()?.core?.voter.votes ?? 0 })
     metrics.registerMetric(METRIC.quietRemainingSeconds, { help: HELP.quietRemainingSeconds, calculate: () => (status()?.core?.quietRemainingMs ?? 0) / 1000 })
     metrics.registerMetric(METRIC.incarnation, { help: HELP.incarnation, calculate: () => status()?.incarnation ?? 0 })
+    metrics.registerMetric(METRIC.localHealthMultiplier, { help: HELP.localHealthMultiplier, calculate: () => status()?.core?.localHealth.multiplier ?? 1 })
     metrics.registerMetricGroup(METRIC.mode, {
       label: 'mode', help: HELP.mode,
       calculate: () => { const m = this.mesh?.mode ?? 'starting'; return Object.fromEntries(MODES.map(x => [x, x === m ? 1 : 0])) }

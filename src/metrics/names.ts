@@ -25,6 +25,7 @@ export const METRIC = {
   quietRemainingSeconds: 'lockmesh_quiet_remaining_seconds',
   fenceStoreWriteSeconds: 'lockmesh_fence_store_write_duration_seconds',
   eventLoopStallSeconds: 'lockmesh_event_loop_stall_seconds_total',
+  localHealthMultiplier: 'lockmesh_local_health_multiplier',
   peers: 'lockmesh_peers',
   incarnation: 'lockmesh_incarnation'
 } as const
@@ -51,6 +52,7 @@ export const HELP: Record<keyof typeof METRIC, string> = {
   quietRemainingSeconds: 'Quiet period left after a restart (this node grants no vote until 0)',
   fenceStoreWriteSeconds: 'Durable fence-store writes, from save() to its completion',
   eventLoopStallSeconds: 'Time the event loop was blocked beyond the stall threshold (timers late)',
+  localHealthMultiplier: 'Local health multiplier (Lifeguard): the suspicion timeout in force is the configured one times this (1 = healthy, at most 8)',
   peers: 'Roster peers (this node excluded) by state: reachable, unreachable, quiet',
   incarnation: 'This node\'s incarnation (rises at every start)'
 }

@@ -13,13 +13,17 @@ export interface ConfigFields {
   ttlMs: number
   ttlMsMax: number
   detectionMs: number
+  /** Local health multiplier cap of the nodes (absent = 8). */
+  detectionCap?: number
   stableMs: number
   drift: number
   livenessBoundMs?: number
 }
 
 export const BASE_CONFIG: ConfigFields = {
-  roster: ROSTER5, quorum: 'majority', ttlMs: 1000, ttlMsMax: 1000, detectionMs: 300, stableMs: 500, drift: 0.01, livenessBoundMs: 2000
+  roster: ROSTER5, quorum: 'majority', ttlMs: 1000, ttlMsMax: 1000, detectionMs: 300, stableMs: 500, drift: 0.01, livenessBoundMs: 2000,
+  // Nodes with the local health multiplier off: the mode windows below are detection + stable.
+  detectionCap: 1
 }
 
 type Fields = Record<string, unknown>

@@ -11,7 +11,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { createLockMesh, type CreateLockMeshOptions, type OwnedLockMesh } from '../../src/create.js'
 import { classify, type ModeState } from '../../src/core/detector.js'
 import { createQuorumSystem, type QuorumSystem } from '../../src/core/quorum.js'
-import type { QuorumSystemName } from '../../src/core/types.js'
+import type { CoreEvent, QuorumSystemName } from '../../src/core/types.js'
 import { MemoryFenceStore } from '../../src/store/memory-fence-store.js'
 import { addrOf, freePort, idOf, sortedSpecs, type NodeSpec } from './transport-cluster.js'
 
@@ -75,6 +75,30 @@ class LagMonitor {
   }
 }
 
+/**
+ * Each node's detector decisions (suspect, trust, mode) with the process's
+ * event-loop lag at that moment: a failed test prints who suspected whom and
+ * how late the loop was (the flaky 9-node tests were diagnosed with this).
+ */
+export class DetectorLog {
+  private readonly t0 = performance.now()
+  readonly lines: string[] = []
+  private static readonly LINES_MAX = 400
+
+  constructor (private readonly lag: LagMonitor) {}
+
+  record (node: number, e: CoreEvent, stalls: number, health: string | undefined): void {
+    if (e.type !== 'suspect' && e.type !== 'trust' && e.type !== 'mode') return
+    const what = e.type === 'mode' ? `mode ${e.mode}/${String(e.sharedLocks)} reach=${e.reachable.length}` : `${e.type} ${e.peer.slice(-6)}`
+    const lastLag = this.lag.lags.at(-1)
+    const lag = lastLag === undefined ? '-' : `${lastLag.lagMs.toFixed(0)} ms ${(performance.now() - lastLag.at).toFixed(0)} ms ago`
+    this.lines.push(`${(performance.now() - this.t0).toFixed(0).padStart(6)} ms #${node} ${what} (stalls ${stalls}, health ${health ?? '-'}, last lag ${lag})`)
+    if (this.lines.length > DetectorLog.LINES_MAX) this.lines.shift()
+  }
+
+  summary (): string { return this.lines.length === 0 ? 'no suspicion, trust or mode change' : this.lines.join('\n      ') }
+}
+
 export async function sleep (ms: number): Promise<void> {
   await new Promise(resolve => setTimeout(resolve, ms))
 }
@@ -85,6 +109,7 @@ export class Libp2pMesh {
   private readonly extra: OwnedLockMesh[] = []
   readonly quorumSystem: QuorumSystem
   readonly lag = new LagMonitor()
+  readonly detector = new DetectorLog(this.lag)
   /** Node index pairs cut by partition() and not yet healed. */
   private readonly cut: Array<[number, number]> = []
 
@@ -150,7 +175,15 @@ export class Libp2pMesh {
     let lastErr: unknown
     for (let attempt = 0; attempt < 3 && mesh === undefined; attempt++) {
       try {
-        mesh = await createLockMesh(this.optionsFor(i, { ...(store !== null ? { store } : {}), ...overrides }))
+        const log = this.detector
+        const observer = {
+          coreEvent: (e: CoreEvent) => {
+            const core = mesh?.status().core
+            const h = core?.localHealth
+            log.record(i, e, core?.counters.stalls ?? 0, h === undefined ? undefined : `×${h.multiplier} late-wake ${h.evidence['late-wake']} late-frames ${h.evidence['late-frames']} slow-acks ${h.evidence['slow-acks']}`)
+          }
+        }
+        mesh = await createLockMesh(this.optionsFor(i, { ...(store !== null ? { store } : {}), observer, ...overrides }))
       } catch (err) {
         // The port was free when drawn; if something took it since, draw another.
         if (!/EADDRINUSE|address already in use/i.test(String((err as Error)?.message))) throw err
