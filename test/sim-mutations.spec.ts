@@ -70,7 +70,7 @@ const CASES: Case[] = [
   // a disk hung past a lease (the `lost` then overtakes its own held `granted`, seen at the Ready tap —
   // LockMesh's hand-out check masks it for the app, docs/design.md), and links flapping during a hung
   // write (a downgrade overtakes the held upgrade; the app is left believing read-write).
-  { rule: 'lostOvertakesGranted', options: { faults: ['disk-hang'] }, expect: 'result-order', within: 40, flags: '--faults disk-hang' },
+  { rule: 'lostOvertakesGranted', options: { faults: ['disk-hang'] }, expect: 'result-order', within: 60, flags: '--faults disk-hang' },
   { rule: 'downgradeOvertakesUpgrade', options: { faults: ['mode-flap'] }, expect: 'modes', within: 20, flags: '--faults mode-flap' },
   // Disk-loss recovery (issue 12): an incarnation restarted at 1 reuses attempt ids peers still remember.
   { rule: 'recoveredIncarnation', options: { nodes: 3, quorum: 'majority', faults: ['wiped-restart'] }, expect: 'id-reuse', within: 10, flags: '--nodes 3 --quorum majority --faults wiped-restart' },
