@@ -57,7 +57,7 @@ const HEAL_MS = 15_000
  * suspect after 1.5 s (the `lan` timeout): half the PING traffic of `fast`,
  * which this one CPU-starved process pays for in encryption.
  */
-const NINE: Libp2pMeshOptions = { quorum: 'grid', timing: { ...TIMING_PRESETS.fast, pingIntervalMs: 200, suspicionTimeoutMs: 1_500, stallThresholdMs: 500 } }
+const NINE: Libp2pMeshOptions = { quorum: 'grid', ttlMsMax: 10_000, timing: { ...TIMING_PRESETS.fast, pingIntervalMs: 200, suspicionTimeoutMs: 1_500, stallThresholdMs: 500 } }
 
 interface Shape { n: number, quorum: QuorumSystemName, label: string, options: Libp2pMeshOptions }
 const SHAPES: Shape[] = [
@@ -199,8 +199,12 @@ describe('LockMesh over real libp2p (loopback TCP, createLockMesh)', function ()
         c = await Libp2pMesh.start(n, options)
         const cluster = c
         const last = n - 1
-        const r1 = await cluster.mesh(0).acquire('s', { mode: 'shared', ttlMs: 3_000 })
-        const r2 = await cluster.mesh(1).acquire('s', { mode: 'shared', ttlMs: 3_000 })
+        // The readers are held across several waits (arrival, clock, 300 ms): on a loaded host nine
+        // in-process nodes took over 3 s for them once, and a lapsed reader cannot be released.
+        // The longest lease the mesh allows (ttlMsMax: 4 s, 10 s for nine nodes).
+        const readerTtlMs = n === 9 ? 10_000 : 4_000
+        const r1 = await cluster.mesh(0).acquire('s', { mode: 'shared', ttlMs: readerTtlMs })
+        const r2 = await cluster.mesh(1).acquire('s', { mode: 'shared', ttlMs: readerTtlMs })
         expect(r1.mode).to.equal('shared')
         expect(r1.signal.aborted || r2.signal.aborted).to.equal(false)
         expect((await rejection(cluster.mesh(last).tryAcquire('s'))).name).to.equal('LockBusyError')
