@@ -62,6 +62,8 @@ interface Tomb {
 
 /** Bookkeeping per tombstone beyond its strings (map entries, the record): an estimate, not a measurement. */
 const TOMBSTONE_OVERHEAD_BYTES = 200
+/** status() lists at most this many keys in `perKey` (the counts cover every key). */
+const STATUS_KEYS_MAX = 100
 
 /** Estimated heap bytes of one tombstone: its key and id twice (key map + order), UTF-16, plus overhead. */
 function tombstoneBytes (key: string, idk: string): number {
@@ -568,10 +570,13 @@ export class Voter {
   status (): { keys: number, votes: number, committed: number, queued: number, tombstones: number, tombstoneBytes: number, tracked: number, perKey: Record<string, { fence: string, votes: number, committed: number, queued: number }> } {
     let votes = 0; let committed = 0; let queued = 0
     const perKey: Record<string, { fence: string, votes: number, committed: number, queued: number }> = {}
+    // O(keys) and allocation-free per key: /status is polled, and a flood can leave tens of thousands of keys.
+    let listed = 0
     for (const [key, k] of this.keys) {
-      const com = [...k.votes.values()].filter(v => v.committed).length
+      let com = 0
+      for (const v of k.votes.values()) if (v.committed) com++
       votes += k.votes.size; committed += com; queued += k.queue.length
-      if (Object.keys(perKey).length < 100) perKey[key] = { fence: k.fence.toString(), votes: k.votes.size, committed: com, queued: k.queue.length }
+      if (listed < STATUS_KEYS_MAX) { perKey[key] = { fence: k.fence.toString(), votes: k.votes.size, committed: com, queued: k.queue.length }; listed++ }
     }
     let tracked = 0
     for (const n of this.entries.values()) tracked += n
