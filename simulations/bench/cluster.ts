@@ -21,6 +21,7 @@ import { createLockMesh, generatePrivateKey, peerIdOf, type OwnedLockMesh } from
 import type { LockMesh } from '../../src/mesh.js'
 import type { NodeConfigFile } from '../../src/cli/node-config.js'
 import { freePort } from '../acceptance/mesh.js'
+import { createNewMemberStore } from '../../src/cli/init.js'
 import { alive, forkScript, lockmeshNodeArgs, spawnNode, stopChild, type Child } from './processes.js'
 
 /** `memory`: every node in the bench process over the in-memory transport (memory-cluster.ts): the protocol without libp2p. */
@@ -123,8 +124,11 @@ export async function startCluster (options: ClusterOptions): Promise<Cluster> {
       }
       const configPath = join(dir, 'config.json')
       await writeFile(configPath, JSON.stringify(cfg, null, 1))
+      // `lockmesh init`: brand-new members (a missing store would mean disk loss and recovery).
+      await createNewMemberStore(join(dir, 'data'))
       peers.push(spawnPeer({ index: i, kind: options.layout === 'embedded' || options.workersPerNode?.[i] === 0 ? 'cli' : 'agent', configPath, dir }))
     }
+    await createNewMemberStore(join(tmp, 'node0', 'data'))
     mesh = await createLockMesh({
       privateKey: keys[0]!, roster, listen: [`/ip4/127.0.0.1/tcp/${ports[0]!}`],
       bootstrap: roster.slice(1).map((_r, j) => addr(j + 1)), dataDir: join(tmp, 'node0', 'data'),

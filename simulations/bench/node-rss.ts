@@ -26,6 +26,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { NODE_PROCESS_FLAGS } from '../../src/cli/node-flags.js'
+import { createNewMemberStore } from '../../src/cli/init.js'
 import { createLockMesh, generatePrivateKey, peerIdOf, type OwnedLockMesh } from '../../src/create.js'
 import type { Lock } from '../../src/lock.js'
 import { MemoryFenceStore } from '../../src/store/memory-fence-store.js'
@@ -91,6 +92,8 @@ try {
       keyFile: `k${i}`, roster: ids, listen: [`/ip4/127.0.0.1/tcp/${ports[i]!}`], timing: 'lan', dataDir: `d${i}`,
       bootstrap: ids.flatMap((id, j) => j === i ? [] : [`/ip4/127.0.0.1/tcp/${ports[j]!}/p2p/${id}`])
     }))
+    // `lockmesh init`: brand-new members (a missing store would mean disk loss and recovery).
+    await createNewMemberStore(join(dir, `d${i}`))
   }
   for (let i = 0; i < o.nodes; i++) {
     const child = spawn(process.execPath, [...o.flags, '--trace-gc', ...(o.gc ? ['--heapsnapshot-signal=SIGUSR2'] : []), BIN, 'node', '--config', join(dir, `c${i}.json`)], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] })
