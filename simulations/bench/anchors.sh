@@ -9,6 +9,13 @@
 #     dist/src/cli/main.js; the CLI now lives at dist/bin/lockmesh.js (bin/lockmesh.ts).
 #     Both files get that one path rewritten (sed); nothing else changes. The
 #     script fails loudly if the path is no longer found (the anchor-bench changed).
+#   - its lockmesh driver starts every member on an empty data dir. Since disk-loss
+#     recovery (issue 12) a missing fence store means "this node lost its disk"
+#     (it recovers, granting nothing for a quiet period) unless the member is
+#     declared brand new: the copy runs `lockmesh init --config` before each peer
+#     process (an existing store is left alone) and passes `newMember: true` to the
+#     embedded node (used only when its store is missing, e.g. the failover
+#     holder's first run).
 #
 # Env (all optional):
 #   ANCHOR_BENCH_SRC  the anchor-bench to copy (default /work/shared/anchor-bench)
@@ -47,6 +54,14 @@ mkdir -p "$WORK"
 (cd "$SRC" && tar --exclude=./node_modules --exclude=./data --exclude=./raw -cf - .) | (cd "$WORK" && tar -xf -)
 sed -i "s#$OLD_CLI#$NEW_CLI#g" "$WORK/run.sh" "$WORK/drivers/lockmesh.mjs"
 grep -q "$NEW_CLI" "$WORK/drivers/lockmesh.mjs"
+DRIVER=$WORK/drivers/lockmesh.mjs
+for anchor in "import { spawn } from 'node:child_process';" "function spawnPeer(name, dir, port) {" "const meshOpts = (o) => ({ ...o, quorum, ttlMsMax, timing });"; do
+  grep -qF "$anchor" "$DRIVER" || { echo "anchors: $DRIVER no longer has: $anchor — check the new-member adaptation" >&2; exit 2; }
+done
+sed -i "s#^import { spawn } from 'node:child_process';#import { spawn, spawnSync } from 'node:child_process';#" "$DRIVER"
+sed -i "s#^  function spawnPeer(name, dir, port) {#  function spawnPeer(name, dir, port) {\n    spawnSync(process.execPath, [MAIN_JS, 'init', '--config', path.join(dir, 'config.json')], { stdio: 'ignore' });#" "$DRIVER"
+sed -i "s#^  const meshOpts = (o) => ({ ...o, quorum, ttlMsMax, timing });#  const meshOpts = (o) => ({ ...o, quorum, ttlMsMax, timing, newMember: true });#" "$DRIVER"
+grep -q "spawnSync(process.execPath, \[MAIN_JS, 'init'" "$DRIVER" && grep -q "newMember: true" "$DRIVER" || { echo "anchors: the new-member adaptation did not apply" >&2; exit 2; }
 
 if [[ ${SKIP_BUILD:-0} != 1 ]]; then
   echo "anchors: building lockmesh in $REPO"
