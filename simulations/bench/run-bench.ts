@@ -76,6 +76,13 @@ async function settle (c: Cluster, s: BenchSettings, out: Scenarios): Promise<vo
   out.settleMs = (out.settleMs ?? 0) + Math.round(ms)
 }
 
+/** Hot key, then 1,000 keys (exclusive, the same workers), with a settle between: every layout runs these two. */
+async function exclusiveContention (c: Cluster, s: BenchSettings, rep: number, w: number[], out: Scenarios): Promise<void> {
+  out.hotKey = await contention(c, { workersPerNode: w, durationMs: s.contentionMs, ttlMs: s.ttlMs, keys: { kind: 'one', key: `hot:${rep}` }, mode: 'exclusive', seed: s.seed + rep })
+  await settle(c, s, out)
+  out.manyKeys = await contention(c, { workersPerNode: w, durationMs: s.contentionMs, ttlMs: s.ttlMs, keys: { kind: 'many', prefix: `many:${rep}:`, count: s.manyKeys }, mode: 'exclusive', seed: s.seed + rep })
+}
+
 async function embeddedScenarios (c: Cluster, s: BenchSettings, rep: number, out: Scenarios): Promise<void> {
   const n = c.options.nodes
   const w = workersPerNode(s, 'embedded', n)
@@ -84,9 +91,7 @@ async function embeddedScenarios (c: Cluster, s: BenchSettings, rep: number, out
   await settle(c, s, out)
   out.uncontended = await uncontended(c, `solo:${rep}`, s.uncontendedWarmup, s.uncontendedCycles, s.ttlMs)
   await settle(c, s, out)
-  out.hotKey = await contention(c, { workersPerNode: w, durationMs: s.contentionMs, ttlMs: s.ttlMs, keys: { kind: 'one', key: `hot:${rep}` }, mode: 'exclusive', seed: s.seed + rep })
-  await settle(c, s, out)
-  out.manyKeys = await contention(c, { workersPerNode: w, durationMs: s.contentionMs, ttlMs: s.ttlMs, keys: { kind: 'many', prefix: `many:${rep}:`, count: s.manyKeys }, mode: 'exclusive', seed: s.seed + rep })
+  await exclusiveContention(c, s, rep, w, out)
   await settle(c, s, out)
   out.shared = await contention(c, { workersPerNode: w, durationMs: s.contentionMs, ttlMs: s.ttlMs, keys: { kind: 'one', key: `shared:${rep}` }, mode: 'shared', seed: s.seed + rep })
   out.rssAfter = rssSnapshot(c)
@@ -99,9 +104,7 @@ async function memoryScenarios (c: Cluster, s: BenchSettings, rep: number, out: 
   await settle(c, s, out)
   out.uncontended = await uncontended(c, `solo:${rep}`, s.uncontendedWarmup, s.uncontendedCycles, s.ttlMs)
   await settle(c, s, out)
-  out.hotKey = await contention(c, { workersPerNode: w, durationMs: s.contentionMs, ttlMs: s.ttlMs, keys: { kind: 'one', key: `hot:${rep}` }, mode: 'exclusive', seed: s.seed + rep })
-  await settle(c, s, out)
-  out.manyKeys = await contention(c, { workersPerNode: w, durationMs: s.contentionMs, ttlMs: s.ttlMs, keys: { kind: 'many', prefix: `many:${rep}:`, count: s.manyKeys }, mode: 'exclusive', seed: s.seed + rep })
+  await exclusiveContention(c, s, rep, w, out)
 }
 
 async function spreadScenarios (c: Cluster, s: BenchSettings, rep: number, out: Scenarios): Promise<void> {
@@ -110,9 +113,7 @@ async function spreadScenarios (c: Cluster, s: BenchSettings, rep: number, out: 
   await new Promise(resolve => setTimeout(resolve, s.idleMs))
   out.rssIdle = rssSnapshot(c)
   await settle(c, s, out)
-  out.hotKey = await contention(c, { workersPerNode: w, durationMs: s.contentionMs, ttlMs: s.ttlMs, keys: { kind: 'one', key: `hot:${rep}` }, mode: 'exclusive', seed: s.seed + rep })
-  await settle(c, s, out)
-  out.manyKeys = await contention(c, { workersPerNode: w, durationMs: s.contentionMs, ttlMs: s.ttlMs, keys: { kind: 'many', prefix: `many:${rep}:`, count: s.manyKeys }, mode: 'exclusive', seed: s.seed + rep })
+  await exclusiveContention(c, s, rep, w, out)
   out.rssAfter = rssSnapshot(c)
   if (n === s.failoverNodes) { await settle(c, s, out); out.failover = await failover(c, s.ttlMs) }
   // Last: the locks stay held until the cluster stops (releasing 10,000 costs more than the stop's drain).
