@@ -36,6 +36,8 @@ function quietMs (ttlMsMax: number, rho: number): number {
 
 interface CommitTrap {
   until: number
+  /** Until then only a COMMIT whose token is above every other node's persisted ceiling is aimed at; any COMMIT after. */
+  pickyUntil: number
   /** Set once a COMMIT was aimed at. */
   aimed: { id: string, requester: number, voter: number, token: bigint, cuts: Cut[] } | null
 }
@@ -74,8 +76,9 @@ export class RecoveryFaults {
   // -- wiped-mid-commit -------------------------------------------------------
 
   private armCommitTrap (a: FaultAction): void {
-    if (this.trap !== null || this.diskLost()) return
-    this.trap = { until: this.sim.t + a.durationMs, aimed: null }
+    // A disk lost now may be recovered before the trap closes: worthAiming waits for that.
+    if (this.trap !== null || this.healed) return
+    this.trap = { until: this.sim.t + a.durationMs, pickyUntil: this.sim.t + a.durationMs / 2, aimed: null }
     this.line(`wiped-mid-commit armed for ${a.durationMs.toFixed(1)} ms`)
   }
 
@@ -87,7 +90,7 @@ export class RecoveryFaults {
     const b = frame.b
     if (trap.aimed === null && b.t === 'COMMIT') {
       if (sim.t > trap.until || this.healed) { this.trap = null; return }
-      if (!this.worthAiming(from, to, b.token)) return
+      if (!this.worthAiming(from, to, sim.t < trap.pickyUntil ? b.token : null)) return
       // The first remote voter this requester commits to is X; its COMMIT to
       // every other node is lost while R's links to them are down.
       const cuts: Cut[] = []
@@ -113,13 +116,14 @@ export class RecoveryFaults {
   }
 
   /**
-   * Aim at a COMMIT only where it matters: X and R running, no disk lost, and
-   * a token above every other node's persisted ceiling (a ceiling reserved
-   * past the token would hide the missed COMMIT).
+   * X and R running, no disk lost; in the trap's first half also a token above
+   * every other node's persisted ceiling (a ceiling reserved past the token
+   * hides the missed COMMIT), so that it is aimed where it matters most.
    */
-  private worthAiming (requester: number, voter: number, token: bigint): boolean {
+  private worthAiming (requester: number, voter: number, token: bigint | null): boolean {
     const sim = this.sim
     if (this.diskLost() || !sim.nodes[requester]!.running || !sim.nodes[voter]!.running) return false
+    if (token === null) return true
     for (const n of sim.nodes) if (n.index !== requester && n.index !== voter && n.disk.ceiling >= token) return false
     return true
   }
