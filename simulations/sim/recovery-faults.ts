@@ -77,7 +77,8 @@ export class RecoveryFaults {
 
   private armCommitTrap (a: FaultAction): void {
     // A disk lost now may be recovered before the trap closes: worthAiming waits for that.
-    if (this.trap !== null || this.healed) return
+    const t = this.trap
+    if ((t !== null && (t.aimed !== null || this.sim.t <= t.until)) || this.healed) return
     this.trap = { until: this.sim.t + a.durationMs, pickyUntil: this.sim.t + a.durationMs / 2, aimed: null }
     this.line(`wiped-mid-commit armed for ${a.durationMs.toFixed(1)} ms`)
   }
