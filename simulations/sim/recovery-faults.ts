@@ -56,7 +56,8 @@ export class RecoveryFaults {
     private readonly quorum: 'grid' | 'majority' | 'all',
     private readonly ttlMsMax: number
   ) {
-    sim.frameTap = (from, to, frame) => this.onFrame(from, to, frame)
+    // Only seeds that can arm the trap pay for a look at every frame.
+    if (profile.enabled.has('wiped-mid-commit')) sim.frameTap = (from, to, frame) => this.onFrame(from, to, frame)
   }
 
   private line (what: string): void {
