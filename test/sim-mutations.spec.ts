@@ -18,23 +18,26 @@
  * `downgradeOvertakesUpgrade` (the modes checker sees the app left on the
  * wrong mode). test/core-persist-gate.spec.ts pins both at the core's output.
  *
- * Disk-loss recovery (issue 12): `recoveredIncarnation` is caught (below).
- * Not caught by the simulator, pinned by test/core-recovery.spec.ts and the
- * quorum oracle in test/quorum.spec.ts instead:
+ * Disk-loss recovery (issue 12): its three mutations, each with the fault
+ * that opens its window (simulations/sim/recovery-faults.ts; the plain
+ * `wiped-restart` fault caught only the first, the others in 0 of 200 seeds):
+ * - `recoveredIncarnation` (incarnation 1 after recovery): `id-reuse` under
+ *   `wiped-restart`, 3 nodes.
  * - `recoveryAfterQuiet` (ceilings sampled at start, voting still after the
- *   quiet period): 0 in 200 seeds (majority 5, wiped-restart + loss). A
- *   granted lock's requester is in its own quorum and commits its own vote
- *   first, so an early sample misses a token only if the requester does not
- *   answer and another voter's COMMIT is still in flight at the sample: a
- *   window the fault mix does not hit.
- * - `recoveryCoversReads` (write quorums only): 0 in 200 seeds (grid 9,
- *   wiped-restart, ceilingStep 1), although the trace shows nodes recovering
- *   from write-only sets (the wiped node restarts half the time into a
- *   partition with its column and one node per other column). The hole needs
- *   a shared token, through a read quorum nobody in S was part of, above
- *   every fence of every key S saw: one ceiling per node covering all keys
- *   masks it. The simulator's `fence-regression` finding (a recovered
- *   ceiling not above a granted token the node committed) would report it.
+ *   quiet period): `fence-regression` under `wiped-mid-commit`, majority 5.
+ *   A voter's disk is lost right after its COMMITTED while the requester's
+ *   COMMIT to the others is still being retransmitted; it restarts at once,
+ *   cut off from the requester: the early sample misses the token the
+ *   requester is then granted. (Majority 5: a set S that leaves out the
+ *   requester still meets every quorum minus the node; with 3 nodes it cannot.)
+ * - `recoveryCoversReads` (write quorums only): `fence-regression` under
+ *   `wiped-stale-peers`, grid 9. The node's column and one node of every
+ *   other column are isolated while the rest take shared locks (every read
+ *   quorum left contains the node); it restarts among them: they meet every
+ *   write quorum minus the node, but know none of those shared tokens.
+ * `fence-regression` is the simulator's ground truth at the `recovered`
+ * event: the new ceiling is not above a token granted through a quorum the
+ * node was in — the step of docs/design.md's argument these rules guarantee.
  */
 import { expect } from 'chai'
 import { runSeed, type RunOptions } from '../simulations/sim/run-seed.js'
@@ -74,6 +77,10 @@ const CASES: Case[] = [
   { rule: 'downgradeOvertakesUpgrade', options: { faults: ['mode-flap'] }, expect: 'modes', within: 20, flags: '--faults mode-flap' },
   // Disk-loss recovery (issue 12): an incarnation restarted at 1 reuses attempt ids peers still remember.
   { rule: 'recoveredIncarnation', options: { nodes: 3, quorum: 'majority', faults: ['wiped-restart'] }, expect: 'id-reuse', within: 10, flags: '--nodes 3 --quorum majority --faults wiped-restart' },
+  // A ceiling sampled before the quiet period misses a COMMIT still being retransmitted to the other voters.
+  { rule: 'recoveryAfterQuiet', options: { nodes: 5, quorum: 'majority', faults: ['wiped-mid-commit'] }, expect: 'fence-regression', within: 60, flags: '--nodes 5 --quorum majority --faults wiped-mid-commit' },
+  // Answers that meet every write quorum minus the node miss shared tokens granted through a read quorum only it shares with them.
+  { rule: 'recoveryCoversReads', options: { quorum: 'grid', faults: ['wiped-stale-peers'] }, expect: 'fence-regression', within: 120, flags: '--quorum grid --faults wiped-stale-peers' },
   // LockMesh's own (issue 9, item 1): an aborted acquire resolved when its held-back grant arrives.
   // Holding to expiry: since local exclusive waiters queue in the requester (issue 10) a cancel
   // races a grant less often in the default workload (first caught at seed 238 there, seed 6 here).
@@ -127,7 +134,9 @@ describe('sim: mutation suite (each safety rule off is caught)', () => {
       ['disk hung past a lease', { faults: ['disk-hang'] }],
       ['links flapping during a hung write', { faults: ['mode-flap'] }],
       ['3 nodes, wiped-restart', { nodes: 3, quorum: 'majority', faults: ['wiped-restart'] }],
-      ['grid 9, wiped-restart', { quorum: 'grid', faults: ['wiped-restart'] }]
+      ['grid 9, wiped-restart', { quorum: 'grid', faults: ['wiped-restart'] }],
+      ['5 nodes, wiped-mid-commit', { nodes: 5, quorum: 'majority', faults: ['wiped-mid-commit'] }],
+      ['grid 9, wiped-stale-peers', { quorum: 'grid', faults: ['wiped-stale-peers'] }]
     ]
     for (const [name, options] of PROFILES) {
       it(name, async () => {

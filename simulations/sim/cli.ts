@@ -229,7 +229,7 @@ async function main (): Promise<number> {
     process.stdout.write(`violations: ${violations.length}; exclusive acquires: ${acquired}; messages per acquire: light ${summary.messagesPerAcquire.light}, heavy ${summary.messagesPerAcquire.heavy}\n`)
     process.stdout.write(`restarts: attempt ${restarts.attempt}, drop ${restarts.drop} (fault-free seeds ${restarts.faultFree.seeds}: ${restarts.faultFree.attempt} / ${restarts.faultFree.drop}); full-budget seeds ${fullBudget}\n`)
     process.stdout.write(`detector: ${detector.suspicions} suspicions (${detector.burstSuspicions} by nodes during their own burst fault), ${detector.modeChanges} mode changes (all nodes)\n`)
-    for (const k of FAULT_KINDS) process.stdout.write(`  ${k.padEnd(14)} injected ${String(faults[k].injected).padStart(8)}  hit holder ${String(faults[k].hitHolder).padStart(8)}\n`)
+    for (const k of FAULT_KINDS) process.stdout.write(`  ${k.padEnd(17)} injected ${String(faults[k].injected).padStart(8)}  hit holder ${String(faults[k].hitHolder).padStart(8)}\n`)
   }
   return violations.length > 0 ? 1 : 0
 }

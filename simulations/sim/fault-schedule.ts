@@ -34,7 +34,25 @@ const BASE_KINDS = [
  */
 const LATER_KINDS = ['disk-hang', 'mode-flap', 'wiped-restart'] as const
 
-export const FAULT_KINDS = [...BASE_KINDS, ...LATER_KINDS, 'burst'] as const
+/**
+ * Disk-loss recovery's shaped faults (issue 12), each enabled in 25% of the
+ * faulty seeds from a stream of its own ('profile-recovery'), planned from its
+ * own stream too ('plan-<kind>'), aimed from the injector's 'recovery' stream
+ * (simulations/sim/recovery-faults.ts has the mechanics):
+ * - `wiped-mid-commit`: a voter's disk is lost right after it accepted a
+ *   COMMIT whose copies to the other voters are still being retransmitted; it
+ *   restarts at once, cut off from the requester past its quiet period (the
+ *   window a ceiling sampled at start misses);
+ * - `wiped-stale-peers`: for a while a set S of peers is cut off one by one
+ *   while the rest, the wiped-to-be node among them, go on locking; then its
+ *   disk is lost and it restarts among S, cut off from the rest past its quiet
+ *   period. On a grid S is its column and one node of every other column: S
+ *   meets every write quorum minus the node, but not the read quorums made of
+ *   the node and the rest (the case write-only coverage gets wrong).
+ */
+const RECOVERY_KINDS = ['wiped-mid-commit', 'wiped-stale-peers'] as const
+
+export const FAULT_KINDS = [...BASE_KINDS, ...LATER_KINDS, 'burst', ...RECOVERY_KINDS] as const
 export type FaultKind = typeof FAULT_KINDS[number]
 
 /** Faults that strike at an instant and last a while (network rates are set per seed). */
@@ -87,6 +105,8 @@ export function chooseProfile (rng: Rng, opts: ProfileOptions): FaultProfile {
       const later = rng.fork('profile-later')
       for (const k of LATER_KINDS) if (later.chance(0.25)) enabled.add(k)
       if (rng.fork('profile-burst').chance(0.5)) enabled.add('burst')
+      const recovery = rng.fork('profile-recovery')
+      for (const k of RECOVERY_KINDS) if (recovery.chance(0.25)) enabled.add(k)
     }
     if (fullBudget) enabled.add('drift')
   }
@@ -129,7 +149,11 @@ const DURATIONS: Record<TimedFaultKind, [number, number]> = {
   // Down, then back with an empty disk (an SD card replaced): it recovers from its peers.
   'wiped-restart': [20, 2500],
   // A stretch of repeated short freezes (each 50–800 ms, see BURST_FREEZE_MS).
-  burst: [1000, 4000]
+  burst: [1000, 4000],
+  // How long the trap waits for a COMMIT to aim at (recovery-faults.ts times the rest).
+  'wiped-mid-commit': [500, 2000],
+  // How long S is cut off before the wiped node restarts among it: detection, then locking without S.
+  'wiped-stale-peers': [1500, 4000]
 }
 
 /** One freeze of a `burst` fault (ms): shorter and longer than the suspicion timeout (400–1000 ms). */
@@ -147,7 +171,8 @@ export function planFaults (rng: Rng, profile: FaultProfile, from: number, until
     if (kind === 'loss' || kind === 'duplicate' || kind === 'reorder' || kind === 'mode-flap') continue
     if (!profile.enabled.has(kind)) continue
     // wiped-restart (added after disk-hang) plans from its own stream: the others' plans stay as they were.
-    const r = kind === 'wiped-restart' ? rng.fork('plan-wiped-restart') : base
+    // So do the recovery kinds (added later still).
+    const r = kind === 'wiped-restart' || (RECOVERY_KINDS as readonly string[]).includes(kind) ? rng.fork(`plan-${kind}`) : base
     let t = from + r.exp(profile.meanGapMs / 2)
     for (let i = 0; i < ACTIONS_PER_KIND_MAX && t < until; i++) {
       const [lo, hi] = DURATIONS[kind]

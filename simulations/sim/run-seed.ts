@@ -23,6 +23,7 @@ import { Network } from './network.js'
 import { Observer, type RunMeta } from './observer.js'
 import { Rng } from './rng.js'
 import type { MeshMutation } from '../../src/mesh.js'
+import { RecoveryFaults } from './recovery-faults.js'
 import { Simulation, type FaultStat, type MeshOptions } from './simulation.js'
 import { fmtTime, Trace } from './trace.js'
 import { Workload, type WorkloadKind } from './workload.js'
@@ -353,11 +354,14 @@ class FaultInjector {
   private readonly burstRng: Rng
   /** healAll() ran: bursts stop freezing. */
   private healed = false
+  /** Disk-loss recovery's shaped faults (their own stream). */
+  private readonly recovery: RecoveryFaults
 
   constructor (private readonly sim: Simulation, private readonly profile: FaultProfile, private readonly r: Rng, private readonly quorum: 'grid' | 'majority' | 'all') {
     this.drainRng = r.fork('drain')
     this.wipeRng = r.fork('wipe')
     this.burstRng = r.fork('burst')
+    this.recovery = new RecoveryFaults(sim, profile, r.fork('recovery'), quorum, TTL_MS_MAX)
   }
 
   /**
@@ -445,6 +449,7 @@ class FaultInjector {
     const end = sim.t + a.durationMs
     const line = (what: string): void => sim.trace.add(`${fmtTime(sim.t)} ## ${a.kind} ${what} for ${a.durationMs.toFixed(1)} ms`)
     switch (a.kind) {
+      case 'wiped-mid-commit': case 'wiped-stale-peers': this.recovery.inject(a); return
       case 'burst': {
         const t = this.target(this.burstRng)
         if (t === null) return
@@ -582,6 +587,7 @@ class FaultInjector {
   healAll (): void {
     const sim = this.sim
     this.healed = true
+    this.recovery.healed = true
     sim.network.healAll()
     sim.recordTruth()
     for (const node of sim.nodes) {

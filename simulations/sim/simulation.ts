@@ -120,6 +120,8 @@ export class Simulation implements SimWorld {
   private readonly votesHeld = new Map<string, { requester: number, voters: Set<number> }>()
   /** Tasks that are timer callbacks: a burst's thaw runs them before the rest (Node's timers phase). */
   private readonly timerTasks = new WeakSet<ProcessTask>()
+  /** Fault aiming (recovery-faults.ts): sees every protocol frame as it is sent, before the network decides its fate. */
+  frameTap: ((from: number, to: number, frame: Frame) => void) | null = null
 
   constructor (
     readonly ids: readonly string[],
@@ -344,6 +346,7 @@ export class Simulation implements SimWorld {
       }
     }
     if (!ping) this.noteSent(n.index, to, frame)
+    if (!ping && this.frameTap !== null) this.frameTap(n.index, to, frame)
     this.trace.frame(this.t, n.id, toId, frame)
     const plan = this.network.plan(n.index, to, this.t)
     if (plan.lost) this.countFrameFault('loss', frame)
