@@ -174,6 +174,7 @@ async function main (): Promise<number> {
   const faults = emptyFaults()
   const restarts = { attempt: 0, drop: 0, faultFree: { seeds: 0, attempt: 0, drop: 0 } }
   let acquired = 0
+  let sharedAcquired = 0
   let fullBudget = 0
   let virtualMs = 0
   let steps = 0
@@ -187,6 +188,7 @@ async function main (): Promise<number> {
     const s = r.result.stats
     for (const v of r.result.violations) violations.push({ seed, kind: v.kind, details: v.details, replay: replayCommand(o, seed) })
     acquired += s.acquired
+    sharedAcquired += s.sharedAcquired
     for (const k of FAULT_KINDS) {
       faults[k].injected += s.faults[k].injected
       faults[k].hitHolder += s.faults[k].hitHolder
@@ -205,17 +207,26 @@ async function main (): Promise<number> {
     detector.modeChanges += s.modeChanges
     detector.burstSuspicions += s.burstSuspicions
   }
+  let faultsInjected = 0
+  for (const k of FAULT_KINDS) faultsInjected += faults[k].injected
   const summary = {
     seeds: seeds.length,
     nodes: o.nodes,
     quorum: o.quorum,
     violations,
     acquired,
+    sharedAcquired,
     messagesPerAcquire: { light: round(light), heavy: round(heavy) },
     faults,
     restarts,
     detector,
     seedsPerSecond: round(seeds.length / Math.max(seconds, 1e-9)),
+    seconds: round(seconds),
+    perSeed: {
+      acquisitions: round(acquired / seeds.length),
+      virtualSeconds: round(virtualMs / 1000 / seeds.length),
+      faultsInjected: round(faultsInjected / seeds.length)
+    },
     fullBudgetSeeds: fullBudget,
     virtualSeconds: round(virtualMs / 1000),
     steps,
@@ -226,7 +237,8 @@ async function main (): Promise<number> {
   } else {
     for (const v of violations) process.stdout.write(`VIOLATION seed ${v.seed} ${v.kind}: ${v.details}\n  replay: ${v.replay}\n`)
     process.stdout.write(`${seeds.length} seeds (${o.nodes} nodes, quorum ${o.quorum}) in ${seconds.toFixed(1)} s = ${summary.seedsPerSecond} seeds/s on ${workers} workers\n`)
-    process.stdout.write(`violations: ${violations.length}; exclusive acquires: ${acquired}; messages per acquire: light ${summary.messagesPerAcquire.light}, heavy ${summary.messagesPerAcquire.heavy}\n`)
+    process.stdout.write(`per seed: ${summary.perSeed.acquisitions} acquisitions, ${summary.perSeed.virtualSeconds} virtual seconds, ${summary.perSeed.faultsInjected} faults injected\n`)
+    process.stdout.write(`violations: ${violations.length}; acquisitions (exclusive grants): ${acquired}; shared grants: ${sharedAcquired}; virtual seconds: ${summary.virtualSeconds}; faults injected: ${faultsInjected}; messages per acquire: light ${summary.messagesPerAcquire.light}, heavy ${summary.messagesPerAcquire.heavy}\n`)
     process.stdout.write(`restarts: attempt ${restarts.attempt}, drop ${restarts.drop} (fault-free seeds ${restarts.faultFree.seeds}: ${restarts.faultFree.attempt} / ${restarts.faultFree.drop}); full-budget seeds ${fullBudget}\n`)
     process.stdout.write(`detector: ${detector.suspicions} suspicions (${detector.burstSuspicions} by nodes during their own burst fault), ${detector.modeChanges} mode changes (all nodes)\n`)
     for (const k of FAULT_KINDS) process.stdout.write(`  ${k.padEnd(14)} injected ${String(faults[k].injected).padStart(8)}  hit holder ${String(faults[k].hitHolder).padStart(8)}\n`)

@@ -61,8 +61,10 @@ export interface RunOptions {
 }
 
 export interface SeedStats {
-  /** Exclusive critical sections (exclusive grants). */
+  /** Exclusive critical sections (exclusive grants): the "acquisitions". */
   acquired: number
+  /** Shared grants (counted apart: not acquisitions). */
+  sharedAcquired: number
   faultFree: boolean
   fullBudget: boolean
   rho: number
@@ -314,6 +316,7 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
 
   const stats: SeedStats = {
     acquired: workload.exclusiveGrants,
+    sharedAcquired: workload.sharedGrants,
     faultFree: profile.faultFree,
     fullBudget: profile.fullBudget,
     rho: profile.rho,
