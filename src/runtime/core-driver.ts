@@ -131,9 +131,12 @@ export class CoreDriver {
     this.stepping = true
     try {
       for (let steps = 0; this.queue.length > 0 && steps < STEPS_PER_RUN_MAX; steps++) {
-        const next = this.queue.shift()!
+        // Each queued input is a fresh object of its caller's: stamping it in place
+        // spares a copy per step (the hot path of every node).
+        const next = this.queue.shift()! as Input
+        next.now = this.now()
         const core = this.core ?? this.recovery!
-        const ready = core.step({ ...next, now: this.now() } as Input)
+        const ready = core.step(next)
         this.apply(ready)
       }
     } finally {
