@@ -215,8 +215,18 @@ export class CoreDriver {
     this.timer = this.timers.setTimeout(() => {
       this.timer = null
       this.armedFor = Infinity
-      this.feed({ type: 'tick' })
+      // Early for a deadline that has since moved later (an earlier armed timer
+      // is kept, above), or a wall poll before the wall deadline: nothing is
+      // due, so the core is not stepped — only the timer is armed again.
+      if (this.due()) this.feed({ type: 'tick' })
+      else this.schedule()
     }, Math.ceil(delay))
+  }
+
+  /** The core's last wake-up, monotonic or wall, has come. */
+  private due (): boolean {
+    if (this.wakeAt !== null && this.clock.mono() >= this.wakeAt) return true
+    return this.wakeAtWall !== null && this.clock.wall() >= this.wakeAtWall
   }
 
   /** Stop the core (it releases its own locks), wait for every persist, cancel timers. */
