@@ -16,7 +16,8 @@
  *   host is suspended and may run slower than the wall clock by up to ρ, so a
  *   wall deadline is approached in steps: the timer fires at most
  *   {@link WALL_POLL_MS} later, or slightly before the deadline (rate error),
- *   and the core, re-stamped with both clocks, decides.
+ *   and the core is ticked once either clock has reached its deadline (a
+ *   timer that finds neither reached is armed again without a step).
  */
 import { LockCore } from '../core/lock-core.js'
 import { createQuorumSystem } from '../core/quorum.js'
