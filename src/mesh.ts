@@ -282,7 +282,8 @@ export class LockMesh extends TypedEventEmitter<LockMeshEvents> implements LockO
         bootId: this.bootId,
         recovering: this.driver.recovering
       }),
-      onFrame: (from, frame, ageMs) => { this.driver.feed({ type: 'frame', from, frame, ...(ageMs !== undefined ? { ageMs } : {}) }) },
+      // One object per frame (no spread): this runs for every frame received.
+      onFrame: (from, frame, ageMs) => { this.driver.feed({ type: 'frame', from, frame, ageMs }) },
       onHandshake: (peer, hs) => {
         // A recovering peer has no incarnation yet: its figures mean nothing to
         // the detector (its RECOVER frames are answered all the same).

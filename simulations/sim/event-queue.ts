@@ -35,7 +35,8 @@ export class EventQueue<T> {
     return this.heap[0]?.t
   }
 
-  pop (): { t: number, item: T } | undefined {
+  /** The earliest entry (read its `t` and `item`; the queue keeps no reference). */
+  pop (): Readonly<Entry<T>> | undefined {
     const h = this.heap
     if (h.length === 0) return undefined
     const top = h[0]!
@@ -54,7 +55,7 @@ export class EventQueue<T> {
       }
       h[i] = last
     }
-    return { t: top.t, item: top.item }
+    return top
   }
 }
 

@@ -62,8 +62,10 @@ export interface RunOptions {
 }
 
 export interface SeedStats {
-  /** Exclusive critical sections (exclusive grants). */
+  /** Exclusive critical sections (exclusive grants): the issue's "acquisitions". */
   acquired: number
+  /** Shared grants (counted apart: not acquisitions). */
+  sharedAcquired: number
   faultFree: boolean
   fullBudget: boolean
   rho: number
@@ -251,7 +253,10 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
   }, rng.fork('workload'), {
     kind,
     nodes: n,
-    clientsPerNode: kind === 'heavy' || n > 9 ? 1 : 2,
+    // Three clients per node in the swarm up to 9 nodes (9 nodes: 129 acquisitions per seed over seeds 1–100,
+    // against 104 with two; the issue asks for at least 120.1). The mutation suite's
+    // hold-to-expiry profile keeps two: its catching seeds stay where they were.
+    clientsPerNode: kind === 'heavy' || n > 9 ? 1 : kind === 'swarm' && options.holdToExpiry !== true ? 3 : 2,
     ttlMsMin: 1000,
     ttlMsMax: TTL_MS_MAX,
     liveBoundMs: LIVE_BOUND_MS,
@@ -315,6 +320,7 @@ export async function runSeed (options: RunOptions): Promise<SeedResult> {
 
   const stats: SeedStats = {
     acquired: workload.exclusiveGrants,
+    sharedAcquired: workload.sharedGrants,
     faultFree: profile.faultFree,
     fullBudget: profile.fullBudget,
     rho: profile.rho,

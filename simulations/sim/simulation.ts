@@ -63,6 +63,7 @@ const RESULT_ORDER_MAX = 5
 export const EVENTS_MAX = 20_000_000
 /** Microtask rounds let through after an event that ran node or app code. */
 const MICROTASK_ROUNDS = 24
+const RESOLVED: Promise<void> = Promise.resolve()
 /** A clean stop that has not finished after this long (virtual ms) ends as a crash. */
 const STOP_BOUND_MS = 5_000
 
@@ -164,10 +165,17 @@ export class Simulation implements SimWorld {
     this.t = Math.max(this.t, until)
   }
 
-  /** Let promise continuations of the code that just ran finish, at this instant. */
-  private async settle (): Promise<void> {
+  /**
+   * Let promise continuations of the code that just ran finish, at this
+   * instant: the caller's `await` resumes MICROTASK_ROUNDS + 1 microtask hops
+   * later. A chain of bare `then()`s costs about half of as many `await`s in
+   * an async function (it runs ~11,000 times per seed) and takes the same hops.
+   */
+  private settle (): Promise<void> {
     this.dirty = false
-    for (let i = 0; i < MICROTASK_ROUNDS; i++) await null
+    let p = RESOLVED
+    for (let i = 0; i < MICROTASK_ROUNDS; i++) p = p.then()
+    return p
   }
 
   at (t: number, fn: () => void): void {
@@ -244,7 +252,8 @@ export class Simulation implements SimWorld {
       n.timers.delete(e.id)
       entry.fn()
     }
-    this.timerTasks.add(task)
+    // Only a task that waits in a frozen process's queue needs marking (burstThaw orders them).
+    if (n.frozen) this.timerTasks.add(task)
     this.deliver(n, task)
   }
 

@@ -108,7 +108,10 @@ export class Workload {
   private readonly liveActive = new Map<string, number>()
   /** light: the one client currently allowed to work. */
   private lightBusy = false
+  /** Exclusive locks handed to the apps (the "acquisitions"). */
   exclusiveGrants = 0
+  /** Shared locks handed to the apps (not counted as acquisitions). */
+  sharedGrants = 0
 
   constructor (private readonly host: WorkloadHost, private readonly rng: Rng, readonly opts: WorkloadOptions) {
     for (let node = 0; node < opts.nodes; node++) {
@@ -298,6 +301,7 @@ export class Workload {
     const gen = c.gen
     const handle = c.handle
     if (lock.mode === 'exclusive') this.exclusiveGrants++
+    else this.sharedGrants++
     c.state = 'holding'
     c.lock = lock
     this.host.record.granted(c.node, handle, lock)

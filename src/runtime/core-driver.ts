@@ -16,7 +16,8 @@
  *   host is suspended and may run slower than the wall clock by up to ρ, so a
  *   wall deadline is approached in steps: the timer fires at most
  *   {@link WALL_POLL_MS} later, or slightly before the deadline (rate error),
- *   and the core, re-stamped with both clocks, decides.
+ *   and the core is ticked once either clock has reached its deadline (a
+ *   timer that finds neither reached is armed again without a step).
  */
 import { LockCore } from '../core/lock-core.js'
 import { createQuorumSystem } from '../core/quorum.js'
@@ -131,9 +132,12 @@ export class CoreDriver {
     this.stepping = true
     try {
       for (let steps = 0; this.queue.length > 0 && steps < STEPS_PER_RUN_MAX; steps++) {
-        const next = this.queue.shift()!
+        // Each queued input is a fresh object of its caller's: stamping it in place
+        // spares a copy per step (the hot path of every node).
+        const next = this.queue.shift()! as Input
+        next.now = this.now()
         const core = this.core ?? this.recovery!
-        const ready = core.step({ ...next, now: this.now() } as Input)
+        const ready = core.step(next)
         this.apply(ready)
       }
     } finally {
@@ -212,8 +216,18 @@ export class CoreDriver {
     this.timer = this.timers.setTimeout(() => {
       this.timer = null
       this.armedFor = Infinity
-      this.feed({ type: 'tick' })
+      // Early for a deadline that has since moved later (an earlier armed timer
+      // is kept, above), or a wall poll before the wall deadline: nothing is
+      // due, so the core is not stepped — only the timer is armed again.
+      if (this.due()) this.feed({ type: 'tick' })
+      else this.schedule()
     }, Math.ceil(delay))
+  }
+
+  /** The core's last wake-up, monotonic or wall, has come. */
+  private due (): boolean {
+    if (this.wakeAt !== null && this.clock.mono() >= this.wakeAt) return true
+    return this.wakeAtWall !== null && this.clock.wall() >= this.wakeAtWall
   }
 
   /** Stop the core (it releases its own locks), wait for every persist, cancel timers. */
