@@ -11,11 +11,15 @@
  * With both, idle nodes measured 73–78 MiB RSS (VmRSS, ~44 MiB of it the
  * node binary's shared pages); without them 90–94 MiB.
  *
- * The `lockmesh` bin does NOT apply them by itself: Node flags cannot change
- * after start (a re-exec would double the processes), and a multi-argument
- * shebang (`env -S`) fails on some systems (busybox). Pass them where the
- * process is started: `node --max-semi-space-size=2 --v8-pool-size=1
- * node_modules/.bin/lockmesh node …`, or
- * `NODE_OPTIONS='--max-semi-space-size=2 --v8-pool-size=1'`.
+ * The `lockmesh` bin applies them to `lockmesh node` by itself: its first
+ * lines are a sh header (comments to Node) that execs `node <these flags>`
+ * on the script — the same process, no second one. In-process
+ * `v8.setFlagsFromString('--max-semi-space-size=2')` was measured to change
+ * nothing (the young generation is sized when the heap is set up), and
+ * `--v8-pool-size` is a Node option, read once at start. A multi-argument
+ * shebang (`env -S`) fails on some systems (busybox). Starting the script
+ * with `node <flags> …/lockmesh.js node …` skips the header: then the flags
+ * given there are the ones that apply. bin/lockmesh.ts repeats this list;
+ * test/cli-node-flags.spec.ts keeps the two equal.
  */
 export const NODE_PROCESS_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--v8-pool-size=1']
