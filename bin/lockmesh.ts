@@ -1,5 +1,5 @@
 #!/bin/sh
-//bin/sh -c :; [ "$1" = node ] && exec node --max-semi-space-size=2 --v8-pool-size=1 "$0" "$@"
+//bin/sh -c :; [ "$1" = node ] && exec node --max-semi-space-size=2 --v8-pool-size=1 --max-old-space-size=1024 "$0" "$@"
 //bin/sh -c :; exec node "$0" "$@"
 /*
  * The two lines above run under sh (the shebang) and are comments to Node.

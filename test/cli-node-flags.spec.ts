@@ -26,6 +26,12 @@ describe('lockmesh node process flags (issue 10)', () => {
     expect(newSpaceMiB([]), 'without them (shows the check can fail)').to.be.greaterThan(4)
   })
 
+  it('cap the heap at 1 GiB (V8 then grows the old generation by ~1.6× its live size between full GCs, not 4×)', () => {
+    const r = spawnSync(process.execPath, [...NODE_PROCESS_FLAGS, '-e', "console.log(require('node:v8').getHeapStatistics().heap_size_limit / 2 ** 20)"], { encoding: 'utf8', timeout: 30_000 })
+    expect(r.status, r.stderr).to.equal(0)
+    expect(Number(r.stdout.trim())).to.be.within(1024, 1100)
+  })
+
   describe('the bin applies them to `lockmesh node` only', () => {
     // The bin's sh header run by sh, with a stand-in `node` first on PATH that prints the arguments it got.
     let dir: string

@@ -74,6 +74,12 @@ function parse (argv: string[]): Options {
 /** `--trace-gc` lines: "Mark-Compact 40.1 (52.3) -> 30.2 (53.1) MB" — the live heap after it is the figure after the arrow. */
 const MARK_COMPACT = /Mark-Compact(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \(/
 
+/** User + system CPU seconds of `pid` so far (Linux /proc; clock ticks of 1/100 s). */
+function cpuSeconds (pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
 function rssMiB (pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find(l => l.startsWith('VmRSS:'))
   return Number(line?.split(/\s+/)[1] ?? NaN) / 1024
@@ -140,7 +146,8 @@ try {
     }
     const rss = children.map(c => rssMiB(c.pid!))
     const live = liveAfterGc.map(x => x === null ? '–' : x.toFixed(1)).join(' ')
-    console.log(`${what}: VmRSS MiB ${rss.map(x => x.toFixed(1)).join(' ')} (max ${Math.max(...rss).toFixed(1)}); live heap after the latest mark-compact MB ${live}; load ${loadavg()[0]!.toFixed(2)}`)
+    const cpu = children.map(c => cpuSeconds(c.pid!).toFixed(1)).join(' ')
+    console.log(`${what}: VmRSS MiB ${rss.map(x => x.toFixed(1)).join(' ')} (max ${Math.max(...rss).toFixed(1)}); live heap after the latest mark-compact MB ${live}; CPU s so far ${cpu}; load ${loadavg()[0]!.toFixed(2)}`)
   }
   await sleep(o.idleSeconds * 1_000)
   await report(`idle ${o.idleSeconds} s after all read-write`)
