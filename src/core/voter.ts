@@ -66,6 +66,15 @@ interface KeyState {
   tombstones: Map<string, number> | null
 }
 
+/**
+ * The queue of every key that has none: most keys (a held lock's) have no
+ * waiter, and an array of their own would cost each ~60 bytes. Frozen, so a
+ * write to it throws instead of reaching other keys; a key gets an array of
+ * its own at its first waiter (see {@link Voter.enqueue}) and shares this one
+ * again once its queue is empty.
+ */
+const NO_QUEUE: Waiting[] = Object.freeze([]) as unknown as Waiting[]
+
 function grantNoOf (v: Vote): GrantNo { return { inc: v.grantInc, n: v.grantN } }
 
 function isGrant (v: Vote, g: GrantNo): boolean { return v.grantInc === g.inc && v.grantN === g.n }
@@ -207,7 +216,7 @@ export class Voter {
         this.bump(w.requester, -1)
         this.failed(w.requester, key, w.id, 'quiet')
       }
-      k.queue = []
+      k.queue = NO_QUEUE
       this.maybeEvict(key, k)
     }
   }
@@ -225,7 +234,7 @@ export class Voter {
     if (k === undefined && create) {
       // Unknown key: its fence starts at the high-water mark (>= every token
       // this voter ever accepted, across restarts thanks to the ceiling).
-      k = { fence: this.highWater, votes: [], queue: [], tombstones: null }
+      k = { fence: this.highWater, votes: [], queue: NO_QUEUE, tombstones: null }
       this.keys.set(key, k)
     }
     return k
@@ -398,6 +407,7 @@ export class Voter {
   }
 
   private enqueue (k: KeyState, w: Waiting): void {
+    if (k.queue.length === 0) { k.queue = [w]; return }
     let i = k.queue.length
     while (i > 0 && comparePriority(k.queue[i - 1]!, w) > 0) i--
     k.queue.splice(i, 0, w)
@@ -422,16 +432,21 @@ export class Voter {
       const head = k.queue[0]!
       if (this.deps.isSuspected(head.requester)) {
         // Normally dropPeer got it first; this catches a peer never trusted.
-        k.queue.shift()
+        this.dropHead(k)
         this.bump(head.requester, -1)
         this.c.count('suspicionDrops')
         this.c.event({ type: 'suspicion-drop', peer: head.requester, key, grants: 0, queued: 1 })
         continue
       }
       if (anyConflict(k, head.mode)) break
-      k.queue.shift()
+      this.dropHead(k)
       this.grant(key, k, head)
     }
+  }
+
+  private dropHead (k: KeyState): void {
+    if (k.queue.length === 1) k.queue = NO_QUEUE
+    else k.queue.shift()
   }
 
   /** Ask lower-priority uncommitted holders to yield to the queue's head; tell committed ones they are contended. */
@@ -542,7 +557,11 @@ export class Voter {
     const idk = idKey(b.id)
     if (removeVote(k, b.id)) this.bump(from, -1)
     const i = k.queue.findIndex(w => sameId(w.id, b.id))
-    if (i >= 0) { k.queue.splice(i, 1); this.bump(from, -1) }
+    if (i >= 0) {
+      if (k.queue.length === 1) k.queue = NO_QUEUE
+      else k.queue.splice(i, 1)
+      this.bump(from, -1)
+    }
     // The tombstone outlives retransmissions of this id still in flight.
     this.tombstone(k, idk, b.key, from)
     this.c.send(from, { t: 'RELEASED', key: b.key, id: b.id })
@@ -567,7 +586,8 @@ export class Voter {
         grants++
       }
       const before = k.queue.length
-      k.queue = k.queue.filter(w => !matches(w))
+      const kept = k.queue.filter(w => !matches(w))
+      k.queue = kept.length === 0 ? NO_QUEUE : kept
       queued = before - k.queue.length
       this.bump(peer, -(grants + queued))
       if (grants + queued > 0) {
