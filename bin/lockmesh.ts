@@ -1,4 +1,16 @@
-#!/usr/bin/env node
+#!/bin/sh
+//bin/sh -c :; [ "$1" = node ] && exec node --max-semi-space-size=2 --v8-pool-size=1 --max-old-space-size=1024 "$0" "$@"
+//bin/sh -c :; exec node "$0" "$@"
+/*
+ * The two lines above run under sh (the shebang) and are comments to Node.
+ * `lockmesh node` re-executes itself — exec: same process, no second one —
+ * with the Node flags that keep a node small (NODE_PROCESS_FLAGS in
+ * src/cli/node-flags.ts; test/cli-node-flags.spec.ts keeps the two equal):
+ * V8 takes them only at start, and `#!/usr/bin/env -S node <flags>` fails on
+ * busybox. The other commands run with Node's defaults. Flags given on the
+ * command line (`node <flags> dist/bin/lockmesh.js node …`) skip these lines;
+ * so does Windows without a POSIX sh (run it that way there).
+ */
 /**
  * The `lockmesh` command. It lives above both the library (src/) and the
  * simulation harness (simulations/): nothing in src/ imports simulations/.

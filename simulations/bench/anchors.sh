@@ -16,6 +16,10 @@
 #     process (an existing store is left alone) and passes `newMember: true` to the
 #     embedded node (used only when its store is missing, e.g. the failover
 #     holder's first run).
+#   - its lockmesh driver starts each peer as `node … lockmesh.js node`, which
+#     skips the bin's sh header and with it the Node flags the bin gives
+#     `lockmesh node` (src/cli/node-flags.ts): the copy passes the flags read
+#     from that header, so the peers run as `lockmesh node` does.
 #
 # Env (all optional):
 #   ANCHOR_BENCH_SRC  the anchor-bench to copy (default /work/shared/anchor-bench)
@@ -62,6 +66,13 @@ sed -i "s#^import { spawn } from 'node:child_process';#import { spawn, spawnSync
 sed -i "s#^  function spawnPeer(name, dir, port) {#  function spawnPeer(name, dir, port) {\n    spawnSync(process.execPath, [MAIN_JS, 'init', '--config', path.join(dir, 'config.json')], { stdio: 'ignore' });#" "$DRIVER"
 sed -i "s#^  const meshOpts = (o) => ({ ...o, quorum, ttlMsMax, timing });#  const meshOpts = (o) => ({ ...o, quorum, ttlMsMax, timing, newMember: true });#" "$DRIVER"
 grep -q "spawnSync(process.execPath, \[MAIN_JS, 'init'" "$DRIVER" && grep -q "newMember: true" "$DRIVER" || { echo "anchors: the new-member adaptation did not apply" >&2; exit 2; }
+
+NODE_FLAGS=$(sed -n 's#^//bin/sh -c :; \[ "$1" = node \] && exec node \(.*\) "$0" "$@"$#\1#p' "$REPO/bin/lockmesh.ts")
+[[ -n $NODE_FLAGS ]] || { echo "anchors: no Node flags found in the header of $REPO/bin/lockmesh.ts" >&2; exit 2; }
+NODE_FLAGS_JS=$(printf "'%s', " $NODE_FLAGS)
+sed -i "s#spawn(process.execPath, \['--import', GUARD_URL, MAIN_JS, 'node'#spawn(process.execPath, [${NODE_FLAGS_JS}'--import', GUARD_URL, MAIN_JS, 'node'#" "$DRIVER"
+grep -qF "[${NODE_FLAGS_JS}'--import', GUARD_URL, MAIN_JS, 'node'" "$DRIVER" || { echo "anchors: the node-flags adaptation did not apply" >&2; exit 2; }
+echo "anchors: lockmesh node peers start with $NODE_FLAGS"
 
 if [[ ${SKIP_BUILD:-0} != 1 ]]; then
   echo "anchors: building lockmesh in $REPO"

@@ -9,7 +9,8 @@
  *   --held-locks <n>     locks held at once for the memory figure (default 10000; 0 skips)
  *   --kinds a,b          configurations to run: memory, baseline, embedded, spread (default all)
  *   --no-partition       skip the SIGSTOP partition scenario
- *   --node-flags "<f…>"  Node/V8 flags for every `lockmesh node` process (e.g. "--max-semi-space-size=2 --v8-pool-size=1")
+ *   --node-flags "<f…>"  Node/V8 flags for every `lockmesh node` process (default: the bin's own,
+ *                        "--max-semi-space-size=2 --v8-pool-size=1"; "none": Node's defaults)
  *   --out <dir>          results folder (default docs/bench)
  *   --name <name>        file name stem (default bench-<date>[-quick])
  *   --note <text>        a line for the report's head (e.g. "shared machine, other jobs running")
@@ -68,8 +69,8 @@ function parseArgs (argv: string[]): { settings: BenchSettings, out: string, nam
       case '--out': if (value === undefined) throw new Error('--out needs a folder'); out = isAbsolute(value) ? value : join(process.cwd(), value); i++; break
       case '--name': if (value === undefined || !/^[\w.-]+$/.test(value)) throw new Error('--name: letters, digits, . _ -'); name = value; i++; break
       case '--node-flags': {
-        const flags = (value ?? '').split(/\s+/).filter(f => f !== '')
-        if (flags.length === 0 || flags.some(f => !/^--[\w-]+(=[\w.,-]+)?$/.test(f))) throw new Error('--node-flags takes Node flags such as "--max-semi-space-size=2 --v8-pool-size=1"')
+        const flags = value === 'none' ? [] : (value ?? '').split(/\s+/).filter(f => f !== '')
+        if ((flags.length === 0 && value !== 'none') || flags.some(f => !/^--[\w-]+(=[\w.,-]+)?$/.test(f))) throw new Error('--node-flags takes Node flags such as "--max-semi-space-size=2 --v8-pool-size=1", or none')
         s = { ...s, nodeFlags: flags }
         i++
         break

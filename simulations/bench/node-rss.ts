@@ -5,7 +5,9 @@
  * lets them idle `--idle-seconds`, then prints each CLI process's VmRSS
  * (Linux /proc). With `--reps R` it then runs R rounds of load from the app
  * (`--load-seconds` of a hot key with 8 workers, then as long of 1,000 keys)
- * and prints the RSS after each; with `--hold N` it then holds N keys at once
+ * and prints the RSS `--settle-seconds` (default 2) after each — past the
+ * voters' tombstone time (30 s with `lan` timing) what remains is not the
+ * tombstones of the round's releases; with `--hold N` it then holds N keys at once
  * and prints it again. Each CLI node runs with `--trace-gc`: the heap left
  * live after its latest mark-compact is printed next to its RSS — garbage
  * goes at a mark-compact, growth stays. `--gc` makes each CLI node write a
@@ -14,7 +16,10 @@
  * full GC. It stalls each node for seconds (its peers may suspect it) and the
  * snapshot's own memory stays in its RSS: read only the live heap then.
  *
- *   npx tsx simulations/bench/node-rss.ts [--nodes 3] [--idle-seconds 10] [--reps 0] [--load-seconds 10] [--hold 0] [--recommended-flags] [--flag <node flag>]…
+ *   npx tsx simulations/bench/node-rss.ts [--nodes 3] [--idle-seconds 10] [--reps 0] [--load-seconds 10] [--settle-seconds 2] [--hold 0] [--gc] [--recommended-flags] [--flag <node flag>]…
+ *
+ * With `--gc`, `--flag --diagnostic-dir=<dir>` keeps the snapshots (else
+ * they go to the temporary folder, removed at the end).
  *
  * `--recommended-flags` starts them with NODE_PROCESS_FLAGS (src/cli/node-flags.ts).
  */
@@ -36,18 +41,19 @@ const ROOT = join(import.meta.dirname, '..', '..')
 const BIN = join(ROOT, 'dist', 'bin', 'lockmesh.js')
 const READY_MS_MAX = 60_000
 
-interface Options { nodes: number, idleSeconds: number, reps: number, loadSeconds: number, hold: number, gc: boolean, flags: string[] }
+interface Options { nodes: number, idleSeconds: number, reps: number, loadSeconds: number, settleSeconds: number, hold: number, gc: boolean, flags: string[] }
 
 const INT_OPTIONS: Record<string, [keyof Options, number, number]> = {
   '--nodes': ['nodes', 1, 16],
   '--idle-seconds': ['idleSeconds', 1, 600],
   '--reps': ['reps', 0, 10],
   '--load-seconds': ['loadSeconds', 1, 600],
+  '--settle-seconds': ['settleSeconds', 0, 600],
   '--hold': ['hold', 0, 100_000]
 }
 
 function parse (argv: string[]): Options {
-  const o: Options = { nodes: 3, idleSeconds: 10, reps: 0, loadSeconds: 10, hold: 0, gc: false, flags: [] }
+  const o: Options = { nodes: 3, idleSeconds: 10, reps: 0, loadSeconds: 10, settleSeconds: 2, hold: 0, gc: false, flags: [] }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--recommended-flags') { o.flags.push(...NODE_PROCESS_FLAGS); continue }
@@ -60,13 +66,19 @@ function parse (argv: string[]): Options {
       const n = Number(v)
       if (!Number.isInteger(n) || n < spec[1] || n > spec[2]) throw new Error(`${a} takes an integer ${spec[1]}..${spec[2]}`)
       ;(o as unknown as Record<string, number>)[spec[0]] = n
-    } else throw new Error(`unknown option ${String(a)} (--nodes, --idle-seconds, --reps, --load-seconds, --hold, --recommended-flags, --flag)`)
+    } else throw new Error(`unknown option ${String(a)} (--nodes, --idle-seconds, --reps, --load-seconds, --settle-seconds, --hold, --gc, --recommended-flags, --flag)`)
   }
   return o
 }
 
 /** `--trace-gc` lines: "Mark-Compact 40.1 (52.3) -> 30.2 (53.1) MB" — the live heap after it is the figure after the arrow. */
 const MARK_COMPACT = /Mark-Compact(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) \(/
+
+/** User + system CPU seconds of `pid` so far (Linux /proc; clock ticks of 1/100 s). */
+function cpuSeconds (pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
 
 function rssMiB (pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find(l => l.startsWith('VmRSS:'))
@@ -118,11 +130,14 @@ try {
     privateKey: keys[o.nodes]!, roster: ids, store: new MemoryFenceStore(), timing: 'lan', listen: [`/ip4/127.0.0.1/tcp/${ports[o.nodes]!}`],
     bootstrap: ids.flatMap((id, j) => j === o.nodes ? [] : [`/ip4/127.0.0.1/tcp/${ports[j]!}/p2p/${id}`])
   })
-  const deadline = Date.now() + READY_MS_MAX
-  while (readWrite.size < o.nodes || app.mode !== 'read-write') {
-    if (Date.now() > deadline) throw new Error(`not every node read-write within ${READY_MS_MAX} ms`)
-    await new Promise(resolve => setTimeout(resolve, 100))
+  const untilReadWrite = async (): Promise<void> => {
+    const deadline = Date.now() + READY_MS_MAX
+    while (readWrite.size < o.nodes || app!.mode !== 'read-write') {
+      if (Date.now() > deadline) throw new Error(`not every node read-write within ${READY_MS_MAX} ms`)
+      await sleep(100)
+    }
   }
+  await untilReadWrite()
   console.log(`${new Date().toISOString()} node ${process.version}, load ${loadavg().map(x => x.toFixed(2)).join(' ')}; ${o.nodes} lockmesh node processes + 1 embedded in this app, flags [${o.flags.join(' ')}]`)
   const report = async (what: string): Promise<void> => {
     if (o.gc) {
@@ -131,16 +146,19 @@ try {
     }
     const rss = children.map(c => rssMiB(c.pid!))
     const live = liveAfterGc.map(x => x === null ? '–' : x.toFixed(1)).join(' ')
-    console.log(`${what}: VmRSS MiB ${rss.map(x => x.toFixed(1)).join(' ')} (max ${Math.max(...rss).toFixed(1)}); live heap after the latest mark-compact MB ${live}; load ${loadavg()[0]!.toFixed(2)}`)
+    const cpu = children.map(c => cpuSeconds(c.pid!).toFixed(1)).join(' ')
+    console.log(`${what}: VmRSS MiB ${rss.map(x => x.toFixed(1)).join(' ')} (max ${Math.max(...rss).toFixed(1)}); live heap after the latest mark-compact MB ${live}; CPU s so far ${cpu}; load ${loadavg()[0]!.toFixed(2)}`)
   }
   await sleep(o.idleSeconds * 1_000)
   await report(`idle ${o.idleSeconds} s after all read-write`)
   for (let r = 1; r <= o.reps; r++) {
+    // A node stalled by a snapshot (--gc) may have left read-write: start each round from read-write.
+    await untilReadWrite()
     const hot = await load(app, o.loadSeconds, 8, () => 'hot')
     let n = 0
     const many = await load(app, o.loadSeconds, 8, () => `k${n++ % 1_000}`)
-    await sleep(2_000)
-    await report(`after load round ${r} (hot key ${hot} acquires, 1,000 keys ${many} acquires)`)
+    await sleep(o.settleSeconds * 1_000)
+    await report(`${o.settleSeconds} s after load round ${r} (hot key ${hot} acquires, 1,000 keys ${many} acquires)`)
   }
   if (o.hold > 0) {
     // 64 at a time, each for the longest lease the mesh allows.

@@ -1,4 +1,5 @@
 /** What a bench run measures and how long: the full run, `--quick`, and the smoke test's tiny one. */
+import { NODE_PROCESS_FLAGS } from '../../src/cli/node-flags.js'
 
 export interface BenchSettings {
   label: 'full' | 'quick' | 'custom'
@@ -32,8 +33,9 @@ export interface BenchSettings {
   readyTimeoutMs: number
   seed: number
   /**
-   * Node/V8 flags for every `lockmesh node` process the bench starts (e.g.
-   * the flags the README recommends for a node process). Default none.
+   * Node/V8 flags for every `lockmesh node` process the bench starts. Default:
+   * the ones the `lockmesh` bin gives `lockmesh node` (NODE_PROCESS_FLAGS; the
+   * bench starts the script with `node`, which skips the bin's sh header).
    */
   nodeFlags: string[]
   /** A line for the report's head (e.g. "shared machine, other jobs running"). */
@@ -63,7 +65,7 @@ export const FULL: BenchSettings = {
   idleMs: 3_000,
   readyTimeoutMs: 60_000,
   seed: 1,
-  nodeFlags: []
+  nodeFlags: [...NODE_PROCESS_FLAGS]
 }
 
 /** Under 3 minutes: one rep, 3 and 5 nodes, 2 s scenarios, 10,000 held locks still. */

@@ -13,16 +13,28 @@
  *   so no lease it holds grows, and its votes run out by their lease ends.
  * - The persisted ceiling C is raised before any fence passes it.
  */
-import { comparePriority, idKey, sameGrantNo, TOKEN_LIMIT } from './ids.js'
+import { comparePriority, idKey, sameId, TOKEN_LIMIT } from './ids.js'
 import type { StepContext } from './context.js'
 import type { AttemptId, FrameBody, GrantNo, LockMode, NodeId } from './types.js'
 
 /** How far the ceiling is reserved ahead of the highest fence, unless `CoreConfig.ceilingStep` says otherwise. */
 export const CEILING_STEP = 1024n
 
+/*
+ * Memory layout (issue 10: at most 1 KiB per held lock per voter). A held
+ * lock costs this voter one KeyState, its one-element `votes` array and one
+ * Vote, plus the key string and the attempt id. So: no hash table per key
+ * (votes are a small array searched by id: a key has one exclusive vote or a
+ * few shared ones, and every grant decision already scans them); tombstones
+ * get their map only once a key has one; no id strings are kept (ids are
+ * compared field by field, `idKey` is built only to look up a tombstone);
+ * the grant number is two small integers, not an object; and an id whose
+ * peer is the sender shares the sender's string instead of keeping the copy
+ * each decoded frame carries.
+ */
+
 interface Request {
   id: AttemptId
-  idk: string
   ts: bigint
   mode: LockMode
   ttlMs: number
@@ -30,7 +42,9 @@ interface Request {
 }
 
 interface Vote extends Request {
-  grantNo: GrantNo
+  /** The grant number {inc, n}, kept as two small integers (see {@link grantNoOf}). */
+  grantInc: number
+  grantN: number
   fence: bigint
   committed: boolean
   token: bigint
@@ -45,9 +59,47 @@ interface Waiting extends Request {
 
 interface KeyState {
   fence: bigint
-  votes: Map<string, Vote>
+  /** Granted votes, oldest grant first (one exclusive or several shared). */
+  votes: Vote[]
   queue: Waiting[]
-  tombstones: Map<string, number>
+  /** Tombstones (id key → expiry), null while the key has none. */
+  tombstones: Map<string, number> | null
+}
+
+/**
+ * The queue of every key that has none: most keys (a held lock's) have no
+ * waiter, and an array of their own would cost each ~60 bytes. Frozen, so a
+ * write to it throws instead of reaching other keys; a key gets an array of
+ * its own at its first waiter (see {@link Voter.enqueue}) and shares this one
+ * again once its queue is empty.
+ */
+const NO_QUEUE: Waiting[] = Object.freeze([]) as unknown as Waiting[]
+
+function grantNoOf (v: Vote): GrantNo { return { inc: v.grantInc, n: v.grantN } }
+
+function isGrant (v: Vote, g: GrantNo): boolean { return v.grantInc === g.inc && v.grantN === g.n }
+
+function findVote (k: KeyState | undefined, id: AttemptId): Vote | undefined {
+  if (k === undefined) return undefined
+  for (const v of k.votes) if (sameId(v.id, id)) return v
+  return undefined
+}
+
+/** Removes `id`'s vote from `k`; whether there was one. */
+function removeVote (k: KeyState, id: AttemptId): boolean {
+  const i = k.votes.findIndex(v => sameId(v.id, id))
+  if (i < 0) return false
+  k.votes.splice(i, 1)
+  return true
+}
+
+function hasTombstone (k: KeyState | undefined, idk: () => string): boolean {
+  return k?.tombstones != null && k.tombstones.has(idk())
+}
+
+/** `id` with the sender's own peer string when it names the sender (a decoded frame carries a fresh copy). */
+function sharedId (id: AttemptId, from: NodeId): AttemptId {
+  return id.peer === from ? { peer: from, inc: id.inc, seq: id.seq } : id
 }
 
 type Body<T extends FrameBody['t']> = Extract<FrameBody, { t: T }>
@@ -76,7 +128,7 @@ function conflicts (a: LockMode, b: LockMode): boolean {
 
 /** A vote of `k` conflicts with `mode` (a plain loop: this runs on every grant attempt). */
 function anyConflict (k: KeyState, mode: LockMode): boolean {
-  for (const v of k.votes.values()) if (conflicts(v.mode, mode)) return true
+  for (const v of k.votes) if (conflicts(v.mode, mode)) return true
   return false
 }
 
@@ -138,7 +190,7 @@ export class Voter {
   /** The latest lease end among committed votes (-Infinity when none). */
   longestLeaseEnd (): number {
     let end = -Infinity
-    for (const k of this.keys.values()) for (const v of k.votes.values()) if (v.committed && v.leaseEnd > end) end = v.leaseEnd
+    for (const k of this.keys.values()) for (const v of k.votes) if (v.committed && v.leaseEnd > end) end = v.leaseEnd
     return end
   }
 
@@ -154,9 +206,9 @@ export class Voter {
     this.draining = true
     this.drainUntil = untilMono
     for (const [key, k] of [...this.keys]) {
-      for (const v of [...k.votes.values()]) {
+      for (const v of [...k.votes]) {
         if (v.committed) continue
-        k.votes.delete(v.idk)
+        removeVote(k, v.id)
         this.bump(v.requester, -1)
         this.failed(v.requester, key, v.id, 'quiet')
       }
@@ -164,14 +216,14 @@ export class Voter {
         this.bump(w.requester, -1)
         this.failed(w.requester, key, w.id, 'quiet')
       }
-      k.queue = []
+      k.queue = NO_QUEUE
       this.maybeEvict(key, k)
     }
   }
 
   /** Any vote (granted or committed) held for anyone: blocks the clean-exit marker. */
   holdsVotes (): boolean {
-    for (const k of this.keys.values()) if (k.votes.size > 0) return true
+    for (const k of this.keys.values()) if (k.votes.length > 0) return true
     return false
   }
 
@@ -182,14 +234,14 @@ export class Voter {
     if (k === undefined && create) {
       // Unknown key: its fence starts at the high-water mark (>= every token
       // this voter ever accepted, across restarts thanks to the ceiling).
-      k = { fence: this.highWater, votes: new Map(), queue: [], tombstones: new Map() }
+      k = { fence: this.highWater, votes: [], queue: NO_QUEUE, tombstones: null }
       this.keys.set(key, k)
     }
     return k
   }
 
   private maybeEvict (key: string, k: KeyState): void {
-    if (k.votes.size === 0 && k.queue.length === 0 && k.tombstones.size === 0) this.keys.delete(key)
+    if (k.votes.length === 0 && k.queue.length === 0 && (k.tombstones === null || k.tombstones.size === 0)) this.keys.delete(key)
   }
 
   private raiseFence (k: KeyState, token: bigint): void {
@@ -204,7 +256,8 @@ export class Voter {
   private tombstone (k: KeyState, idk: string, key: string, peer: NodeId): void {
     const ref = `${key}\u0000${idk}`
     // A refresh moves the tombstone to the young end of both orders.
-    if (k.tombstones.has(idk)) this.forgetTomb(ref, false)
+    if (k.tombstones === null) k.tombstones = new Map()
+    else if (k.tombstones.has(idk)) this.forgetTomb(ref, false)
     const expiry = this.c.now.mono + this.c.config.tombstoneMs
     k.tombstones.set(idk, expiry)
     this.tombstoneCount++
@@ -238,7 +291,7 @@ export class Voter {
     }
     if (dropKeyEntry) {
       const k = this.keys.get(t.key)
-      if (k !== undefined) { k.tombstones.delete(t.idk); this.maybeEvict(t.key, k) }
+      if (k !== undefined) { k.tombstones?.delete(t.idk); this.maybeEvict(t.key, k) }
     }
     return t
   }
@@ -270,9 +323,9 @@ export class Voter {
 
   /** A higher-priority conflicting vote or queued request stands before `w`. */
   private behindHigher (k: KeyState, w: Request): boolean {
-    for (const v of k.votes.values()) if (conflicts(v.mode, w.mode) && comparePriority(v, w) < 0) return true
+    for (const v of k.votes) if (conflicts(v.mode, w.mode) && comparePriority(v, w) < 0) return true
     for (const q of k.queue) {
-      if (q.idk === w.idk) continue
+      if (q === w || sameId(q.id, w.id)) continue
       if (conflicts(q.mode, w.mode) && comparePriority(q, w) < 0) return true
     }
     return false
@@ -285,13 +338,12 @@ export class Voter {
       return
     }
     if (this.stopped || this.deps.isSuspected(from)) return
-    const idk = idKey(b.id)
     const existing = this.keys.get(b.key)
-    if (existing?.tombstones.has(idk) === true) return
-    const vote = existing?.votes.get(idk)
+    if (hasTombstone(existing, () => idKey(b.id))) return
+    const vote = findVote(existing, b.id)
     if (vote !== undefined) {
       // A retransmission: the current answer is the grant.
-      c.send(from, { t: 'GRANT', key: b.key, id: b.id, grantNo: vote.grantNo, fence: vote.fence })
+      c.send(from, { t: 'GRANT', key: b.key, id: b.id, grantNo: grantNoOf(vote), fence: vote.fence })
       return
     }
     if (this.draining) {
@@ -299,7 +351,7 @@ export class Voter {
       this.failed(from, b.key, b.id, 'quiet')
       return
     }
-    const queued = existing?.queue.find(w => w.idk === idk)
+    const queued = existing?.queue.find(w => sameId(w.id, b.id))
     if (queued !== undefined && existing !== undefined) {
       if (this.isQuiet(c.now.mono)) this.failed(from, b.key, b.id, 'quiet')
       else if (this.behindHigher(existing, queued)) this.failed(from, b.key, b.id, 'priority')
@@ -315,7 +367,7 @@ export class Voter {
       this.maybeEvict(b.key, k)
       return
     }
-    const w: Waiting = { id: b.id, idk, ts: b.ts, mode: b.mode, ttlMs: b.ttlMs, requester: from, failedSent: false }
+    const w: Waiting = { id: sharedId(b.id, from), ts: b.ts, mode: b.mode, ttlMs: b.ttlMs, requester: from, failedSent: false }
     if (b.noWait) {
       // Quiet says so (the requester re-picks around us, or fails saying why).
       const reason = this.isQuiet(c.now.mono) ? 'quiet' : this.behindHigher(k, w) || anyConflict(k, w.mode) ? 'busy' : null
@@ -341,9 +393,9 @@ export class Voter {
       w.failedSent = true
     } else {
       this.tryGrant(b.key, k)
-      if (!k.votes.has(idk)) c.send(from, { t: 'QUEUED', key: b.key, id: b.id })
+      if (findVote(k, w.id) === undefined) c.send(from, { t: 'QUEUED', key: b.key, id: b.id })
     }
-    if (!k.votes.has(idk) && !c.off('failedOnOvertake')) {
+    if (findVote(k, w.id) === undefined && !c.off('failedOnOvertake')) {
       // FAILED once to every queued request this one overtook.
       for (const q of k.queue) {
         if (q === w || q.failedSent || !conflicts(q.mode, w.mode) || comparePriority(w, q) > 0) continue
@@ -355,6 +407,7 @@ export class Voter {
   }
 
   private enqueue (k: KeyState, w: Waiting): void {
+    if (k.queue.length === 0) { k.queue = [w]; return }
     let i = k.queue.length
     while (i > 0 && comparePriority(k.queue[i - 1]!, w) > 0) i--
     k.queue.splice(i, 0, w)
@@ -363,11 +416,13 @@ export class Voter {
   private grant (key: string, k: KeyState, w: Request): void {
     this.grantCounter++
     const vote: Vote = {
-      id: w.id, idk: w.idk, ts: w.ts, mode: w.mode, ttlMs: w.ttlMs, requester: w.requester,
-      grantNo: this.latestGrantNo(), fence: k.fence, committed: false, token: 0n, leaseEnd: 0, inquired: false, contended: false
+      id: w.id, ts: w.ts, mode: w.mode, ttlMs: w.ttlMs, requester: w.requester,
+      grantInc: this.c.incarnation, grantN: this.grantCounter, fence: k.fence, committed: false, token: 0n, leaseEnd: 0, inquired: false, contended: false
     }
-    k.votes.set(w.idk, vote)
-    this.c.send(w.requester, { t: 'GRANT', key, id: w.id, grantNo: vote.grantNo, fence: vote.fence })
+    // A literal when it is the first: an array grown by push reserves room for 17.
+    if (k.votes.length === 0) k.votes = [vote]
+    else k.votes.push(vote)
+    this.c.send(w.requester, { t: 'GRANT', key, id: w.id, grantNo: grantNoOf(vote), fence: vote.fence })
   }
 
   /** Grant queued requests in priority order while they fit; stop at the first that conflicts. */
@@ -377,33 +432,38 @@ export class Voter {
       const head = k.queue[0]!
       if (this.deps.isSuspected(head.requester)) {
         // Normally dropPeer got it first; this catches a peer never trusted.
-        k.queue.shift()
+        this.dropHead(k)
         this.bump(head.requester, -1)
         this.c.count('suspicionDrops')
         this.c.event({ type: 'suspicion-drop', peer: head.requester, key, grants: 0, queued: 1 })
         continue
       }
       if (anyConflict(k, head.mode)) break
-      k.queue.shift()
+      this.dropHead(k)
       this.grant(key, k, head)
     }
+  }
+
+  private dropHead (k: KeyState): void {
+    if (k.queue.length === 1) k.queue = NO_QUEUE
+    else k.queue.shift()
   }
 
   /** Ask lower-priority uncommitted holders to yield to the queue's head; tell committed ones they are contended. */
   private inquireForHead (key: string, k: KeyState, resend: boolean): void {
     const head = k.queue[0]
     if (head === undefined) return
-    for (const v of k.votes.values()) {
+    for (const v of k.votes) {
       if (!conflicts(v.mode, head.mode)) continue
       if (comparePriority(head, v) > 0) {
         // A waiter's retransmission: re-send an uncommitted vote's GRANT, so
         // a holder that no longer wants it (its GRANT was lost) answers RELEASE.
-        if (resend && !v.committed) this.c.send(v.requester, { t: 'GRANT', key, id: v.id, grantNo: v.grantNo, fence: v.fence })
+        if (resend && !v.committed) this.c.send(v.requester, { t: 'GRANT', key, id: v.id, grantNo: grantNoOf(v), fence: v.fence })
         continue
       }
       if (!v.committed && (!v.inquired || resend)) {
         v.inquired = true
-        this.c.send(v.requester, { t: 'INQUIRE', key, id: v.id, grantNo: v.grantNo })
+        this.c.send(v.requester, { t: 'INQUIRE', key, id: v.id, grantNo: grantNoOf(v) })
       } else if (v.committed && !v.contended) {
         v.contended = true
         this.c.send(v.requester, { t: 'CONTENDED', key, id: v.id })
@@ -420,29 +480,29 @@ export class Voter {
 
   onYield (from: NodeId, b: Body<'YIELD'>): void {
     const k = this.keys.get(b.key)
-    const vote = k?.votes.get(idKey(b.id))
+    const vote = findVote(k, b.id)
     // Only the holder, only for that grant number, never for a committed vote.
-    if (k === undefined || vote === undefined || vote.requester !== from || !sameGrantNo(vote.grantNo, b.grantNo) || vote.committed) {
+    if (k === undefined || vote === undefined || vote.requester !== from || !isGrant(vote, b.grantNo) || vote.committed) {
       this.c.count('ignoredYields')
       return
     }
-    k.votes.delete(vote.idk)
-    this.enqueue(k, { id: vote.id, idk: vote.idk, ts: vote.ts, mode: vote.mode, ttlMs: vote.ttlMs, requester: vote.requester, failedSent: true })
+    removeVote(k, vote.id)
+    this.enqueue(k, { id: vote.id, ts: vote.ts, mode: vote.mode, ttlMs: vote.ttlMs, requester: vote.requester, failedSent: true })
     this.reconsider(b.key, k)
   }
 
   onCommit (from: NodeId, b: Body<'COMMIT'>): void {
     const c = this.c
     const k = this.keys.get(b.key)
-    const vote = k?.votes.get(idKey(b.id))
+    const vote = findVote(k, b.id)
     const refuse = (reason: Body<'REFUSED'>['reason']): void => {
       c.send(from, { t: 'REFUSED', key: b.key, id: b.id, phase: 'commit', attempt: b.attempt, reason })
     }
-    if (k === undefined || vote === undefined || vote.requester !== from || !sameGrantNo(vote.grantNo, b.grantNo)) {
+    if (k === undefined || vote === undefined || vote.requester !== from || !isGrant(vote, b.grantNo)) {
       if (c.off('commitNeedsLiveGrant') && k !== undefined && vote === undefined) {
         // Mutation: commit a vote that is no longer (or never was) granted here.
-        const ghost = { id: b.id, idk: idKey(b.id), ts: 0n, mode: 'exclusive' as const, ttlMs: c.config.ttlMsMax, requester: from, grantNo: b.grantNo, fence: k.fence, committed: false, token: 0n, leaseEnd: 0, inquired: false, contended: false }
-        k.votes.set(ghost.idk, ghost)
+        const ghost: Vote = { id: b.id, ts: 0n, mode: 'exclusive', ttlMs: c.config.ttlMsMax, requester: from, grantInc: b.grantNo.inc, grantN: b.grantNo.n, fence: k.fence, committed: false, token: 0n, leaseEnd: 0, inquired: false, contended: false }
+        k.votes.push(ghost)
         this.onCommit(from, b)
         return
       }
@@ -473,11 +533,11 @@ export class Voter {
   onExtend (from: NodeId, b: Body<'EXTEND'>): void {
     const c = this.c
     const k = this.keys.get(b.key)
-    const vote = k?.votes.get(idKey(b.id))
+    const vote = findVote(k, b.id)
     const refuse = (reason: Body<'REFUSED'>['reason']): void => {
       c.send(from, { t: 'REFUSED', key: b.key, id: b.id, phase: 'extend', attempt: b.attempt, reason })
     }
-    if (vote === undefined || vote.requester !== from || !sameGrantNo(vote.grantNo, b.grantNo) || !vote.committed) { refuse('no-grant'); return }
+    if (vote === undefined || vote.requester !== from || !isGrant(vote, b.grantNo) || !vote.committed) { refuse('no-grant'); return }
     if (b.ttlMs <= 0 || b.ttlMs > c.config.ttlMsMax || !Number.isFinite(b.ttlMs)) { refuse('invalid'); return }
     if (c.now.mono >= vote.leaseEnd) { refuse('expired'); return }
     // Draining: the holder keeps its current validity, no more.
@@ -495,9 +555,13 @@ export class Voter {
     }
     const k = this.key(b.key, true)!
     const idk = idKey(b.id)
-    if (k.votes.delete(idk)) this.bump(from, -1)
-    const i = k.queue.findIndex(w => w.idk === idk)
-    if (i >= 0) { k.queue.splice(i, 1); this.bump(from, -1) }
+    if (removeVote(k, b.id)) this.bump(from, -1)
+    const i = k.queue.findIndex(w => sameId(w.id, b.id))
+    if (i >= 0) {
+      if (k.queue.length === 1) k.queue = NO_QUEUE
+      else k.queue.splice(i, 1)
+      this.bump(from, -1)
+    }
     // The tombstone outlives retransmissions of this id still in flight.
     this.tombstone(k, idk, b.key, from)
     this.c.send(from, { t: 'RELEASED', key: b.key, id: b.id })
@@ -515,14 +579,15 @@ export class Voter {
       let grants = 0
       let queued = 0
       const matches = (r: Request): boolean => r.requester === peer && (belowInc === null || r.id.inc < belowInc)
-      for (const v of [...k.votes.values()]) {
+      for (const v of [...k.votes]) {
         if (!matches(v)) continue
         if (v.committed && !c.off('suspicionKeepsCommitted')) continue
-        k.votes.delete(v.idk)
+        removeVote(k, v.id)
         grants++
       }
       const before = k.queue.length
-      k.queue = k.queue.filter(w => !matches(w))
+      const kept = k.queue.filter(w => !matches(w))
+      k.queue = kept.length === 0 ? NO_QUEUE : kept
       queued = before - k.queue.length
       this.bump(peer, -(grants + queued))
       if (grants + queued > 0) {
@@ -542,21 +607,22 @@ export class Voter {
     let due = Infinity
     for (const [key, k] of this.keys) {
       let changed = quietEnded && k.queue.length > 0
-      for (const v of k.votes.values()) {
-        if (!v.committed) continue
-        if (now >= v.leaseEnd) {
-          k.votes.delete(v.idk)
-          this.bump(v.requester, -1)
-          this.tombstone(k, v.idk, key, v.requester)
-          changed = true
+      for (let i = 0; i < k.votes.length;) {
+        const v = k.votes[i]!
+        if (!v.committed || now < v.leaseEnd) { i++; continue }
+        k.votes.splice(i, 1)
+        this.bump(v.requester, -1)
+        this.tombstone(k, idKey(v.id), key, v.requester)
+        changed = true
+      }
+      if (k.tombstones !== null) {
+        for (const [idk, at] of k.tombstones) {
+          if (now >= at) { k.tombstones.delete(idk); this.forgetTomb(`${key}\u0000${idk}`, false); changed = true }
         }
       }
-      for (const [idk, at] of k.tombstones) {
-        if (now >= at) { k.tombstones.delete(idk); this.forgetTomb(`${key}\u0000${idk}`, false); changed = true }
-      }
       if (changed) this.reconsider(key, k)
-      for (const v of k.votes.values()) if (v.committed && v.leaseEnd < due) due = v.leaseEnd
-      for (const at of k.tombstones.values()) if (at < due) due = at
+      for (const v of k.votes) if (v.committed && v.leaseEnd < due) due = v.leaseEnd
+      if (k.tombstones !== null) for (const at of k.tombstones.values()) if (at < due) due = at
       if (k.queue.length > 0 && now < this.quietUntil && this.quietUntil < due) due = this.quietUntil
     }
     this.dueAt = due
@@ -574,9 +640,9 @@ export class Voter {
     let listed = 0
     for (const [key, k] of this.keys) {
       let com = 0
-      for (const v of k.votes.values()) if (v.committed) com++
-      votes += k.votes.size; committed += com; queued += k.queue.length
-      if (listed < STATUS_KEYS_MAX) { perKey[key] = { fence: k.fence.toString(), votes: k.votes.size, committed: com, queued: k.queue.length }; listed++ }
+      for (const v of k.votes) if (v.committed) com++
+      votes += k.votes.length; committed += com; queued += k.queue.length
+      if (listed < STATUS_KEYS_MAX) { perKey[key] = { fence: k.fence.toString(), votes: k.votes.length, committed: com, queued: k.queue.length }; listed++ }
     }
     let tracked = 0
     for (const n of this.entries.values()) tracked += n

@@ -4,7 +4,7 @@
  * (the status document as JSON). Loopback by default; any other bind address
  * needs a bearer token, because `/status` shows lock keys and peers.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { timingSafeEqual } from 'node:crypto'
 import { isIP } from 'node:net'
 import type { Registry } from 'prom-client'
@@ -51,6 +51,8 @@ export async function serveObservability (options: ObservabilityServerOptions): 
   }
   const expected = token === undefined ? null : Buffer.from(`Bearer ${token}`)
   let inFlight = 0
+  // node:http is loaded only when metrics are served (`lockmesh node` parses --metrics with this module's helpers; issue 10).
+  const { createServer } = await import('node:http')
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const send = (code: number, type: string, body: string, headers: Record<string, string> = {}): void => {
       res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store', ...headers })
