@@ -3,8 +3,12 @@
  */
 import { expect } from 'chai'
 import { Uint8ArrayList } from 'uint8arraylist'
+import type { Stream } from '@libp2p/interface'
+import { DEFAULT_CODEC_LIMITS, decodeFrameBody, encodeFrames } from '../src/transport/codec.js'
+import { encodeHandshake, localHandshakeInfo } from '../src/transport/handshake.js'
 import { InboundScheduler, type InboundItem } from '../src/transport/inbound-scheduler.js'
 import { LengthPrefixedReader, prefixBytesMax } from '../src/transport/length-prefixed-reader.js'
+import { Session } from '../src/transport/session.js'
 import { lengthPrefixed } from '../src/transport/varint.js'
 import type { Frame } from '../src/core/types.js'
 
@@ -102,14 +106,65 @@ describe('inbound scheduler: fair, bounded processing (issue 11)', () => {
     s.enqueue('honest', [frame(1), frame(2)], 0, 'x')
     expect(turns).to.have.length(1)
     turns.shift()!()
-    // One turn = 16 frames at most; the honest peer's frames went in the first round.
+    // One turn = 16 frames at most; the honest peer's frames went first (a peer with nothing
+    // waiting goes ahead of a backlog), then the flood in slices.
     expect(seen).to.have.length(16)
-    expect(seen.slice(0, 6)).to.deep.equal([['flood', 1], ['flood', 2], ['flood', 3], ['flood', 4], ['honest', 1], ['honest', 2]])
+    expect(seen.slice(0, 6)).to.deep.equal([['honest', 1], ['honest', 2], ['flood', 1], ['flood', 2], ['flood', 3], ['flood', 4]])
     // The rest comes in later turns (the event loop runs in between), in order.
     for (let guard = 0; guard < 1_000 && turns.length > 0; guard++) turns.shift()!()
     const flood = seen.filter(([p]) => p === 'flood').map(([, n]) => n)
     expect(flood).to.deep.equal(Array.from({ length: 4_096 }, (_, i) => i + 1))
     expect(s.yields).to.be.at.least(4_096 / 16 - 1)
+  })
+
+  it('a frame from a peer with nothing waiting goes next, ahead of a backlog, however long the backlog is', () => {
+    const { s, seen, turns } = scheduler()
+    s.enqueue('flood', Array.from({ length: 1_000 }, (_, i) => frame(i + 1)), 0, 'x')
+    s.enqueue('busy', Array.from({ length: 100 }, (_, i) => frame(i + 1)), 0, 'x')
+    for (let turn = 0; turn < 10; turn++) {
+      turns.shift()!()
+      // Mid-backlog, a light peer sends one frame: it is the first one of the next turn.
+      s.enqueue(`light${turn}`, [frame(1)], 0, 'x')
+      const before = seen.length
+      turns.shift()!()
+      expect(seen[before], `turn ${turn}`).to.deep.equal([`light${turn}`, 1])
+    }
+    for (let guard = 0; guard < 1_000 && turns.length > 0; guard++) turns.shift()!()
+    // Nobody lost or reordered anything.
+    expect(seen.filter(([p]) => p === 'flood').map(([, n]) => n)).to.deep.equal(Array.from({ length: 1_000 }, (_, i) => i + 1))
+    expect(seen.filter(([p]) => p === 'busy').map(([, n]) => n)).to.deep.equal(Array.from({ length: 100 }, (_, i) => i + 1))
+    expect(seen).to.have.length(1_110)
+  })
+
+  it('bounds each peer\'s queue in bytes too: full past the byte bound, room again only once frames and bytes are both at half', () => {
+    const room: string[] = []
+    const turns: Array<() => void> = []
+    const s = new InboundScheduler<string, Uint8Array>({
+      queueFramesMax: 1_000,
+      queueBytesMax: 1_000,
+      sizeOf: b => b.byteLength,
+      sliceFramesMax: 1,
+      turnFramesMax: 1,
+      turnMsMax: 1_000,
+      now: () => 0,
+      deliver: () => {},
+      roomAgain: peer => { room.push(peer) },
+      defer: fn => { turns.push(fn) }
+    })
+    // 9 frames of 100 bytes: room; the 10th reaches 1,000 bytes: stop reading (far below 1,000 frames).
+    expect(s.enqueue('p', Array.from({ length: 9 }, () => new Uint8Array(100)), 0, 'x')).to.equal(true)
+    expect(s.enqueue('p', [new Uint8Array(100)], 0, 'x')).to.equal(false)
+    expect(s.queuedBytes('p')).to.equal(1_000)
+    expect(s.queuedBytesMaxSeen).to.equal(1_000)
+    // One frame per turn: no room signal until 500 bytes remain.
+    for (let i = 0; i < 4; i++) turns.shift()!()
+    expect(s.queuedBytes('p')).to.equal(600)
+    expect(room).to.deep.equal([])
+    turns.shift()!()
+    expect(s.queuedBytes('p')).to.equal(500)
+    expect(room).to.deep.equal(['p'])
+    s.clear('p')
+    expect(s.queuedBytes('p')).to.equal(0)
   })
 
   it('a turn also ends on time, whatever its frame budget', () => {
@@ -131,5 +186,79 @@ describe('inbound scheduler: fair, bounded processing (issue 11)', () => {
     expect(room).to.deep.equal(['p'])
     s.clear('p')
     expect(s.queued('p')).to.equal(0)
+  })
+})
+
+/** A stream that records what the session does with it, fed by hand. */
+class FakeStream extends EventTarget {
+  maxReadBufferLength = 4 * 1024 * 1024
+  status = 'open'
+  paused = 0
+  resumed = 0
+  sent: Uint8Array[] = []
+  send (bytes: Uint8Array): boolean { this.sent.push(bytes); return true }
+  pause (): void { this.paused++ }
+  resume (): void { this.resumed++ }
+  abort (): void { this.status = 'aborted' }
+  async onDrain (): Promise<void> {}
+  push (bytes: Uint8Array): void {
+    const evt = new Event('message') as Event & { data: Uint8Array }
+    evt.data = bytes
+    this.dispatchEvent(evt)
+  }
+}
+
+describe('session: backpressure at read time (issue 11)', () => {
+  const local = localHandshakeInfo({ configHash: 'abcd', incarnation: 1, clock: 1n, quietRemainingMs: 0 })
+  const header = (fn: number): Frame['h'] => ({ clock: 1n, inc: 1, fn, ack: 0, ackInc: 0 })
+
+  function session (accept: (frames: Uint8Array[]) => boolean): { stream: FakeStream, s: Session, batches: Uint8Array[][] } {
+    const stream = new FakeStream()
+    const batches: Uint8Array[][] = []
+    const s = new Session({
+      peer: 'p',
+      opener: 'p',
+      stream: stream as unknown as Stream,
+      local,
+      limits: DEFAULT_CODEC_LIMITS,
+      handshakeTimeoutMs: 60_000,
+      handlers: {
+        handshake: (sess, remote) => { sess.markUp(remote); return true },
+        batch: (_s, frames) => { batches.push(frames); return accept(frames) },
+        malformed: () => {},
+        closed: () => {}
+      }
+    })
+    stream.push(lengthPrefixed(encodeHandshake(local)))
+    expect(s.state).to.equal('up')
+    return { stream, s, batches }
+  }
+
+  const batch = (from: number, n: number): Uint8Array => lengthPrefixed(encodeFrames(Array.from({ length: n }, (_, i) => ({ h: header(from + i), b: { t: 'PING' } }))))
+
+  it('a full queue pauses the stream and stops pulling: later batches stay buffered, in order, until resumeReading()', () => {
+    let room = false
+    const { stream, s, batches } = session(() => room)
+    // Three batches in one chunk: the first fills the queue, the other two must wait unread.
+    stream.push(new Uint8Array([...batch(1, 3), ...batch(4, 3), ...batch(7, 3)]))
+    expect(batches).to.have.length(1)
+    expect(stream.paused).to.equal(1)
+    expect(s.paused).to.equal(true)
+    // More bytes while paused (the stream's window): still not pulled.
+    stream.push(batch(10, 3))
+    expect(batches).to.have.length(1)
+    // Room for one more batch only: resuming pulls one, pauses again, does not resume the stream.
+    s.resumeReading()
+    expect(batches).to.have.length(2)
+    expect(stream.paused).to.equal(2)
+    expect(stream.resumed).to.equal(0)
+    room = true
+    s.resumeReading()
+    expect(batches).to.have.length(4)
+    expect(stream.resumed).to.equal(1)
+    expect(s.paused).to.equal(false)
+    // Split, not decoded: the transport decodes each frame in its turn; nothing lost or reordered.
+    expect(batches.flat().every(b => b instanceof Uint8Array)).to.equal(true)
+    expect(batches.flat().map(b => decodeFrameBody(b).h.fn)).to.deep.equal(Array.from({ length: 12 }, (_, i) => i + 1))
   })
 })

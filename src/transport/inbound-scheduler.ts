@@ -7,22 +7,31 @@
  * look dead (issue 11). Here one peer gets at most `sliceFramesMax` frames
  * before the next peer's turn, and a turn ends after `turnFramesMax` frames or
  * `turnMsMax` ms, so timers, I/O and other peers' frames run in between.
- * A peer whose queue is full is told to stop reading (the transport pauses
- * its stream: backpressure lands on that peer's link only).
+ * A peer whose queue is full (in frames or in bytes) is told to stop reading
+ * (the transport pauses its stream: backpressure lands on that peer's link only).
+ *
+ * The transport queues frames still encoded (`P` = their bytes) and decodes
+ * each in `deliver`: what a flood costs to decode is then spent inside this
+ * budget, in the flooder's share of the turns, not at read time.
  */
 import type { Frame, NodeId } from '../core/types.js'
 
-export interface InboundItem<Tag> {
-  frame: Frame
+export interface InboundItem<Tag, P = Frame> {
+  /** The frame (or its still-encoded bytes). */
+  frame: P
   /** When its bytes were read (the clock given to the scheduler). */
   readAt: number
   /** Who delivered it (the transport passes the session, to skip frames of a replaced stream). */
   tag: Tag
 }
 
-export interface InboundSchedulerOptions<Tag> {
+export interface InboundSchedulerOptions<Tag, P = Frame> {
   /** Frames queued per peer before it is told to stop reading. */
   queueFramesMax: number
+  /** Bytes (`sizeOf`) queued per peer before it is told to stop reading. Default: no byte bound. */
+  queueBytesMax?: number
+  /** Bytes one queued frame holds (default 0: only the frame bound applies). */
+  sizeOf?: (frame: P) => number
   /** Frames of one peer handled before the next peer's turn. */
   sliceFramesMax: number
   /** Frames handled in one event-loop turn, all peers together. */
@@ -30,7 +39,7 @@ export interface InboundSchedulerOptions<Tag> {
   /** A turn ends after this long even if frames remain. */
   turnMsMax: number
   now: () => number
-  deliver: (peer: NodeId, item: InboundItem<Tag>, ageMs: number) => void
+  deliver: (peer: NodeId, item: InboundItem<Tag, P>, ageMs: number) => void
   /** The peer's queue drained to half: it may read again. */
   roomAgain: (peer: NodeId) => void
   /** Runs `fn` on a later event-loop turn (default setImmediate). */
@@ -60,8 +69,12 @@ class Fifo<T> {
   clear (): void { this.items = []; this.head = 0 }
 }
 
-export class InboundScheduler<Tag> {
-  private readonly queues = new Map<NodeId, Fifo<InboundItem<Tag>>>()
+export class InboundScheduler<Tag, P = Frame> {
+  private readonly queues = new Map<NodeId, Fifo<InboundItem<Tag, P>>>()
+  /** Bytes queued per peer (`sizeOf`). */
+  private readonly bytes = new Map<NodeId, number>()
+  private readonly queueBytesMax: number
+  private readonly sizeOf: (frame: P) => number
   /** Peers with frames waiting, in round-robin order. */
   private ring: NodeId[] = []
   private next = 0
@@ -71,27 +84,43 @@ export class InboundScheduler<Tag> {
   private stopped = false
   /** Most frames ever queued for one peer (diagnostics, tests). */
   queuedMaxSeen = 0
+  /** Most bytes ever queued for one peer (diagnostics, tests). */
+  queuedBytesMaxSeen = 0
   /** Turns that ended with frames still waiting (yielded to the event loop). */
   yields = 0
 
-  constructor (private readonly opts: InboundSchedulerOptions<Tag>) {}
+  constructor (private readonly opts: InboundSchedulerOptions<Tag, P>) {
+    this.queueBytesMax = opts.queueBytesMax ?? Infinity
+    this.sizeOf = opts.sizeOf ?? (() => 0)
+  }
 
   /** Frames waiting for `peer`. */
   queued (peer: NodeId): number { return this.queues.get(peer)?.length ?? 0 }
 
-  /** True while `peer` may add more (its queue is below the bound). */
-  hasRoom (peer: NodeId): boolean { return this.queued(peer) < this.opts.queueFramesMax }
+  /** Bytes waiting for `peer`. */
+  queuedBytes (peer: NodeId): number { return this.bytes.get(peer) ?? 0 }
+
+  /** True while `peer` may add more (its queue is below both bounds). */
+  hasRoom (peer: NodeId): boolean { return this.queued(peer) < this.opts.queueFramesMax && this.queuedBytes(peer) < this.queueBytesMax }
 
   /** Queues one batch of `peer`'s frames (in order); false = full now, stop reading. */
-  enqueue (peer: NodeId, frames: readonly Frame[], readAt: number, tag: Tag): boolean {
+  enqueue (peer: NodeId, frames: readonly P[], readAt: number, tag: Tag): boolean {
     if (this.stopped) return false
     let q = this.queues.get(peer)
     if (q === undefined) { q = new Fifo(); this.queues.set(peer, q) }
-    if (q.length === 0 && frames.length > 0) this.ring.push(peer)
-    for (const frame of frames) q.push({ frame, readAt, tag })
+    // A peer with nothing waiting goes next, not behind a backlogged one: a light peer's frame
+    // waits for at most the slice in progress, however long a flooder's queue is.
+    if (q.length === 0 && frames.length > 0) {
+      if (this.next > this.ring.length) this.next = 0
+      this.ring.splice(this.next, 0, peer)
+    }
+    let bytes = this.queuedBytes(peer)
+    for (const frame of frames) { q.push({ frame, readAt, tag }); bytes += this.sizeOf(frame) }
+    this.bytes.set(peer, bytes)
     if (q.length > this.queuedMaxSeen) this.queuedMaxSeen = q.length
+    if (bytes > this.queuedBytesMaxSeen) this.queuedBytesMaxSeen = bytes
     this.schedule()
-    if (q.length >= this.opts.queueFramesMax) { this.full.add(peer); return false }
+    if (!this.hasRoom(peer)) { this.full.add(peer); return false }
     return true
   }
 
@@ -101,6 +130,7 @@ export class InboundScheduler<Tag> {
     if (q === undefined) return
     q.clear()
     this.queues.delete(peer)
+    this.bytes.delete(peer)
     this.ring = this.ring.filter(p => p !== peer)
     this.full.delete(peer)
   }
@@ -135,6 +165,7 @@ export class InboundScheduler<Tag> {
       while (q !== undefined && q.length > 0 && slice < sliceMax && !this.stopped) {
         const item = q.shift()!
         slice++
+        this.bytes.set(peer, this.queuedBytes(peer) - this.sizeOf(item.frame))
         o.deliver(peer, item, Math.max(0, o.now() - item.readAt))
       }
       handled += slice
@@ -143,11 +174,11 @@ export class InboundScheduler<Tag> {
       const current = this.queues.get(peer)
       if (current === undefined || current.length === 0) {
         const i = this.ring.indexOf(peer)
-        if (i >= 0) this.ring.splice(i, 1)
+        if (i >= 0) { this.ring.splice(i, 1); if (i < this.next) this.next-- }
       } else {
         this.next++
       }
-      if (current !== undefined && this.full.has(peer) && current.length <= o.queueFramesMax / 2) {
+      if (current !== undefined && this.full.has(peer) && current.length <= o.queueFramesMax / 2 && this.queuedBytes(peer) <= this.queueBytesMax / 2) {
         this.full.delete(peer)
         o.roomAgain(peer)
       }
