@@ -189,19 +189,39 @@ describe('inbound scheduler: fair, bounded processing (issue 11)', () => {
   })
 })
 
-/** A stream that records what the session does with it, fed by hand. */
+/**
+ * A stream that behaves like @libp2p/utils' AbstractMessageStream over yamux, fed by hand: while
+ * paused, bytes wait in its read buffer and the window is shut; resume() hands the buffer over in
+ * one synchronous 'message' event and only then opens the window again.
+ */
 class FakeStream extends EventTarget {
   maxReadBufferLength = 4 * 1024 * 1024
   status = 'open'
-  paused = 0
+  readStatus: 'readable' | 'paused' = 'readable'
+  /** yamux grants window (false while paused). */
+  windowOpen = true
   resumed = 0
-  sent: Uint8Array[] = []
-  send (bytes: Uint8Array): boolean { this.sent.push(bytes); return true }
-  pause (): void { this.paused++ }
-  resume (): void { this.resumed++ }
+  private buffered: number[] = []
+  send (): boolean { return true }
+  pause (): void {
+    if (this.readStatus === 'paused') return
+    this.readStatus = 'paused'
+    this.windowOpen = false
+  }
+  resume (): void {
+    if (this.readStatus === 'readable') return
+    this.readStatus = 'readable'
+    this.resumed++
+    if (this.buffered.length > 0) { const bytes = Uint8Array.from(this.buffered); this.buffered = []; this.dispatch(bytes) }
+    this.windowOpen = true
+  }
   abort (): void { this.status = 'aborted' }
   async onDrain (): Promise<void> {}
   push (bytes: Uint8Array): void {
+    if (this.readStatus === 'paused') this.buffered.push(...bytes)
+    else this.dispatch(bytes)
+  }
+  private dispatch (bytes: Uint8Array): void {
     const evt = new Event('message') as Event & { data: Uint8Array }
     evt.data = bytes
     this.dispatchEvent(evt)
@@ -235,30 +255,51 @@ describe('session: backpressure at read time (issue 11)', () => {
   }
 
   const batch = (from: number, n: number): Uint8Array => lengthPrefixed(encodeFrames(Array.from({ length: n }, (_, i) => ({ h: header(from + i), b: { t: 'PING' } }))))
+  const fns = (batches: Uint8Array[][]): number[] => batches.flat().map(b => decodeFrameBody(b).h.fn)
 
-  it('a full queue pauses the stream and stops pulling: later batches stay buffered, in order, until resumeReading()', () => {
+  it('a full queue pauses the stream and stops pulling: later batches stay unread, in order, until resumeReading()', () => {
     let room = false
     const { stream, s, batches } = session(() => room)
-    // Three batches in one chunk: the first fills the queue, the other two must wait unread.
+    // Three batches in one chunk: the first fills the queue, the other two must wait unpulled.
     stream.push(new Uint8Array([...batch(1, 3), ...batch(4, 3), ...batch(7, 3)]))
     expect(batches).to.have.length(1)
-    expect(stream.paused).to.equal(1)
+    expect(stream.windowOpen).to.equal(false)
     expect(s.paused).to.equal(true)
-    // More bytes while paused (the stream's window): still not pulled.
-    stream.push(batch(10, 3))
-    expect(batches).to.have.length(1)
-    // Room for one more batch only: resuming pulls one, pauses again, does not resume the stream.
+    // Room for one more batch only: resuming pulls one, stays paused, does not resume the stream.
     s.resumeReading()
     expect(batches).to.have.length(2)
-    expect(stream.paused).to.equal(2)
     expect(stream.resumed).to.equal(0)
+    expect(stream.windowOpen).to.equal(false)
     room = true
     s.resumeReading()
-    expect(batches).to.have.length(4)
+    expect(batches).to.have.length(3)
     expect(stream.resumed).to.equal(1)
+    expect(stream.windowOpen).to.equal(true)
     expect(s.paused).to.equal(false)
     // Split, not decoded: the transport decodes each frame in its turn; nothing lost or reordered.
     expect(batches.flat().every(b => b instanceof Uint8Array)).to.equal(true)
-    expect(batches.flat().map(b => decodeFrameBody(b).h.fn)).to.deep.equal(Array.from({ length: 12 }, (_, i) => i + 1))
+    expect(fns(batches)).to.deep.equal(Array.from({ length: 9 }, (_, i) => i + 1))
+  })
+
+  it('a queue that fills again while resume() hands over the paused bytes keeps the window shut', () => {
+    let room = 0
+    const { stream, s, batches } = session(() => room-- > 0)
+    stream.push(batch(1, 2))
+    expect(stream.windowOpen).to.equal(false)
+    // What the peer sent meanwhile waits in the stream's read buffer (the window it still had).
+    stream.push(new Uint8Array([...batch(3, 2), ...batch(5, 2), ...batch(7, 2)]))
+    expect(batches).to.have.length(1)
+    // Room for one batch: resume() hands over all three, the second one fills the queue again.
+    room = 1
+    s.resumeReading()
+    expect(batches).to.have.length(3)
+    expect(s.paused).to.equal(true)
+    // The pause asked for inside resume() sticks: no window for the peer, nothing more pulled.
+    expect(stream.windowOpen).to.equal(false)
+    expect(stream.readStatus).to.equal('paused')
+    room = 10
+    s.resumeReading()
+    expect(fns(batches)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8])
+    expect(stream.windowOpen).to.equal(true)
   })
 })

@@ -114,7 +114,7 @@ export interface LockmeshTransportInit {
   sliceFramesMax?: number
   /** Frames handled per event-loop turn, all peers together. Default 128. */
   turnFramesMax?: number
-  /** A turn yields to the event loop after this long. Default 1. */
+  /** A turn yields to the event loop after this long (ms). Default 0.5. */
   turnMsMax?: number
   /** Streams one connection may open to us on this protocol. Default 4. */
   maxInboundStreams?: number
@@ -187,9 +187,10 @@ export class LockmeshTransport implements Startable {
       sizeOf: entry => entry.byteLength,
       sliceFramesMax: this.init.sliceFramesMax ?? 16,
       turnFramesMax: this.init.turnFramesMax ?? 128,
-      // 1 ms: every turn adds its length to the next hop of an honest exchange (each one waits for
-      // the turn in progress); 4 ms made an honest acquire 7–13× slower under a flood (issue 11).
-      turnMsMax: this.init.turnMsMax ?? 1,
+      // 0.5 ms: an honest frame that arrives during a flooder's turn waits for the rest of it, at
+      // every hop of an exchange; 4 ms turns made an honest acquire 7–13× slower under a flood
+      // (issue 11; docs/flood-results-2026-12-06.md).
+      turnMsMax: this.init.turnMsMax ?? 0.5,
       now: () => performance.now(),
       // Age from the stream's NEWEST read, not this frame's: a peer whose frames wait behind its
       // own burst is alive by its latest bytes (else a long queue would make it look dead).

@@ -76,6 +76,8 @@ export class Session {
   /** True while the transport's queue for this peer is full. */
   private blocked = false
   private pumping = false
+  /** Inside stream.resume() (see resumeReading). */
+  private resuming = false
   /** When the newest bytes arrived (the peer was alive then, whatever waits in its queue). */
   lastReadAt = 0
   /** Times reading was paused for backpressure. */
@@ -170,7 +172,13 @@ export class Session {
     this.blocked = false
     this.pump()
     if (this.blocked || this.isClosed()) return
-    try { this.stream.resume() } catch { /* closing: the close listener does the rest */ }
+    // resume() hands us the stream's paused read buffer synchronously, THEN tells yamux to grant
+    // window again: a pause() from inside that hand-over would be undone, and the peer could
+    // send without bound while we no longer read (@libp2p/utils AbstractMessageStream.resume).
+    // So a pause asked for during resume() is applied after it returns.
+    this.resuming = true
+    try { this.stream.resume() } catch { /* closing: the close listener does the rest */ } finally { this.resuming = false }
+    if (this.blocked && !this.isClosed()) this.pauseStream()
   }
 
   /** A method, not a field read: TypeScript would keep a narrowed `state` across callbacks that change it. */
@@ -243,6 +251,10 @@ export class Session {
   private block (): void {
     this.blocked = true
     this.pauses++
+    if (!this.resuming) this.pauseStream()
+  }
+
+  private pauseStream (): void {
     try { this.stream.pause() } catch { /* closing */ }
   }
 }
