@@ -167,6 +167,57 @@ describe('inbound scheduler: fair, bounded processing (issue 11)', () => {
     expect(s.queuedBytes('p')).to.equal(0)
   })
 
+  it('a backlogged peer gets turns with idle gaps while light peers are active; a light frame in a gap is handled at once, without the backlog', () => {
+    const seen: Array<[string, number]> = []
+    const turns: Array<() => void> = []
+    const gaps: Array<() => void> = []
+    const clock = { t: 0 }
+    const s = new InboundScheduler<string>({
+      queueFramesMax: 10_000,
+      sliceFramesMax: 4,
+      turnFramesMax: 8,
+      turnMsMax: 1_000,
+      backlogMs: 20,
+      backlogGapMs: 1,
+      now: () => clock.t,
+      deliver: (peer, item) => { seen.push([peer, item.frame.h.fn]) },
+      roomAgain: () => {},
+      defer: fn => { turns.push(fn) },
+      later: fn => { gaps.push(fn); return () => { gaps.splice(gaps.indexOf(fn), 1) } }
+    })
+    s.enqueue('flood', Array.from({ length: 100 }, (_, i) => frame(i + 1)), 0, 'x')
+    // Not backlogged yet (waiting < 20 ms): turns follow each other at once.
+    turns.shift()!()
+    expect(turns).to.have.length(1)
+    expect(gaps).to.have.length(0)
+    clock.t = 30
+    s.enqueue('light', [frame(1)], 0, 'x')
+    turns.shift()!()
+    // The light peer went first; only the backlog is left: the next turn waits for a gap.
+    expect(seen.filter(([p]) => p === 'light')).to.deep.equal([['light', 1]])
+    expect(turns).to.have.length(0)
+    expect(gaps).to.have.length(1)
+    expect(s.gaps).to.equal(1)
+    // A light frame during the gap: a turn at once, for it alone; the gap keeps running.
+    const before = seen.length
+    s.enqueue('light', [frame(2)], 0, 'x')
+    expect(turns).to.have.length(1)
+    turns.shift()!()
+    expect(seen.slice(before)).to.deep.equal([['light', 2]])
+    expect(gaps).to.have.length(1)
+    // The gap ends: the backlog's turn.
+    gaps.shift()!()
+    turns.shift()!()
+    expect(seen.slice(before + 1).every(([p]) => p === 'flood')).to.equal(true)
+    expect(seen.length).to.equal(before + 1 + 8)
+    // Without light peers for backlogMs (every sender busy: a saturated mesh), no gaps.
+    clock.t = 100
+    const gapsBefore = s.gaps
+    for (let guard = 0; guard < 100 && (turns.length > 0 || gaps.length > 0); guard++) (turns.shift() ?? gaps.shift())!()
+    expect(s.gaps).to.equal(gapsBefore)
+    expect(seen.filter(([p]) => p === 'flood').map(([, n]) => n)).to.deep.equal(Array.from({ length: 100 }, (_, i) => i + 1))
+  })
+
   it('a turn also ends on time, whatever its frame budget', () => {
     const { s, seen, turns, clock } = scheduler()
     s.enqueue('slow', Array.from({ length: 100 }, (_, i) => frame(i + 1)), 0, 'x')

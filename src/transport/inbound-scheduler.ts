@@ -44,6 +44,20 @@ export interface InboundSchedulerOptions<Tag, P = Frame> {
   roomAgain: (peer: NodeId) => void
   /** Runs `fn` on a later event-loop turn (default setImmediate). */
   defer?: (fn: () => void) => void
+  /**
+   * A peer whose frames have waited this long without its queue ever emptying is backlogged
+   * (a flooder, or a peer sending faster than we work). Default: never (no gaps).
+   */
+  backlogMs?: number
+  /**
+   * While a light peer (one that had nothing waiting) was served within the last `backlogMs`,
+   * and only backlogged peers have frames left after a turn, the next turn waits this long: the
+   * event loop is idle meanwhile, so a light peer's frame is handled as it arrives (its arrival
+   * brings the turn forward), and backlogged peers get a bounded share of the time. Default 1.
+   */
+  backlogGapMs?: number
+  /** Runs `fn` after `ms` (default setTimeout); returns a cancel function. */
+  later?: (fn: () => void, ms: number) => () => void
 }
 
 /** A FIFO with O(1) shift (an array and a head index, compacted as it drains). */
@@ -81,6 +95,14 @@ export class InboundScheduler<Tag, P = Frame> {
   /** Peers told to stop reading. */
   private readonly full = new Set<NodeId>()
   private scheduled = false
+  /** Cancels the gap timer while one runs. */
+  private gap: (() => void) | null = null
+  /** When each waiting peer's queue last went from empty to non-empty. */
+  private readonly waitingSince = new Map<NodeId, number>()
+  /** When a light peer's frames were last queued. */
+  private lightAt = -Infinity
+  /** Turns that waited a gap because only backlogged peers had frames left (diagnostics, tests). */
+  gaps = 0
   private stopped = false
   /** Most frames ever queued for one peer (diagnostics, tests). */
   queuedMaxSeen = 0
@@ -113,6 +135,9 @@ export class InboundScheduler<Tag, P = Frame> {
     if (q.length === 0 && frames.length > 0) {
       if (this.next > this.ring.length) this.next = 0
       this.ring.splice(this.next, 0, peer)
+      const now = this.opts.now()
+      this.waitingSince.set(peer, now)
+      this.lightAt = now
     }
     let bytes = this.queuedBytes(peer)
     for (const frame of frames) { q.push({ frame, readAt, tag }); bytes += this.sizeOf(frame) }
@@ -131,17 +156,30 @@ export class InboundScheduler<Tag, P = Frame> {
     q.clear()
     this.queues.delete(peer)
     this.bytes.delete(peer)
+    this.waitingSince.delete(peer)
     this.ring = this.ring.filter(p => p !== peer)
     this.full.delete(peer)
   }
 
   stop (): void {
     this.stopped = true
+    if (this.gap !== null) { this.gap(); this.gap = null }
     for (const peer of [...this.queues.keys()]) this.clear(peer)
   }
 
   private schedule (): void {
     if (this.scheduled || this.stopped) return
+    // A light peer's frame arrived during a gap: a turn for light peers only comes now (the
+    // backlog keeps its own pace: the gap timer is left running).
+    if (this.gap !== null) {
+      this.scheduled = true
+      const defer = this.opts.defer ?? ((fn: () => void) => { setImmediate(fn) })
+      defer(() => {
+        this.scheduled = false
+        this.drain(true)
+      })
+      return
+    }
     this.scheduled = true
     const defer = this.opts.defer ?? ((fn: () => void) => { setImmediate(fn) })
     defer(() => {
@@ -151,14 +189,21 @@ export class InboundScheduler<Tag, P = Frame> {
   }
 
   /** One turn: slices round-robin until the turn's budget is spent or nothing waits. */
-  drain (): void {
+  drain (lightOnly = false): void {
     if (this.stopped) return
     const o = this.opts
     const start = o.now()
     let handled = 0
+    let skipped = 0
     while (this.ring.length > 0 && handled < o.turnFramesMax) {
       if (this.next >= this.ring.length) this.next = 0
       const peer = this.ring[this.next]!
+      if (lightOnly && this.isBacklogged(peer, start)) {
+        // A gap's light-only turn: backlogged peers wait for the gap's end.
+        if (++skipped >= this.ring.length) break
+        this.next++
+        continue
+      }
       const q = this.queues.get(peer)
       let slice = 0
       const sliceMax = Math.min(o.sliceFramesMax, o.turnFramesMax - handled)
@@ -175,6 +220,7 @@ export class InboundScheduler<Tag, P = Frame> {
       if (current === undefined || current.length === 0) {
         const i = this.ring.indexOf(peer)
         if (i >= 0) { this.ring.splice(i, 1); if (i < this.next) this.next-- }
+        this.waitingSince.delete(peer)
       } else {
         this.next++
       }
@@ -186,7 +232,33 @@ export class InboundScheduler<Tag, P = Frame> {
     }
     if (this.ring.length > 0) {
       this.yields++
-      this.schedule()
+      if (this.gap !== null && this.onlyBacklogLeft()) return
+      if (this.onlyBacklogLeft()) this.scheduleAfterGap()
+      else this.schedule()
     }
+  }
+
+  private isBacklogged (peer: NodeId, now: number): boolean {
+    return this.opts.backlogMs !== undefined && now - (this.waitingSince.get(peer) ?? now) >= this.opts.backlogMs
+  }
+
+  /** Light peers were served lately and every peer with frames left is backlogged. */
+  private onlyBacklogLeft (): boolean {
+    const backlogMs = this.opts.backlogMs
+    if (backlogMs === undefined) return false
+    const now = this.opts.now()
+    if (now - this.lightAt > backlogMs) return false
+    for (const peer of this.ring) if (!this.isBacklogged(peer, now)) return false
+    return true
+  }
+
+  private scheduleAfterGap (): void {
+    if (this.scheduled || this.gap !== null || this.stopped) return
+    this.gaps++
+    const later = this.opts.later ?? ((fn: () => void, ms: number) => { const t = setTimeout(fn, ms); return () => { clearTimeout(t) } })
+    this.gap = later(() => {
+      this.gap = null
+      this.schedule()
+    }, this.opts.backlogGapMs ?? 1)
   }
 }

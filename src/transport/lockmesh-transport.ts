@@ -116,6 +116,10 @@ export interface LockmeshTransportInit {
   turnFramesMax?: number
   /** A turn yields to the event loop after this long (ms). Default 0.5. */
   turnMsMax?: number
+  /** A peer whose frames waited this long without its queue emptying is backlogged. Default 20 (ms). */
+  backlogMs?: number
+  /** While light peers are active and only backlogged ones have frames left, turns are this far apart. Default 1 (ms). */
+  backlogGapMs?: number
   /** Streams one connection may open to us on this protocol. Default 4. */
   maxInboundStreams?: number
   /** Test-only. */
@@ -191,6 +195,10 @@ export class LockmeshTransport implements Startable {
       // every hop of an exchange; 4 ms turns made an honest acquire 7–13× slower under a flood
       // (issue 11; docs/flood-results-2026-12-06.md).
       turnMsMax: this.init.turnMsMax ?? 0.5,
+      // A peer that keeps a backlog while others send a little (a flooder) gets turns with a
+      // 1 ms idle gap between them: light peers' frames are handled as they arrive.
+      backlogMs: this.init.backlogMs ?? 20,
+      backlogGapMs: this.init.backlogGapMs ?? 1,
       now: () => performance.now(),
       // Age from the stream's NEWEST read, not this frame's: a peer whose frames wait behind its
       // own burst is alive by its latest bytes (else a long queue would make it look dead).
