@@ -10,6 +10,11 @@
  * A peer whose queue is full (in frames or in bytes) is told to stop reading
  * (the transport pauses its stream: backpressure lands on that peer's link only).
  *
+ * A peer with nothing waiting goes next, ahead of a backlog. While light peers
+ * are active and only backlogged peers (queue not emptied for `backlogMs`) have
+ * frames left, turns are `backlogGapMs` apart: the loop idles in between, so a
+ * light peer's frame is handled as it arrives, and a flooder gets a bounded share.
+ *
  * The transport queues frames still encoded (`P` = their bytes) and decodes
  * each in `deliver`: what a flood costs to decode is then spent inside this
  * budget, in the flooder's share of the turns, not at read time.
