@@ -181,7 +181,8 @@ export class InboundScheduler<Tag, P = Frame> {
       const defer = this.opts.defer ?? ((fn: () => void) => { setImmediate(fn) })
       defer(() => {
         this.scheduled = false
-        this.drain(true)
+        // The gap may have ended meanwhile: then this turn is the backlog's too.
+        this.drain(this.gap !== null)
       })
       return
     }
