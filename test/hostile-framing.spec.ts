@@ -210,6 +210,18 @@ describe('inbound scheduler: fair, bounded processing (issue 11)', () => {
     turns.shift()!()
     expect(seen.slice(before + 1).every(([p]) => p === 'flood')).to.equal(true)
     expect(seen.length).to.equal(before + 1 + 8)
+    // A light frame, then the gap ends before its turn runs: that turn serves the backlog too.
+    // (the backlog's turn left only the backlog: a new gap)
+    expect(turns).to.have.length(0)
+    expect(gaps).to.have.length(1)
+    const mark = seen.length
+    s.enqueue('light', [frame(3)], 0, 'x')
+    gaps.shift()!()
+    expect(turns).to.have.length(1)
+    turns.shift()!()
+    expect(seen.slice(mark)[0]).to.deep.equal(['light', 3])
+    expect(seen.slice(mark + 1).length).to.be.above(0)
+    expect(seen.slice(mark + 1).every(([p]) => p === 'flood')).to.equal(true)
     // Without light peers for backlogMs (every sender busy: a saturated mesh), no gaps.
     clock.t = 100
     const gapsBefore = s.gaps
