@@ -172,7 +172,8 @@ describe('hostile peers over real libp2p (issue 11)', function () {
 
   it('fair processing: a 100,000-PING flood fills at most one bounded queue, pauses the insider\'s stream, and honest acquires go on', async () => {
     const ins = await insider()
-    const limit = 8_192 + 4_096
+    // The victim's bound (1,024 frames / 256 KiB still encoded) plus one batch of the insider's.
+    const limit = 1_024 + 4_096
     const bodies: FrameBody[] = Array.from({ length: 100_000 }, () => ({ t: 'PING' }))
     const flood = ins.send(bodies, 4_096)
     const lat: number[] = []
@@ -185,6 +186,8 @@ describe('hostile peers over real libp2p (issue 11)', function () {
     const stats = victim.status().transport!
     console.log(`      honest acquire+release during the flood: ${lat.map(l => l.toFixed(0)).join(', ')} ms; inbound queue max ${stats.inboundQueuedMaxSeen}, read pauses ${stats.readPauses}, yields ${stats.inboundYields}`)
     expect(stats.inboundQueuedMaxSeen).to.be.at.most(limit)
+    expect(stats.inboundQueuedBytesMaxSeen).to.be.above(0).and.at.most(256 * 1024 + 1024 * 1024)
+    expect(stats.readPauses).to.be.above(0)
     expect(stats.inboundYields).to.be.above(0)
     expect(cluster.meshes.every(m => m.mode === 'read-write')).to.equal(true)
     ins.close()

@@ -2,7 +2,7 @@ import '../src/polyfills.js'
 import { expect } from 'chai'
 import { INT63_MAX } from '../src/core/ids.js'
 import type { AttemptId, FailedReason, Frame, FrameBody, FrameType, GrantNo, RefusedReason } from '../src/core/types.js'
-import { DEFAULT_CODEC_LIMITS, decodeFrames, encodeFrameEntry, encodeFrames, packBatches, type CodecLimits } from '../src/transport/codec.js'
+import { DEFAULT_CODEC_LIMITS, decodeFrameBody, decodeFrames, encodeFrameEntry, encodeFrames, packBatches, splitBatch, type CodecLimits } from '../src/transport/codec.js'
 import { decodeHandshake, encodeHandshake, judgeHandshake, localHandshakeInfo } from '../src/transport/handshake.js'
 import * as pb from '../src/transport/pb/lockmesh.js'
 
@@ -209,6 +209,32 @@ describe('transport codec', () => {
           try { decodeFrames(b) } catch (err) { expect((err as Error).name).to.equal('MalformedFrameError') }
         }
       }
+    })
+
+    it('split then decode one by one (what the receiver does, issue 11) agrees with decodeFrames, and throws only MalformedFrameError', () => {
+      const g = new Gen(rng(11))
+      const attempt = (fn: () => Frame[]): Frame[] | Error => { try { return fn() } catch (err) { expect((err as Error).name).to.equal('MalformedFrameError'); return err as Error } }
+      let compared = 0
+      for (let i = 0; i < 500; i++) {
+        const frames = Array.from({ length: 1 + g.int(6) }, () => frame(g))
+        const bytes = encodeFrames(frames)
+        // Valid batches: the same frames, in order, from bytes that are views (no copy) of the batch.
+        const parts = splitBatch(bytes)
+        expect(parts.every(p => p.buffer === bytes.buffer)).to.equal(true)
+        expect(parts.map(p => decodeFrameBody(p))).to.deep.equal(frames)
+        const flipped = bytes.slice()
+        flipped[g.int(bytes.byteLength - 1)] ^= 1 << g.int(7)
+        for (const b of [bytes.subarray(0, g.int(bytes.byteLength - 1)), flipped]) {
+          const whole = attempt(() => decodeFrames(b))
+          const split = attempt(() => splitBatch(b).map(p => decodeFrameBody(p)))
+          if (!(whole instanceof Error) && !(split instanceof Error)) { expect(split).to.deep.equal(whole); compared++ }
+        }
+      }
+      expect(compared).to.be.above(50)
+      // Framing the split checks itself: a group wire type, a truncated entry, too many frames.
+      expectMalformed(() => splitBatch(Uint8Array.of(0x0b)), /wire type/)
+      expectMalformed(() => splitBatch(Uint8Array.of(0x0a, 0x05, 0x01)), /truncated/)
+      expectMalformed(() => splitBatch(encodeFrames([ping(), ping(), ping()]), { ...DEFAULT_CODEC_LIMITS, framesPerBatchMax: 2 }), /frames in one batch/)
     })
 
     it('missing header, body, id or grant number; two bodies', () => {

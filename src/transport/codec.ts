@@ -75,6 +75,60 @@ export function decodeFrames (bytes: Uint8Array | Uint8ArrayList, limits: CodecL
 }
 
 /**
+ * Splits one batch into its frames' bytes without decoding them (cheap: a scan
+ * of tags and lengths). The receiver queues these and decodes each one
+ * ({@link decodeFrameBody}) only when that peer's turn comes, so decoding a
+ * flood is paid inside the fair scheduler's budget, not at read time (issue 11).
+ * Throws MalformedFrameError when the batch's framing is broken or out of
+ * bounds (too many frames, bytes, a truncated entry, a group wire type); other
+ * fields are skipped as protobuf would.
+ */
+export function splitBatch (bytes: Uint8Array | Uint8ArrayList, limits: CodecLimits = DEFAULT_CODEC_LIMITS): Uint8Array[] {
+  if (bytes.byteLength > limits.frameBytesMax) throw new MalformedFrameError(`batch of ${bytes.byteLength} bytes (max ${limits.frameBytesMax})`)
+  const buf = bytes instanceof Uint8Array ? bytes : bytes.subarray()
+  const out: Uint8Array[] = []
+  let pos = 0
+  const varint = (): number => {
+    let value = 0
+    let scale = 1
+    for (let i = 0; i < 8; i++) {
+      if (pos >= buf.byteLength) fail('batch: truncated varint')
+      const byte = buf[pos++]!
+      value += (byte & 0x7f) * scale
+      if ((byte & 0x80) === 0) return value
+      scale *= 0x80
+    }
+    return fail('batch: varint too long')
+  }
+  while (pos < buf.byteLength) {
+    const tag = varint()
+    const wire = tag % 8
+    let start = pos
+    let end: number
+    if (wire === 0) { varint(); continue } else if (wire === 1) end = pos + 8
+    else if (wire === 5) end = pos + 4
+    else if (wire === 2) { const length = varint(); start = pos; end = pos + length } else return fail(`batch: wire type ${wire}`)
+    if (end > buf.byteLength) fail('batch: truncated field')
+    pos = end
+    if (tag !== BATCH_FRAMES_TAG) continue
+    if (out.length >= limits.framesPerBatchMax) fail(`more than ${limits.framesPerBatchMax} frames in one batch`)
+    out.push(buf.subarray(start, end))
+  }
+  return out
+}
+
+/** Decodes one frame's bytes (an element of {@link splitBatch}); throws MalformedFrameError like decodeFrames. */
+export function decodeFrameBody (body: Uint8Array, limits: CodecLimits = DEFAULT_CODEC_LIMITS): Frame {
+  let f: pb.Frame
+  try {
+    f = pb.Frame.decode(body)
+  } catch (err) {
+    throw new MalformedFrameError(`protobuf: ${(err as Error).message}`, { cause: err })
+  }
+  return fromPb(f, limits)
+}
+
+/**
  * One frame as an entry of a Batch (field tag + length + Frame). Entries
  * concatenate into a valid Batch, which lets a sender pack batches to size.
  */

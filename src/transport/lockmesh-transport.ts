@@ -32,7 +32,7 @@ import type { TypedEventTarget } from 'main-event'
 import type { Frame, NodeId } from '../core/types.js'
 import { InvalidOptionsError } from '../errors.js'
 import { backoffDelayMs, type BackoffOptions } from './backoff.js'
-import { DEFAULT_CODEC_LIMITS, encodeFrameEntry, type CodecLimits } from './codec.js'
+import { DEFAULT_CODEC_LIMITS, decodeFrameBody, encodeFrameEntry, type CodecLimits } from './codec.js'
 import { HandshakeRefusedError, MalformedFrameError, StreamReplacedError, TransportStoppedError } from './errors.js'
 import { judgeHandshake, localHandshakeInfo, type HandshakeInfo, type LocalHandshake } from './handshake.js'
 import { InboundScheduler, type InboundItem } from './inbound-scheduler.js'
@@ -106,14 +106,20 @@ export interface LockmeshTransportInit {
   queueBytesMax?: number
   /** Stagger of the first dials (ms per roster position), so a mesh starting in one process does not time out Noise. Default 15. */
   dialStaggerMs?: number
-  /** Received frames queued per peer before its stream is paused. Default 8192 (the queue holds at most this + framesPerBatchMax). */
+  /** Received frames queued per peer before its stream is paused. Default 1024 (the queue holds at most this + framesPerBatchMax). */
   inboundFramesMax?: number
+  /** Received bytes (frames still encoded) queued per peer before its stream is paused. Default 256 KiB (at most this + one batch). */
+  inboundBytesMax?: number
   /** Frames of one peer handled before the next peer's turn. Default 16. */
   sliceFramesMax?: number
   /** Frames handled per event-loop turn, all peers together. Default 128. */
   turnFramesMax?: number
-  /** A turn yields to the event loop after this long. Default 4. */
+  /** A turn yields to the event loop after this long (ms). Default 0.5. */
   turnMsMax?: number
+  /** A peer whose frames waited this long without its queue emptying is backlogged. Default 20 (ms). */
+  backlogMs?: number
+  /** While light peers are active and only backlogged ones have frames left, turns are this far apart. Default 1 (ms). */
+  backlogGapMs?: number
   /** Streams one connection may open to us on this protocol. Default 4. */
   maxInboundStreams?: number
   /** Test-only. */
@@ -152,7 +158,7 @@ export class LockmeshTransport implements Startable {
   private counters: TransportStats = emptyStats()
   private started = false
   private readonly handlers: SessionHandlers
-  private inbound: InboundScheduler<Session>
+  private inbound: InboundScheduler<Session, Uint8Array>
 
   constructor (components: LockmeshTransportComponents, init: LockmeshTransportInit) {
     this.components = components
@@ -177,12 +183,22 @@ export class LockmeshTransport implements Startable {
     this.inbound = this.newInbound()
   }
 
-  private newInbound (): InboundScheduler<Session> {
-    return new InboundScheduler<Session>({
-      queueFramesMax: this.init.inboundFramesMax ?? 8_192,
+  private newInbound (): InboundScheduler<Session, Uint8Array> {
+    return new InboundScheduler<Session, Uint8Array>({
+      // Small bounds: a flooder's frames wait in its own yamux window, not in our heap (issue 11).
+      queueFramesMax: this.init.inboundFramesMax ?? 1_024,
+      queueBytesMax: this.init.inboundBytesMax ?? 256 * 1024,
+      sizeOf: entry => entry.byteLength,
       sliceFramesMax: this.init.sliceFramesMax ?? 16,
       turnFramesMax: this.init.turnFramesMax ?? 128,
-      turnMsMax: this.init.turnMsMax ?? 4,
+      // 0.5 ms: an honest frame that arrives during a flooder's turn waits for the rest of it, at
+      // every hop of an exchange; 4 ms turns made an honest acquire 7–13× slower under a flood
+      // (issue 11; docs/flood-results-2026-12-06.md).
+      turnMsMax: this.init.turnMsMax ?? 0.5,
+      // A peer that keeps a backlog while others send a little (a flooder) gets turns with a
+      // 1 ms idle gap between them: light peers' frames are handled as they arrive.
+      backlogMs: this.init.backlogMs ?? 20,
+      backlogGapMs: this.init.backlogGapMs ?? 1,
       now: () => performance.now(),
       // Age from the stream's NEWEST read, not this frame's: a peer whose frames wait behind its
       // own burst is alive by its latest bytes (else a long queue would make it look dead).
@@ -327,6 +343,7 @@ export class LockmeshTransport implements Startable {
   /** Counters (a copy). */
   stats (): TransportStats {
     this.counters.inboundQueuedMaxSeen = this.inbound.queuedMaxSeen
+    this.counters.inboundQueuedBytesMaxSeen = this.inbound.queuedBytesMaxSeen
     this.counters.inboundYields = this.inbound.yields
     return copyStats(this.counters)
   }
@@ -466,29 +483,35 @@ export class LockmeshTransport implements Startable {
     return true
   }
 
-  /** A batch read from `s`: queued for fair delivery; false = the peer's queue is full (pause its stream). */
-  private onSessionBatch (s: Session, frames: Frame[], bytes: number, readAt: number): boolean {
+  /** A batch read from `s` (its frames still encoded): queued for fair delivery; false = the peer's queue is full (pause its stream). */
+  private onSessionBatch (s: Session, frames: Uint8Array[], bytes: number, readAt: number): boolean {
     const link = this.links.get(s.peer)
     if (!this.started || link === undefined || link.session !== s || s.remote === null) return true
-    const incarnation = s.remote.incarnation
     this.counters.batchesIn++
     this.counters.bytesIn += bytes
-    // Only the incarnation that did the handshake speaks on this stream.
-    const valid = frames.filter(frame => frame.h.inc === incarnation)
-    if (valid.length < frames.length) {
-      this.counters.malformedFrames += frames.length - valid.length
-      this.log.error('dropping %d frames from %s: header incarnation is not the stream\'s %d', frames.length - valid.length, s.peer, incarnation)
-    }
-    const room = this.inbound.enqueue(s.peer, valid, readAt, s)
+    const room = this.inbound.enqueue(s.peer, frames, readAt, s)
     if (!room) this.counters.readPauses++
     return room
   }
 
-  private deliver (peer: NodeId, item: InboundItem<Session>, ageMs: number): void {
+  private deliver (peer: NodeId, item: InboundItem<Session, Uint8Array>, ageMs: number): void {
     const link = this.links.get(peer)
     // A frame of a stream that was replaced or closed meanwhile is dropped (the core retransmits).
-    if (!this.started || link === undefined || link.session !== item.tag) return
-    const frame = item.frame
+    if (!this.started || link === undefined || link.session !== item.tag || item.tag.remote === null) return
+    let frame: Frame
+    try {
+      frame = decodeFrameBody(item.frame, this.limits)
+    } catch (err) {
+      this.counters.malformedFrames++
+      this.log.error('dropping a malformed frame from %s: %s', peer, (err as Error).message)
+      return
+    }
+    // Only the incarnation that did the handshake speaks on this stream.
+    if (frame.h.inc !== item.tag.remote.incarnation) {
+      this.counters.malformedFrames++
+      this.log.error('dropping a frame from %s: header incarnation %d is not the stream\'s %d', peer, frame.h.inc, item.tag.remote.incarnation)
+      return
+    }
     this.counters.framesIn[frame.b.t]++
     try {
       this.init.onFrame(peer, frame, ageMs)

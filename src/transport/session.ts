@@ -7,12 +7,15 @@
  * stream cannot resync) abort the stream; a batch that is well framed but
  * malformed is dropped and the stream goes on.
  *
+ * A batch is only split into its frames' bytes here (a scan of lengths): the
+ * frames are decoded in the peer's turn of the fair scheduler.
+ *
  * Messages are pulled one at a time: when the transport says the peer's
  * inbound queue is full, the session stops pulling and pauses the stream
  * (yamux stops granting window: the peer's sender waits) until told to resume.
  */
-import type { Frame, NodeId } from '../core/types.js'
-import { decodeFrames, type CodecLimits } from './codec.js'
+import type { NodeId } from '../core/types.js'
+import { splitBatch, type CodecLimits } from './codec.js'
 import { HandshakeRefusedError, MalformedFrameError } from './errors.js'
 import { decodeHandshake, encodeHandshake, type HandshakeInfo } from './handshake.js'
 import { LengthPrefixedReader } from './length-prefixed-reader.js'
@@ -25,8 +28,11 @@ export type SessionState = 'handshaking' | 'up' | 'closed'
 export interface SessionHandlers {
   /** The peer's handshake arrived; return false after refusing (the handler aborts the session). */
   handshake: (session: Session, remote: HandshakeInfo) => boolean
-  /** A batch of frames whose bytes were read at `readAt`; false = the peer's queue is full, stop reading until `resumeReading()`. */
-  batch: (session: Session, frames: Frame[], bytes: number, readAt: number) => boolean
+  /**
+   * A batch whose bytes were read at `readAt`, split into its frames' still-encoded bytes
+   * (decoded later, in the peer's turn); false = the peer's queue is full, stop reading until `resumeReading()`.
+   */
+  batch: (session: Session, frames: Uint8Array[], bytes: number, readAt: number) => boolean
   /** `fatal`: the stream was aborted (framing broken or bad handshake). */
   malformed: (session: Session, err: MalformedFrameError, fatal: boolean) => void
   /** Called once, whatever closed the stream. */
@@ -70,6 +76,8 @@ export class Session {
   /** True while the transport's queue for this peer is full. */
   private blocked = false
   private pumping = false
+  /** Inside stream.resume() (see resumeReading). */
+  private resuming = false
   /** When the newest bytes arrived (the peer was alive then, whatever waits in its queue). */
   lastReadAt = 0
   /** Times reading was paused for backpressure. */
@@ -164,7 +172,13 @@ export class Session {
     this.blocked = false
     this.pump()
     if (this.blocked || this.isClosed()) return
-    try { this.stream.resume() } catch { /* closing: the close listener does the rest */ }
+    // resume() hands us the stream's paused read buffer synchronously, THEN tells yamux to grant
+    // window again: a pause() from inside that hand-over would be undone, and the peer could
+    // send without bound while we no longer read (@libp2p/utils AbstractMessageStream.resume).
+    // So a pause asked for during resume() is applied after it returns.
+    this.resuming = true
+    try { this.stream.resume() } catch { /* closing: the close listener does the rest */ } finally { this.resuming = false }
+    if (this.blocked && !this.isClosed()) this.pauseStream()
   }
 
   /** A method, not a field read: TypeScript would keep a narrowed `state` across callbacks that change it. */
@@ -190,12 +204,12 @@ export class Session {
     this.abort(err as Error)
   }
 
-  /** Pulls whole messages while the transport takes them. */
+  /** Pulls whole messages while the transport takes them (none while it said stop: bytes wait in the reader). */
   private pump (): void {
     if (this.pumping) return
     this.pumping = true
     try {
-      for (let message = this.nextMessage(); message !== null; message = this.blocked ? null : this.nextMessage()) {
+      for (let message = this.blocked ? null : this.nextMessage(); message !== null; message = this.blocked ? null : this.nextMessage()) {
         if (this.state === 'closed') return
         if (this.state === 'handshaking') {
           let remote: HandshakeInfo
@@ -209,9 +223,9 @@ export class Session {
           if (!this.handlers.handshake(this, remote)) return
           continue
         }
-        let frames: Frame[]
+        let frames: Uint8Array[]
         try {
-          frames = decodeFrames(message, this.limits)
+          frames = splitBatch(message, this.limits)
         } catch (err) {
           this.handlers.malformed(this, asMalformed(err), false)
           continue
@@ -237,6 +251,10 @@ export class Session {
   private block (): void {
     this.blocked = true
     this.pauses++
+    if (!this.resuming) this.pauseStream()
+  }
+
+  private pauseStream (): void {
     try { this.stream.pause() } catch { /* closing */ }
   }
 }

@@ -54,6 +54,8 @@ export interface TransportStats {
   readPauses: number
   /** Most received frames ever waiting for their turn from one peer. */
   inboundQueuedMaxSeen: number
+  /** Most received bytes (frames still encoded) ever waiting for their turn from one peer. */
+  inboundQueuedBytesMaxSeen: number
   /** Delivery turns that yielded to the event loop with frames still waiting. */
   inboundYields: number
 }
@@ -85,6 +87,7 @@ export function emptyStats (): TransportStats {
     callbackErrors: 0,
     readPauses: 0,
     inboundQueuedMaxSeen: 0,
+    inboundQueuedBytesMaxSeen: 0,
     inboundYields: 0
   }
 }
