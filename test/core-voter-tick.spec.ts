@@ -130,6 +130,23 @@ describe('voter tick: work proportional to the due keys (issue 11)', () => {
     expect(voter.nextDeadline()).to.equal(32_000)
   })
 
+  it('released leases do not pile up in the deadline heap (it is rebuilt without them)', () => {
+    const { voter, hold } = setup()
+    voter.tick()
+    const heapSize = (): number => (voter as unknown as { leases: { size: number } }).leases.size
+    let most = 0
+    for (let i = 0; i < 10_000; i++) {
+      const h = hold('peer-0', 'churn', i + 1, 60_000)!
+      most = Math.max(most, heapSize())
+      voter.onRelease('peer-0', { t: 'RELEASE', key: 'churn', id: h.id })
+    }
+    // Without the rebuild every one of the 10,000 released leases would still have its entry.
+    expect(most).to.be.at.most(1_025)
+    expect(hold('peer-1', 'last', 1, 2_000)).to.not.equal(null)
+    expect(voter.nextDeadline()).to.equal(bruteDue(voter))
+    expect(voter.nextDeadline()).to.equal(3_000)
+  })
+
   it('random commits, extends, releases and ticks: nextDeadline() is the brute-force minimum', () => {
     const seed = 0x5eed11
     let s = seed
