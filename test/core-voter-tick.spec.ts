@@ -13,8 +13,9 @@ type Body<T extends FrameBody['t']> = Extract<FrameBody, { t: T }>
 
 const PEERS = Array.from({ length: 8 }, (_x, i) => `peer-${i}`)
 
-function setup (quietUntil = 0): { voter: Voter, ctx: StepContext, sent: FrameBody[], hold: (peer: NodeId, key: string, seq: number, ttlMs: number, mode?: LockMode) => { id: AttemptId, grantNo: GrantNo, token: bigint } | null } {
-  const config = defaultCoreConfig('voter', ['voter'])
+function setup (quietUntil = 0, tombstonesPerPeerMax?: number): { voter: Voter, at: (mono: number) => void, sent: FrameBody[], hold: (peer: NodeId, key: string, seq: number, ttlMs: number, mode?: LockMode) => { id: AttemptId, grantNo: GrantNo, token: bigint } | null } {
+  const base = defaultCoreConfig('voter', ['voter'])
+  const config = tombstonesPerPeerMax === undefined ? base : { ...base, limits: { ...base.limits, tombstonesPerPeerMax } }
   const sent: FrameBody[] = []
   const ctx: StepContext = {
     config,
@@ -40,7 +41,9 @@ function setup (quietUntil = 0): { voter: Voter, ctx: StepContext, sent: FrameBo
     voter.onCommit(peer, { t: 'COMMIT', key, id, grantNo: g.grantNo, attempt: 1, token })
     return { id, grantNo: g.grantNo, token }
   }
-  return { voter, ctx, sent, hold }
+  /** Moves the clock (the context's `now` is read-only to the core). */
+  const at = (mono: number): void => { (ctx as { now: { mono: number, wall: number } }).now = { mono, wall: mono } }
+  return { voter, at, sent, hold }
 }
 
 /** The true earliest lease end / tombstone expiry, by brute force over the voter's keys. */
@@ -56,13 +59,13 @@ function bruteDue (voter: Voter): number {
 
 describe('voter tick: work proportional to the due keys (issue 11)', () => {
   it('one lease end among 2,000 held locks reconsiders one key', () => {
-    const { voter, ctx, hold } = setup()
+    const { voter, at, hold } = setup()
     for (let i = 0; i < 2_000; i++) expect(hold(PEERS[i % 8]!, `long-${i}`, i + 1, 60_000)).to.not.equal(null)
     expect(hold('peer-0', 'short', 10_000, 5_000)).to.not.equal(null)
     voter.tick() // the quiet period (0) ends: no key has a queue, so nothing to visit
     expect(voter.tickVisits).to.equal(0)
     expect(voter.nextDeadline()).to.equal(1_000 + 5_000)
-    ctx.now = { mono: 6_000, wall: 6_000 }
+    at(6_000)
     voter.tick()
     expect(voter.tickVisits).to.equal(1)
     expect(voter.status().committed).to.equal(2_000)
@@ -70,17 +73,17 @@ describe('voter tick: work proportional to the due keys (issue 11)', () => {
     // Next: the new tombstone's expiry (6,000 + 30,000) is before the long leases (61,000).
     expect(voter.nextDeadline()).to.equal(36_000)
     // A tick that is not due does nothing.
-    ctx.now = { mono: 20_000, wall: 20_000 }
+    at(20_000)
     voter.tick()
     expect(voter.tickVisits).to.equal(1)
   })
 
   it('a RELEASE flood: tombstones expire in batches, each tick visits only its batch', () => {
-    const { voter, ctx, sent, hold } = setup()
+    const { voter, at, sent, hold } = setup()
     for (let i = 0; i < 500; i++) hold(PEERS[i % 8]!, `held-${i}`, i + 1, 60_000)
     voter.tick()
-    const flood = (at: number, n: number, base: number): void => {
-      ctx.now = { mono: at, wall: at }
+    const flood = (mono: number, n: number, base: number): void => {
+      at(mono)
       for (let i = 0; i < n; i++) voter.onRelease('insider', { t: 'RELEASE', key: `ghost-${base + i}`, id: { peer: 'insider', inc: 1, seq: base + i } })
     }
     flood(2_000, 3_000, 0)
@@ -89,23 +92,23 @@ describe('voter tick: work proportional to the due keys (issue 11)', () => {
     expect(voter.status().tombstones).to.equal(3_200)
     expect(voter.nextDeadline()).to.equal(32_000)
     const before = voter.tickVisits
-    ctx.now = { mono: 32_000, wall: 32_000 }
+    at(32_000)
     voter.tick()
     expect(voter.tickVisits - before).to.equal(3_000)
     expect(voter.status().tombstones).to.equal(200)
     expect(voter.nextDeadline()).to.equal(33_000)
-    ctx.now = { mono: 33_000, wall: 33_000 }
+    at(33_000)
     voter.tick()
     expect(voter.tickVisits - before).to.equal(3_200)
     expect(voter.status()).to.include({ tombstones: 0, keys: 500, committed: 500 })
   })
 
   it('the quiet end reconsiders each key with a queue once, and grants them', () => {
-    const { voter, ctx, sent } = setup(10_000)
+    const { voter, at, sent } = setup(10_000)
     for (let i = 0; i < 50; i++) voter.onRequest('peer-1', { t: 'REQUEST', key: `q-${i}`, id: { peer: 'peer-1', inc: 1, seq: i + 1 }, ts: BigInt(i + 1), mode: 'exclusive', ttlMs: 10_000, noWait: false })
     expect(sent.filter(b => b.t === 'GRANT').length).to.equal(0)
     expect(voter.nextDeadline()).to.equal(10_000)
-    ctx.now = { mono: 10_000, wall: 10_000 }
+    at(10_000)
     voter.tick()
     expect(voter.tickVisits).to.equal(50)
     expect(sent.filter(b => b.t === 'GRANT').length).to.equal(50)
@@ -113,18 +116,18 @@ describe('voter tick: work proportional to the due keys (issue 11)', () => {
   })
 
   it('nextDeadline() follows releases and extends exactly (stale heap entries never show)', () => {
-    const { voter, ctx, hold } = setup()
+    const { voter, at, hold } = setup()
     const a = hold('peer-0', 'a', 1, 5_000)!
     hold('peer-1', 'b', 2, 8_000)
     voter.tick()
     expect(voter.nextDeadline()).to.equal(6_000)
-    ctx.now = { mono: 2_000, wall: 2_000 }
+    at(2_000)
     voter.onExtend('peer-0', { t: 'EXTEND', key: 'a', id: a.id, grantNo: a.grantNo, attempt: 2, ttlMs: 20_000 })
     expect(voter.nextDeadline()).to.equal(9_000)
     voter.onRelease('peer-1', { t: 'RELEASE', key: 'b', id: { peer: 'peer-1', inc: 1, seq: 2 } })
     // b's tombstone (2,000 + 30,000) is now later than a's extended lease end.
     expect(voter.nextDeadline()).to.equal(22_000)
-    ctx.now = { mono: 22_000, wall: 22_000 }
+    at(22_000)
     voter.tick()
     expect(voter.status().committed).to.equal(0)
     expect(voter.nextDeadline()).to.equal(32_000)
@@ -151,7 +154,8 @@ describe('voter tick: work proportional to the due keys (issue 11)', () => {
     const seed = 0x5eed11
     let s = seed
     const rnd = (n: number): number => { s = (s * 1103515245 + 12345) >>> 0; return s % n }
-    const { voter, ctx, hold } = setup()
+    // A small per-peer tombstone cap, so evictions and refreshes forget tombstones out of expiry order.
+    const { voter, at, hold } = setup(0, 64)
     const held: Array<{ peer: NodeId, key: string, id: AttemptId, grantNo: GrantNo }> = []
     let seq = 0
     let now = 1_000
@@ -167,12 +171,16 @@ describe('voter tick: work proportional to the due keys (issue 11)', () => {
         } else if (op < 6 && held.length > 0) {
           const h = held[rnd(held.length)]!
           voter.onExtend(h.peer, { t: 'EXTEND', key: h.key, id: h.id, grantNo: h.grantNo, attempt: 2, ttlMs: 1_000 + rnd(59_000) })
+        } else if (op === 8 && rnd(2) === 0) {
+          // A RELEASE for an id never seen (or seen: a refresh), as a flood sends.
+          const n = rnd(300)
+          voter.onRelease('insider', { t: 'RELEASE', key: `ghost-${n}`, id: { peer: 'insider', inc: 1, seq: n } })
         } else if (op < 8 && held.length > 0) {
           const h = held.splice(rnd(held.length), 1)[0]!
           voter.onRelease(h.peer, { t: 'RELEASE', key: h.key, id: h.id })
         } else {
           now += rnd(5_000)
-          ctx.now = { mono: now, wall: now }
+          at(now)
           voter.tick()
           expect(bruteDue(voter), 'nothing due is left after tick').to.be.greaterThan(now)
         }
