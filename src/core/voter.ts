@@ -294,6 +294,11 @@ export class Voter {
     const tomb: Tomb = { key, idk, expiry, peer, bytes, gone: false }
     this.tombOrder.set(ref, tomb)
     this.tombQueue.push(tomb)
+    // Forgotten tombstones behind a live front one would pile up (a flood's evictions): drop them when they are most of the queue.
+    if (this.tombQueue.length - this.tombHead > 2 * this.tombstoneCount + LEASES_COMPACT_MIN) {
+      this.tombQueue = this.tombQueue.slice(this.tombHead).filter(t => !t.gone)
+      this.tombHead = 0
+    }
     let mine = this.peerTombs.get(peer)
     if (mine === undefined) { mine = { refs: new Set(), bytes: 0 }; this.peerTombs.set(peer, mine) }
     mine.refs.add(ref)
