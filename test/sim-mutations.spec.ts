@@ -60,14 +60,18 @@ const CASES: Case[] = [
   { rule: 'fencePersistence', options: { nodes: 3, quorum: 'majority', faults: ['crash-restart'], ...HOLD }, expect: 'token-order', within: 10, flags: '--nodes 3 --quorum majority --faults crash-restart --hold-to-expiry' },
   { rule: 'driftFormula', options: { faults: ['drift'], fullBudget: true, ...HOLD }, expect: 'mutual-exclusion', within: 15, flags: '--faults drift --full-budget --hold-to-expiry' },
   { rule: 'validityFromFirstTransmission', options: { faults: ['loss', 'reorder'], ...HOLD }, expect: 'mutual-exclusion', within: 30, flags: '--faults loss,reorder --hold-to-expiry' },
-  { rule: 'extendMaxRule', options: {}, expect: 'mutual-exclusion', within: 40, flags: '' },
+  // Since the voter's nextDeadline() is exact (no wake-ups at stale lease ends), every seed's
+  // schedule differs from before (and the swarm runs three clients per node): extendMaxRule and
+  // cleanExitMarker are rare catches; their budgets are set from the merged code's first catching seed
+  // (extendMaxRule 6, cleanExitMarker 235; failedOnOvertake 51: 9 of seeds 1..150).
+  { rule: 'extendMaxRule', options: {}, expect: 'mutual-exclusion', within: 80, flags: '' },
   { rule: 'repeatedCommitMaxRule', options: { faults: ['pause'], timings: { suspicionTimeoutMs: 4000, pingIntervalMs: 300 }, ...HOLD }, expect: 'mutual-exclusion', within: 50, flags: '--faults pause --suspicion-ms 4000 --ping-ms 300 --hold-to-expiry' },
   { rule: 'suspicionKeepsCommitted', options: { faults: ['pause', 'isolate'] }, expect: 'mutual-exclusion', within: 10, flags: '--faults pause,isolate' },
   { rule: 'sharedRaisesFence', options: {}, expect: 'valid-op-rejected', within: 10, flags: '' },
-  { rule: 'failedOnOvertake', options: { quorum: 'grid', faultFree: true, timings: { retransmitMs: 5000 }, liveContention: true }, expect: 'liveness', within: 25, flags: '--quorum grid --fault-free --retransmit-ms 5000 --live-contention' },
+  { rule: 'failedOnOvertake', options: { quorum: 'grid', faultFree: true, timings: { retransmitMs: 5000 }, liveContention: true }, expect: 'liveness', within: 120, flags: '--quorum grid --fault-free --retransmit-ms 5000 --live-contention' },
   { rule: 'noPartialRepick', options: {}, expect: 'id-reuse', within: 5, flags: '' },
   { rule: 'freshSeqPerAttempt', options: {}, expect: 'id-reuse', within: 5, flags: '' },
-  { rule: 'cleanExitMarker', options: { nodes: 3, quorum: 'majority', faults: ['clean-restart'], ...HOLD }, expect: 'mutual-exclusion', within: 25, flags: '--nodes 3 --quorum majority --faults clean-restart --hold-to-expiry' },
+  { rule: 'cleanExitMarker', options: { nodes: 3, quorum: 'majority', faults: ['clean-restart'], ...HOLD }, expect: 'mutual-exclusion', within: 250, flags: '--nodes 3 --quorum majority --faults clean-restart --hold-to-expiry' },
   { rule: 'wallClockCheck', options: { faults: ['suspend'] }, expect: 'late-loss', within: 10, flags: '--faults suspend' },
   // The persist gate's ordering rules (issue 9, item 5), each with the fault that makes it matter:
   // a disk hung past a lease (the `lost` then overtakes its own held `granted`, seen at the Ready tap —
