@@ -526,19 +526,20 @@ export class Requester {
     const acq = this.running(from, b.id)
     if (acq === undefined) return
     const a = acq.attempt
+    // Once every vote is in (committing or held) no FAILED can undo the grant: a late or
+    // reordered one (even busy/queue-full from a voter that then granted us) is stale.
+    if (acq.phase !== 'requesting') return
+    const held = a.votes.get(from)
+    // Issued before the grant we hold from this voter: stale.
+    if (held !== undefined && (b.supersedes === undefined || compareGrantNo(held.grantNo, b.supersedes) > 0)) return
     switch (b.reason) {
       case 'queue-full': this.finishFailed(acq, 'queue-full', `voter ${from}'s queue is full`); return
       case 'busy': this.finishFailed(acq, 'busy', `held or wanted by another (voter ${from})`); return
       case 'invalid': this.finishFailed(acq, 'invalid', `voter ${from} refused the request as invalid`); return
       default: break
     }
-    if (acq.phase !== 'requesting') return
-    const held = a.votes.get(from)
-    if (held !== undefined) {
-      // Issued before the grant we hold: stale. Issued after it: that grant is gone.
-      if (b.supersedes === undefined || compareGrantNo(held.grantNo, b.supersedes) > 0) return
-      a.votes.delete(from)
-    }
+    // Issued after the grant we hold: that grant is gone.
+    if (held !== undefined) a.votes.delete(from)
     a.failed.add(from)
     if (b.reason === 'quiet' && b.quietRemainingMs !== undefined && this.onQuietVoter(acq, from, b.quietRemainingMs)) return
     if (b.reason === 'quiet' && acq.noWait) {
